@@ -1,0 +1,7 @@
+//! redcon: a terminal-first data-center redundancy console.
+//!
+//! `model` and `classify` are the pure core: plain data and functions, no IO beyond
+//! reading a file, no async, no terminal.
+
+pub mod classify;
+pub mod model;

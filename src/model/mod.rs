@@ -1,0 +1,13 @@
+//! The site as designed (`site`, `it`) and as it stands (`live`), plus the loader that turns
+//! RON text into a validated [`Site`]. Plain data: no IO beyond reading the file in `load`.
+
+pub mod it;
+pub mod live;
+pub mod load;
+pub mod site;
+mod validate;
+
+pub use it::*;
+pub use live::*;
+pub use load::{LoadError, SiteIssue, load_live_file, load_site_file, parse_live, parse_site};
+pub use site::*;
