@@ -5,3 +5,5 @@
 
 pub mod classify;
 pub mod model;
+pub mod demo;
+pub mod status;

@@ -1,6 +1,18 @@
 //! The classification engine (domain.md §2): pure functions from a site and its live state
 //! to tiers, findings, single points of failure and redundancy labels.
 
+mod engine;
+mod explain;
+mod flow;
+mod graph;
+pub mod itgroups;
+mod labels;
+mod net;
+pub mod reliability;
 pub mod report;
+mod scenario;
+mod storage;
+mod tiers;
 
+pub use engine::classify;
 pub use report::*;

@@ -226,6 +226,8 @@ pub struct Classification {
     pub serving_notes: Vec<ServingNote>,
     pub subsystems: Vec<SubsystemReport>,
     pub groups: Vec<GroupReport>,
+    /// Site-level findings (provider prerequisites).
+    pub findings: Vec<Finding>,
     /// Warnings about the data itself (fuel unknown, approximate answers).
     pub warnings: Vec<String>,
 }

@@ -5,6 +5,7 @@ pub mod it;
 pub mod live;
 pub mod load;
 pub mod site;
+pub mod synth;
 mod validate;
 
 pub use it::*;

@@ -1,0 +1,91 @@
+//! The site as indices: who feeds whom, what each element depends on, which side of the
+//! UPS it sits on. Built once per classification and shared by every scenario.
+
+use std::collections::HashMap;
+
+use crate::model::{Kind, Site, Subsystem};
+
+pub(crate) struct Ctx<'a> {
+    pub site: &'a Site,
+    pub inputs: Vec<Vec<usize>>,
+    pub succ: Vec<Vec<usize>>,
+    pub takes_down: Vec<Vec<usize>>,
+    pub requires: Vec<Vec<Vec<usize>>>,
+    /// Elements whose `requires` mention this one.
+    pub dependents: Vec<Vec<usize>>,
+    /// Power: reachable from a UPS (UPS included) on the installed graph. Only these
+    /// protect a load, and only on this side must an `auto` element be sub-cycle.
+    pub critical: Vec<bool>,
+    /// Originates the resource: a source kind with nothing feeding it.
+    pub source: Vec<bool>,
+    pub load_inputs: Vec<Vec<usize>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let n = site.elements.len();
+        let index: HashMap<&str, usize> =
+            site.elements.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+        let resolve = |ids: &[String]| -> Vec<usize> {
+            ids.iter().filter_map(|id| index.get(id.as_str()).copied()).collect()
+        };
+        let inputs: Vec<Vec<usize>> = site.elements.iter().map(|e| resolve(&e.inputs)).collect();
+        let mut succ = vec![Vec::new(); n];
+        for (v, ins) in inputs.iter().enumerate() {
+            for &u in ins {
+                succ[u].push(v);
+            }
+        }
+        let takes_down = site.elements.iter().map(|e| resolve(&e.takes_down)).collect();
+        let requires: Vec<Vec<Vec<usize>>> = site
+            .elements
+            .iter()
+            .map(|e| e.requires.iter().map(|c| resolve(c)).collect())
+            .collect();
+        let mut dependents = vec![Vec::new(); n];
+        for (e, clauses) in requires.iter().enumerate() {
+            for &r in clauses.iter().flatten() {
+                if !dependents[r].contains(&e) {
+                    dependents[r].push(e);
+                }
+            }
+        }
+        let mut critical = vec![false; n];
+        let mut stack: Vec<usize> =
+            (0..n).filter(|&i| site.elements[i].kind == Kind::Ups).collect();
+        for &i in &stack {
+            critical[i] = true;
+        }
+        while let Some(v) = stack.pop() {
+            for &w in &succ[v] {
+                if !critical[w] {
+                    critical[w] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        let source = (0..n).map(|i| site.elements[i].kind.is_source() && inputs[i].is_empty()).collect();
+        let load_inputs = site.loads.iter().map(|l| resolve(&l.inputs)).collect();
+        Ctx { site, inputs, succ, takes_down, requires, dependents, critical, source, load_inputs }
+    }
+
+    pub fn sub(&self, e: usize) -> Subsystem {
+        self.site.elements[e].kind.subsystem()
+    }
+
+    pub fn id(&self, e: usize) -> &'a str {
+        &self.site.elements[e].id
+    }
+
+    pub fn kind(&self, e: usize) -> Kind {
+        self.site.elements[e].kind
+    }
+
+    pub fn elements_of(&self, s: Subsystem) -> Vec<usize> {
+        (0..self.site.elements.len()).filter(|&e| self.sub(e) == s).collect()
+    }
+
+    pub fn loads_of(&self, s: Subsystem) -> Vec<usize> {
+        (0..self.site.loads.len()).filter(|&l| self.site.loads[l].subsystem == s).collect()
+    }
+}

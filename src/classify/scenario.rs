@@ -1,0 +1,320 @@
+//! `serves(subsystem, removed, mode)` of domain.md §2.3, answered fast: each component keeps
+//! a baseline flow, and removing an element that carried no flow in it cannot break service,
+//! so most N-1 scenarios are settled without running a flow at all.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::flow::{INF, scaled};
+use super::graph::Ctx;
+use super::net::{Component, S, SubNet, T};
+use crate::model::{Activation, Kind, Subsystem};
+
+/// Beyond this many selector input combinations, fall back to relaxed flow and say so.
+const ENUMERATION_CAP: usize = 4096;
+
+/// Sub-cycle transfer: the only `auto` equipment trusted downstream of a UPS.
+const SUB_CYCLE_S: f64 = 0.02;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Mode {
+    /// Maintenance: operators may close manual ties first.
+    pub planned: bool,
+    /// Utility sources count (serving-now and utility-dependent SPOF lists only).
+    pub count_utility: bool,
+    /// What is flowing right now: raw cords count, UPSs on battery originate.
+    pub serving_now: bool,
+}
+
+impl Mode {
+    pub const PLANNED: Mode = Mode { planned: true, count_utility: false, serving_now: false };
+    pub const UNPLANNED: Mode = Mode { planned: false, count_utility: false, serving_now: false };
+}
+
+/// The state a scenario starts from: what is already unavailable, what an operator closed.
+#[derive(Debug, Clone)]
+pub(crate) struct Base {
+    pub unavailable: Vec<bool>,
+    pub engaged: Vec<bool>,
+    pub on_battery: Vec<bool>,
+}
+
+impl Base {
+    pub fn design(n: usize) -> Base {
+        Base { unavailable: vec![false; n], engaged: vec![false; n], on_battery: vec![false; n] }
+    }
+}
+
+struct Baseline {
+    served: bool,
+    usable: Vec<bool>,
+    carries: Vec<bool>,
+}
+
+/// What a failed scenario did, for findings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Outcome {
+    pub served: i64,
+    pub demand: i64,
+    pub dead_loads: Vec<usize>,
+    pub cut: Vec<usize>,
+    pub stranded: Vec<usize>,
+}
+
+pub(crate) struct Evaluator<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    net: SubNet,
+    base: &'c Base,
+    mode: Mode,
+    baselines: Vec<Baseline>,
+    cache: HashMap<Vec<usize>, bool>,
+    removed: Vec<bool>,
+    pub approximate: bool,
+}
+
+impl<'c, 'a> Evaluator<'c, 'a> {
+    pub fn new(ctx: &'c Ctx<'a>, net: &SubNet, base: &'c Base, mode: Mode) -> Self {
+        let mut ev = Evaluator {
+            ctx,
+            net: net.clone(),
+            base,
+            mode,
+            baselines: Vec::new(),
+            cache: HashMap::new(),
+            removed: vec![false; ctx.site.elements.len()],
+            approximate: false,
+        };
+        for c in 0..ev.net.comps.len() {
+            let (flow, usable) = ev.run(c);
+            let comp = &ev.net.comps[c];
+            let carries = (0..comp.elems.len())
+                .map(|l| {
+                    comp.graph.flow(comp.elem_arc[l]) > 0
+                        || comp.src_arc[l].is_some_and(|a| comp.graph.flow(a) > 0)
+                })
+                .collect();
+            ev.baselines.push(Baseline { served: flow >= comp.demand, usable, carries });
+        }
+        ev
+    }
+
+    pub fn sub(&self) -> Subsystem {
+        self.net.sub
+    }
+
+    fn usable(&self, g: usize) -> bool {
+        let ctx = self.ctx;
+        let gone = |x: usize| self.base.unavailable[x] || self.removed[x];
+        if gone(g) {
+            return false;
+        }
+        let e = &ctx.site.elements[g];
+        if e.kind == Kind::Utility && !self.mode.count_utility {
+            return false;
+        }
+        if !ctx.requires[g].iter().all(|clause| clause.iter().any(|&r| !gone(r))) {
+            return false;
+        }
+        if self.mode.planned {
+            return true;
+        }
+        match e.activation {
+            Activation::Active => true,
+            Activation::Manual => self.base.engaged[g],
+            Activation::Auto if self.mode.serving_now => true,
+            Activation::Auto => match self.net.sub {
+                Subsystem::Power => {
+                    !ctx.critical[g] || e.transfer_s.is_some_and(|t| t <= SUB_CYCLE_S)
+                }
+                Subsystem::Cooling => true,
+                Subsystem::Network => {
+                    e.transfer_s.unwrap_or(0.0) <= ctx.site.network_budget_s
+                }
+            },
+        }
+    }
+
+    /// Set capacities for the current `removed` mask and run the flow, enumerating
+    /// selector inputs where the relaxed answer would let a selector draw on two.
+    fn run(&mut self, c: usize) -> (i64, Vec<bool>) {
+        let ctx = self.ctx;
+        let usable: Vec<bool> = self.net.comps[c].elems.iter().map(|&g| self.usable(g)).collect();
+        let protect = self.net.sub == Subsystem::Power && !self.mode.serving_now;
+        let serving_now = self.mode.serving_now;
+        let base = self.base;
+        let comp = &mut self.net.comps[c];
+        for (l, &g) in comp.elems.iter().enumerate() {
+            let e = &ctx.site.elements[g];
+            let cap = if usable[l] { e.capacity.map_or(INF, scaled) } else { 0 };
+            comp.graph.set_cap(comp.elem_arc[l], cap);
+            if let Some(a) = comp.src_arc[l] {
+                let originates = ctx.source[g] || (serving_now && base.on_battery[g]);
+                comp.graph.set_cap(a, if originates { cap } else { 0 });
+            }
+            for &(_, a) in &comp.in_arcs[l] {
+                comp.graph.set_cap(a, INF);
+            }
+        }
+        for grp in &comp.groups {
+            for &(lu, a) in &grp.arcs {
+                let raw = protect && !ctx.critical[comp.elems[lu]];
+                comp.graph.set_cap(a, if raw { 0 } else { INF });
+            }
+        }
+        let flow = comp.graph.max_flow(S, T);
+        if flow < comp.demand {
+            return (flow, usable);
+        }
+        let selectors: Vec<(usize, Vec<usize>)> = (0..comp.elems.len())
+            .filter(|&l| usable[l] && ctx.kind(comp.elems[l]).is_selector())
+            .map(|l| {
+                let arcs: Vec<usize> =
+                    comp.in_arcs[l].iter().filter(|(lu, _)| usable[*lu]).map(|&(_, a)| a).collect();
+                (l, arcs)
+            })
+            .filter(|(_, arcs)| arcs.len() >= 2)
+            .collect();
+        let one_input_each = selectors
+            .iter()
+            .all(|(_, arcs)| arcs.iter().filter(|&&a| comp.graph.flow(a) > 0).count() <= 1);
+        if one_input_each {
+            return (flow, usable);
+        }
+        let combos = selectors.iter().try_fold(1usize, |acc, (_, arcs)| acc.checked_mul(arcs.len()));
+        let Some(combos) = combos.filter(|&n| n <= ENUMERATION_CAP) else {
+            self.approximate = true;
+            return (flow, usable);
+        };
+        let mut best = 0;
+        for mut k in 0..combos {
+            for (_, arcs) in &selectors {
+                let pick = k % arcs.len();
+                k /= arcs.len();
+                for (i, &a) in arcs.iter().enumerate() {
+                    comp.graph.set_cap(a, if i == pick { INF } else { 0 });
+                }
+            }
+            let f = comp.graph.max_flow(S, T);
+            best = best.max(f);
+            if f >= comp.demand {
+                break;
+            }
+        }
+        (best, usable)
+    }
+
+    fn mark(&mut self, removed: &[usize], on: bool) {
+        for &r in removed {
+            self.removed[r] = on;
+        }
+    }
+
+    /// Elements a removal can change: the removed ones and those whose `requires` name them.
+    fn touched(&self, removed: &[usize]) -> Vec<usize> {
+        let mut t = removed.to_vec();
+        for &r in removed {
+            t.extend(&self.ctx.dependents[r]);
+        }
+        t
+    }
+
+    /// A previous answer for exactly this removed set, if any.
+    pub fn cached(&self, removed: &[usize]) -> Option<bool> {
+        let mut key = removed.to_vec();
+        key.sort_unstable();
+        key.dedup();
+        self.cache.get(&key).copied()
+    }
+
+    /// Does the subsystem still serve every load with `removed` out of service?
+    pub fn serves(&mut self, removed: &[usize]) -> bool {
+        let mut key = removed.to_vec();
+        key.sort_unstable();
+        key.dedup();
+        if let Some(&r) = self.cache.get(&key) {
+            return r;
+        }
+        self.mark(&key, true);
+        let touched = self.touched(&key);
+        let comps: BTreeSet<usize> =
+            touched.iter().filter_map(|&g| self.net.place[g].map(|(c, _)| c)).collect();
+        let mut ok = self.baselines.iter().enumerate().all(|(c, b)| b.served || comps.contains(&c));
+        if ok {
+            for &c in &comps {
+                let lost: Vec<usize> = touched
+                    .iter()
+                    .filter_map(|&g| match self.net.place[g] {
+                        Some((cc, l)) if cc == c && self.baselines[c].usable[l] && !self.usable(g) => {
+                            Some(l)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let b = &self.baselines[c];
+                if b.served && lost.iter().all(|&l| !b.carries[l]) {
+                    continue;
+                }
+                let (flow, _) = self.run(c);
+                if flow < self.net.comps[c].demand {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        self.mark(&key, false);
+        self.cache.insert(key, ok);
+        ok
+    }
+
+    /// The scenario in full, for a finding: what was served, which loads had no path left,
+    /// where the min cut lies and which capacity components were cut off.
+    pub fn outcome(&mut self, removed: &[usize]) -> Outcome {
+        let mut key = removed.to_vec();
+        key.sort_unstable();
+        key.dedup();
+        self.mark(&key, true);
+        let touched: BTreeSet<usize> = self
+            .touched(&key)
+            .iter()
+            .filter_map(|&g| self.net.place[g].map(|(c, _)| c))
+            .collect();
+        let mut out = Outcome::default();
+        for c in 0..self.net.comps.len() {
+            if !touched.contains(&c) && self.baselines[c].served {
+                out.demand += self.net.comps[c].demand;
+                out.served += self.net.comps[c].demand;
+                continue;
+            }
+            let (flow, usable) = self.run(c);
+            let comp: &Component = &self.net.comps[c];
+            out.demand += comp.demand;
+            out.served += flow.min(comp.demand);
+            let reach = comp.graph.reachable(S, false);
+            for (g, grp) in comp.groups.iter().enumerate() {
+                if !reach[comp.group_node(g)] {
+                    out.dead_loads.extend(&grp.loads);
+                }
+            }
+            for (l, &g) in comp.elems.iter().enumerate() {
+                let was = self.baselines[c].usable[l] && self.ctx.kind(g).is_capacity_component();
+                if was && !self.removed[g] && (!usable[l] || !reach[Component::node_in(l)]) {
+                    out.stranded.push(g);
+                }
+            }
+            if flow < comp.demand {
+                let side = comp.graph.reachable(S, true);
+                for (l, &g) in comp.elems.iter().enumerate() {
+                    let a = comp.elem_arc[l];
+                    let (i, o) = (Component::node_in(l), Component::node_out(l));
+                    let through = comp.graph.cap(a) > 0 && side[i] && !side[o];
+                    let at_source = comp.src_arc[l]
+                        .is_some_and(|s| comp.graph.cap(s) > 0 && !side[i] && comp.graph.flow(s) > 0);
+                    if through || at_source {
+                        out.cut.push(g);
+                    }
+                }
+            }
+        }
+        self.mark(&key, false);
+        out
+    }
+}

@@ -1,0 +1,218 @@
+//! T1–T4 for one subsystem (domain.md §2.4), the findings that block the next tier (§2.6)
+//! and the single points of failure (§2.7).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::explain::{Check, findings_for};
+use super::graph::Ctx;
+use super::net::SubNet;
+use super::report::{Assessment, Rule, Spof, SpofKind, SpofList, Tier};
+use super::scenario::{Base, Evaluator, Mode};
+use super::storage::Storage;
+use crate::model::{Kind, Rating, Subsystem};
+
+pub(crate) struct Stores {
+    pub fuel: Storage,
+    pub water: Storage,
+}
+
+/// Everything the tests of one subsystem need, evaluated once.
+pub(crate) struct Assessor<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    net: &'c SubNet,
+    base: &'c Base,
+    pub planned: Evaluator<'c, 'a>,
+    pub unplanned: Evaluator<'c, 'a>,
+    /// E_s: in this subsystem, available, not a utility.
+    es: Vec<usize>,
+    load_zones: BTreeSet<&'a str>,
+}
+
+impl<'c, 'a> Assessor<'c, 'a> {
+    pub fn new(ctx: &'c Ctx<'a>, net: &'c SubNet, base: &'c Base) -> Self {
+        let es = net
+            .elems
+            .iter()
+            .copied()
+            .filter(|&e| !base.unavailable[e] && ctx.kind(e) != Kind::Utility)
+            .collect();
+        let load_zones = ctx
+            .loads_of(net.sub)
+            .into_iter()
+            .filter_map(|l| ctx.site.loads[l].zone.as_deref())
+            .collect();
+        Assessor {
+            ctx,
+            net,
+            base,
+            planned: Evaluator::new(ctx, net, base, Mode::PLANNED),
+            unplanned: Evaluator::new(ctx, net, base, Mode::UNPLANNED),
+            es,
+            load_zones,
+        }
+    }
+
+    fn exempt(&self, e: usize) -> bool {
+        self.ctx.site.elements[e].exempt_point_of_use
+    }
+
+    fn with_consequences(&self, e: usize) -> Vec<usize> {
+        let mut set = vec![e];
+        set.extend(&self.ctx.takes_down[e]);
+        set
+    }
+
+    /// Planned service, reusing an unplanned answer: whatever survives without operator
+    /// help survives with it.
+    fn planned_serves(&mut self, set: &[usize]) -> bool {
+        self.unplanned.cached(set) == Some(true) || self.planned.serves(set)
+    }
+
+    /// Compartments that may be lost at once: zones holding elements of E_s but no load.
+    fn compartments(&self, elements: &[usize]) -> BTreeMap<&'a str, Vec<usize>> {
+        let mut zones: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+        for &e in elements {
+            if let Some(z) = self.ctx.site.elements[e].zone.as_deref()
+                && !self.load_zones.contains(z)
+            {
+                zones.entry(z).or_default().push(e);
+            }
+        }
+        zones
+    }
+
+    pub fn assess(&mut self, stores: &Stores) -> Assessment {
+        let spofs = self.spofs();
+        let checks = self.checks(stores);
+        let tier = Tier((1..=4).find(|&lvl| checks.iter().any(|c| c.level == lvl)).map_or(4, |l| l - 1));
+        let next: Vec<Check> = checks.into_iter().filter(|c| c.level == tier.0 + 1).collect();
+        let findings = findings_for(self, next);
+        Assessment {
+            tier,
+            serves: self.unplanned.serves(&[]),
+            findings,
+            spofs,
+            approximate: self.planned.approximate || self.unplanned.approximate,
+        }
+    }
+
+    pub fn ctx(&self) -> &'c Ctx<'a> {
+        self.ctx
+    }
+
+    pub fn sub(&self) -> Subsystem {
+        self.net.sub
+    }
+
+    fn checks(&mut self, stores: &Stores) -> Vec<Check> {
+        let ctx = self.ctx;
+        let sub = self.net.sub;
+        let site = ctx.site;
+        let mut out = Vec::new();
+        let es = self.es.clone();
+        let gens: Vec<usize> = es.iter().copied().filter(|&e| ctx.kind(e) == Kind::Generator).collect();
+        let towers = self.net.elems.iter().any(|&e| ctx.kind(e) == Kind::Tower);
+
+        // Tier I
+        if !self.planned.serves(&[]) {
+            out.push(Check::scenario(1, Rule::Service, vec![], true));
+        }
+        if sub == Subsystem::Power && !gens.is_empty() && !stores.fuel.total_ok(site.required_hours) {
+            out.push(Check::storage(1, Rule::Fuel, stores.fuel));
+        }
+        if sub == Subsystem::Cooling && towers && !stores.water.total_ok(site.required_hours) {
+            out.push(Check::storage(1, Rule::MakeupWater, stores.water));
+        }
+        // Tier II: a spare of every capacity component
+        for &c in es.iter().filter(|&&e| ctx.kind(e).is_capacity_component()) {
+            if !self.planned_serves(&[c]) {
+                out.push(Check::scenario(2, Rule::CapacityNPlus1, vec![c], true));
+            }
+        }
+        // Tier III: every isolation group can be taken out on a planned basis
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for &e in es.iter().filter(|&&e| !self.exempt(e)) {
+            groups.entry(site.elements[e].isolation_group()).or_default().push(e);
+        }
+        for members in groups.into_values() {
+            if !self.planned_serves(&members) {
+                out.push(Check::scenario(3, Rule::ConcurrentMaintenance, members, true));
+            }
+        }
+        let standby: Vec<usize> =
+            gens.iter().copied().filter(|&g| site.elements[g].rating == Some(Rating::Standby)).collect();
+        if !standby.is_empty() {
+            out.push(Check::listed(3, Rule::GeneratorRating, standby));
+        }
+        if sub == Subsystem::Power && !gens.is_empty() && !stores.fuel.maintainable_ok(site.required_hours) {
+            out.push(Check::storage(3, Rule::CmFuel, stores.fuel));
+        }
+        if sub == Subsystem::Cooling && towers && !stores.water.maintainable_ok(site.required_hours) {
+            out.push(Check::storage(3, Rule::MakeupWater, stores.water));
+        }
+        // Tier IV: any single unplanned failure, with its consequences; any compartment
+        if !self.unplanned.serves(&[]) {
+            out.push(Check::scenario(4, Rule::FaultTolerance, vec![], false));
+        }
+        let testable: Vec<usize> = es.iter().copied().filter(|&e| !self.exempt(e)).collect();
+        for e in testable {
+            let set = self.with_consequences(e);
+            if !self.unplanned.serves(&set) {
+                out.push(Check::scenario(4, Rule::FaultTolerance, set, false));
+            }
+        }
+        for (zone, members) in self.compartments(&es) {
+            if !self.unplanned.serves(&members) {
+                out.push(Check::zone(4, zone, members));
+            }
+        }
+        if sub == Subsystem::Cooling && !site.continuous_cooling {
+            out.push(Check::listed(4, Rule::ContinuousCooling, vec![]));
+        }
+        out
+    }
+
+    /// N-1 in unplanned mode plus common-mode compartments. Without any on-site source the
+    /// list is computed with utility counted and labelled utility-dependent.
+    fn spofs(&mut self) -> SpofList {
+        if self.unplanned.serves(&[]) {
+            let es = self.es.clone();
+            return SpofList { items: self.spof_items(&es, false), utility_dependent: false };
+        }
+        let mode = Mode { count_utility: true, ..Mode::UNPLANNED };
+        let mut with_utility = Evaluator::new(self.ctx, self.net, self.base, mode);
+        if !with_utility.serves(&[]) {
+            return SpofList::default();
+        }
+        let all: Vec<usize> =
+            self.net.elems.iter().copied().filter(|&e| !self.base.unavailable[e]).collect();
+        std::mem::swap(&mut self.unplanned, &mut with_utility);
+        let items = self.spof_items(&all, true);
+        std::mem::swap(&mut self.unplanned, &mut with_utility);
+        SpofList { items, utility_dependent: true }
+    }
+
+    fn spof_items(&mut self, candidates: &[usize], utilities: bool) -> Vec<Spof> {
+        let ctx = self.ctx;
+        let mut items: Vec<Spof> = Vec::new();
+        for &e in candidates {
+            if ctx.kind(e) == Kind::Utility && !utilities {
+                continue;
+            }
+            let set = self.with_consequences(e);
+            if !self.unplanned.serves(&set) {
+                let accepted = self.exempt(e) && ctx.kind(e) == Kind::RackAts;
+                items.push(Spof { id: ctx.id(e).to_string(), kind: SpofKind::Element, accepted });
+            }
+        }
+        items.sort();
+        let mut zones = Vec::new();
+        for (zone, members) in self.compartments(candidates) {
+            if members.len() >= 2 && !self.unplanned.serves(&members) {
+                zones.push(Spof { id: format!("zone:{zone}"), kind: SpofKind::Zone, accepted: false });
+            }
+        }
+        items.extend(zones);
+        items
+    }
+}
