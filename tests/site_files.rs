@@ -23,7 +23,10 @@ fn ron_files(rel: &str) -> Vec<PathBuf> {
 }
 
 fn stem(p: &Path) -> String {
-    p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string()
+    p.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn is_live(p: &Path) -> bool {
@@ -65,10 +68,19 @@ fn check_dir(rel: &str) -> usize {
     }
     for p in files.iter().filter(|p| is_live(p)) {
         let site_path = site_for(p);
-        assert!(site_path.exists(), "{}: no site {}", p.display(), site_path.display());
+        assert!(
+            site_path.exists(),
+            "{}: no site {}",
+            p.display(),
+            site_path.display()
+        );
         let site = load_site(&site_path);
         if let Err(e) = load_live_file(p, &site) {
-            panic!("{} does not load against {}:\n{e}", p.display(), site_path.display());
+            panic!(
+                "{} does not load against {}:\n{e}",
+                p.display(),
+                site_path.display()
+            );
         }
         checked += 1;
     }
@@ -78,7 +90,10 @@ fn check_dir(rel: &str) -> usize {
 #[test]
 fn worked_example_files_load() {
     let n = check_dir("tests/sites");
-    assert!(n >= 12, "expected at least one file per worked example, found {n}");
+    assert!(
+        n >= 12,
+        "expected at least one file per worked example, found {n}"
+    );
 }
 
 #[test]

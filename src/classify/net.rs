@@ -52,6 +52,8 @@ pub(crate) struct SubNet {
     /// Global element index -> (component, local index); None for other subsystems.
     pub place: Vec<Option<(usize, usize)>>,
     pub comps: Vec<Component>,
+    /// Loads with no input that exists: never served, whatever is removed.
+    pub orphans: Vec<usize>,
 }
 
 fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -100,12 +102,16 @@ impl SubNet {
         // group loads by component and identical input sets
         let mut comp_groups: Vec<BTreeMap<Vec<usize>, (Vec<usize>, f64)>> =
             vec![BTreeMap::new(); comp_elems.len()];
+        let mut orphans = Vec::new();
         for &l in loads {
-            let mut key = ctx.load_inputs[l].clone();
+            let mut key: Vec<usize> =
+                ctx.load_inputs[l].iter().copied().filter(|&e| place[e].is_some()).collect();
             key.sort_unstable();
             key.dedup();
-            let Some(&first) = key.first() else { continue };
-            let Some((ci, _)) = place[first] else { continue };
+            let Some((ci, _)) = key.first().and_then(|&first| place[first]) else {
+                orphans.push(l);
+                continue;
+            };
             let entry = comp_groups[ci].entry(key).or_default();
             entry.0.push(l);
             entry.1 += ctx.site.loads[l].demand;
@@ -115,7 +121,7 @@ impl SubNet {
             .zip(comp_groups)
             .map(|(members, groups)| Self::component(ctx, &place, members, groups))
             .collect();
-        SubNet { sub, elems, place, comps }
+        SubNet { sub, elems, place, comps, orphans }
     }
 
     fn component(

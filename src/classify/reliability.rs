@@ -83,9 +83,9 @@ pub fn inherent_availability(mtbf_h: f64, mttr_h: f64) -> Result<f64> {
 /// All needed: Π p_i. Works for availabilities and reliabilities alike; an empty series is
 /// the identity (1).
 pub fn series(parts: &[f64]) -> Result<f64> {
-    parts
-        .iter()
-        .try_fold(1.0, |acc, &p| Ok(acc * probability("component probability", p)?))
+    parts.iter().try_fold(1.0, |acc, &p| {
+        Ok(acc * probability("component probability", p)?)
+    })
 }
 
 /// Any one suffices: 1 − Π (1 − p_i). An empty parallel group never works (0).
@@ -230,7 +230,11 @@ mod tests {
         assert!(close(failure_rate(100_000.0).unwrap(), 1.0e-5, 1e-18));
         let r = reliability(100_000.0, HOURS_PER_YEAR).unwrap();
         assert!(close(r, 0.91613, 5e-6), "{r}");
-        assert!(close(unreliability(100_000.0, HOURS_PER_YEAR).unwrap(), 1.0 - r, 1e-15));
+        assert!(close(
+            unreliability(100_000.0, HOURS_PER_YEAR).unwrap(),
+            1.0 - r,
+            1e-15
+        ));
     }
 
     #[test]

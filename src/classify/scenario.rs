@@ -233,6 +233,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         if let Some(&r) = self.cache.get(&key) {
             return r;
         }
+        if !self.net.orphans.is_empty() {
+            return false;
+        }
         self.mark(&key, true);
         let touched = self.touched(&key);
         let comps: BTreeSet<usize> =
@@ -278,6 +281,10 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             .filter_map(|&g| self.net.place[g].map(|(c, _)| c))
             .collect();
         let mut out = Outcome::default();
+        for &l in &self.net.orphans {
+            out.demand += scaled(self.ctx.site.loads[l].demand);
+            out.dead_loads.push(l);
+        }
         for c in 0..self.net.comps.len() {
             if !touched.contains(&c) && self.baselines[c].served {
                 out.demand += self.net.comps[c].demand;

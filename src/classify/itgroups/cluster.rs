@@ -7,21 +7,40 @@ use crate::model::{Cluster, Id, LiveState, MemberState, QuorumPolicy};
 pub(super) fn grade(c: &Cluster, live: &LiveState, budget: f64) -> GroupReport {
     let rules = Rules::new(c);
     let mut explicit_shared: Vec<&str> = c.shared.iter().map(String::as_str).collect();
-    let mut members: Vec<Member> =
-        c.nodes.iter().map(|n| Member { id: &n.id, via: n.via.iter().map(String::as_str).collect() }).collect();
+    let mut members: Vec<Member> = c
+        .nodes
+        .iter()
+        .map(|n| Member {
+            id: &n.id,
+            via: n.via.iter().map(String::as_str).collect(),
+        })
+        .collect();
     match (&c.witness, c.quorum) {
         // The disk decides alone, so it behaves like a controller rather than a voter.
         (Some(w), QuorumPolicy::DiskOnly) => explicit_shared.insert(0, &w.id),
-        (Some(w), _) => members.push(Member { id: &w.id, via: Vec::new() }),
+        (Some(w), _) => members.push(Member {
+            id: &w.id,
+            via: Vec::new(),
+        }),
         (None, _) => {}
     }
-    let shape = Shape { members, explicit_shared };
+    let shape = Shape {
+        members,
+        explicit_shared,
+    };
     let shared = shape.shared();
     let design = assess_view(c, &rules, &shape, &shared, View::Design, budget).0;
-    let (live_a, mut notes, present) = assess_view(c, &rules, &shape, &shared, View::Live(live), budget);
+    let (live_a, mut notes, present) =
+        assess_view(c, &rules, &shape, &shared, View::Live(live), budget);
     notes.extend(policy_notes(c, &rules, present));
     notes.extend(node_notes(c, live));
-    GroupReport { id: c.id.clone(), kind: GroupKind::Cluster, design, live: live_a, notes }
+    GroupReport {
+        id: c.id.clone(),
+        kind: GroupKind::Cluster,
+        design,
+        live: live_a,
+        notes,
+    }
 }
 
 /// The static arithmetic of one cluster. Members are the nodes, then the witness when it votes.
@@ -46,27 +65,47 @@ impl Rules {
             QuorumPolicy::TwoNode | QuorumPolicy::DiskOnly => 1,
             QuorumPolicy::Majority => expected / 2 + 1,
         };
-        Rules { votes, nodes: c.nodes.len(), expected, quorum, policy: c.quorum, needed: c.nodes_needed.max(1) }
+        Rules {
+            votes,
+            nodes: c.nodes.len(),
+            expected,
+            quorum,
+            policy: c.quorum,
+            needed: c.nodes_needed.max(1),
+        }
     }
 
     fn present(&self, up: &[bool]) -> u64 {
-        self.votes.iter().zip(up).filter(|&(_, &u)| u).map(|(v, _)| v).sum()
+        self.votes
+            .iter()
+            .zip(up)
+            .filter(|&(_, &u)| u)
+            .map(|(v, _)| v)
+            .sum()
     }
 
     /// Voter losses tolerated, removing the largest voters first.
     fn t_quorum(&self, up: &[bool]) -> i64 {
         if self.policy == QuorumPolicy::DiskOnly {
-            return i64::from(count_up(&up[..self.nodes.min(up.len())])) - 1;
+            return i64::try_from(up.iter().take(self.nodes).filter(|&&u| u).count())
+                .unwrap_or(i64::MAX)
+                - 1;
         }
         let mut left = self.present(up);
         if left < self.quorum {
             return -1;
         }
-        let mut voters: Vec<u64> = self.votes.iter().zip(up).filter(|&(_, &u)| u).map(|(&v, _)| v).collect();
+        let mut voters: Vec<u64> = self
+            .votes
+            .iter()
+            .zip(up)
+            .filter(|&(_, &u)| u)
+            .map(|(&v, _)| v)
+            .collect();
         voters.sort_unstable_by_key(|&v| std::cmp::Reverse(v));
         let mut k = 0;
         for v in voters {
-            if left - v < self.quorum {
+            if left.saturating_sub(v) < self.quorum {
                 break;
             }
             left -= v;
@@ -78,7 +117,12 @@ impl Rules {
     /// t = min(t_quorum, t_capacity). Taking the minimum of the two separate worst cases is
     /// exact: any k losses that break either one break the cluster.
     fn tolerance(&self, up: &[bool], hosts: &[bool]) -> i32 {
-        let hosting = up.iter().zip(hosts).take(self.nodes).filter(|&(&u, &h)| u && h).count();
+        let hosting = up
+            .iter()
+            .zip(hosts)
+            .take(self.nodes)
+            .filter(|&(&u, &h)| u && h)
+            .count();
         let t_cap = i64::try_from(hosting).unwrap_or(i64::MAX) - i64::from(self.needed);
         let t = self.t_quorum(up).min(t_cap).max(-1);
         i32::try_from(t).unwrap_or(i32::MAX)
@@ -88,7 +132,10 @@ impl Rules {
 /// Standby and resynchronising nodes keep their vote but host nothing; maintenance means shut
 /// down (domain.md §2.8 inference, confirmed per cluster by the agent).
 fn votes_while(state: MemberState) -> bool {
-    matches!(state, MemberState::Ok | MemberState::Standby | MemberState::Rebuilding)
+    matches!(
+        state,
+        MemberState::Ok | MemberState::Standby | MemberState::Rebuilding
+    )
 }
 
 fn assess_view(
@@ -101,7 +148,11 @@ fn assess_view(
 ) -> (GroupAssessment, Vec<String>, u64) {
     let nodes = c.nodes.len();
     let sc = shape.up_mask(view, shared, |i, id, s| {
-        if i < nodes { votes_while(s) } else { !view.component_down(id) }
+        if i < nodes {
+            votes_while(s)
+        } else {
+            !view.component_down(id)
+        }
     });
     let hosts: Vec<bool> = shape
         .members
@@ -112,7 +163,13 @@ fn assess_view(
     let t = rules.tolerance(&sc.up, &hosts);
     let rule = |up: &[bool]| rules.tolerance(up, &hosts);
     let spofs = shape.spofs(&sc.up, shared, &rule);
-    let available = count_up(&sc.up.iter().zip(&hosts).map(|(&u, &h)| u && h).collect::<Vec<_>>());
+    let available = count_up(
+        &sc.up
+            .iter()
+            .zip(&hosts)
+            .map(|(&u, &h)| u && h)
+            .collect::<Vec<_>>(),
+    );
     let down_reason = (t < 0).then(|| {
         if !sc.shared_down.is_empty() {
             sc.shared_down.join(" and ")
@@ -124,7 +181,10 @@ fn assess_view(
                 rules.quorum
             )
         } else {
-            format!("only {available} node(s) can host the workload and {} are needed", rules.needed)
+            format!(
+                "only {available} node(s) can host the workload and {} are needed",
+                rules.needed
+            )
         }
     });
     let outcome = Outcome {
@@ -137,7 +197,11 @@ fn assess_view(
         down_reason,
     };
     let present = rules.present(&sc.up);
-    (assess(outcome, shared.to_vec(), spofs, "cluster", budget), sc.notes, present)
+    (
+        assess(outcome, shared.to_vec(), spofs, "cluster", budget),
+        sc.notes,
+        present,
+    )
 }
 
 fn policy_notes(c: &Cluster, rules: &Rules, present: u64) -> Vec<String> {
@@ -177,7 +241,10 @@ fn node_notes(c: &Cluster, live: &LiveState) -> Vec<String> {
         if let Some(p) = &r.prefers
             && live.member_state(p) != MemberState::Ok
         {
-            notes.push(format!("resource {} prefers {p}, which cannot host now; it runs elsewhere", r.id));
+            notes.push(format!(
+                "resource {} prefers {p}, which cannot host now; it runs elsewhere",
+                r.id
+            ));
         }
     }
     notes

@@ -9,6 +9,10 @@
 
 mod cluster;
 mod network;
+#[cfg(test)]
+mod network_tests;
+#[cfg(test)]
+mod prop_tests;
 mod raid;
 #[cfg(test)]
 mod tests;
@@ -29,10 +33,26 @@ pub fn grade_groups(site: &Site, live: &LiveState) -> Vec<GroupReport> {
     };
     let mut out = Vec::new();
     out.extend(site.raid.iter().map(|r| raid::grade(r, live, budget)));
-    out.extend(site.bonds.iter().map(|b| network::grade_bond(b, live, budget)));
-    out.extend(site.bridges.iter().map(|g| network::grade_bridge(g, live, budget)));
-    out.extend(site.gateways.iter().map(|g| network::grade_gateway(g, live, budget)));
-    out.extend(site.clusters.iter().map(|c| cluster::grade(c, live, budget)));
+    out.extend(
+        site.bonds
+            .iter()
+            .map(|b| network::grade_bond(b, live, budget)),
+    );
+    out.extend(
+        site.bridges
+            .iter()
+            .map(|g| network::grade_bridge(g, live, budget)),
+    );
+    out.extend(
+        site.gateways
+            .iter()
+            .map(|g| network::grade_gateway(g, live, budget)),
+    );
+    out.extend(
+        site.clusters
+            .iter()
+            .map(|c| cluster::grade(c, live, budget)),
+    );
     out
 }
 
@@ -91,18 +111,15 @@ impl<'a> Shape<'a> {
     /// shares nothing with anyone: its own `via` shows up through the SPOF rule instead.
     pub(super) fn shared(&self) -> Vec<Id> {
         let mut out: Vec<Id> = Vec::new();
-        let mut push = |id: &str| {
-            if !out.iter().any(|o| o == id) {
-                out.push(id.to_string());
-            }
-        };
-        self.explicit_shared.iter().for_each(|id| push(id));
+        self.explicit_shared
+            .iter()
+            .for_each(|id| push_unique(&mut out, id));
         if let [first, rest @ ..] = self.members.as_slice()
             && !rest.is_empty()
         {
             for c in &first.via {
                 if rest.iter().all(|m| m.via.contains(c)) {
-                    push(c);
+                    push_unique(&mut out, c);
                 }
             }
         }
@@ -135,24 +152,37 @@ impl<'a> Shape<'a> {
                     .filter(|c| !shared.iter().any(|s| s == c) && view.component_down(c))
                     .collect();
                 if own && !dead_via.is_empty() {
-                    notes.push(format!("{} is cut off because {} is down", m.id, dead_via.join(", ")));
+                    notes.push(format!(
+                        "{} is cut off because {} is down",
+                        m.id,
+                        dead_via.join(", ")
+                    ));
                 }
                 own && dead_via.is_empty() && shared_down.is_empty()
             })
             .collect();
-        Scenario { up, shared_down, notes }
+        Scenario {
+            up,
+            shared_down,
+            notes,
+        }
     }
 
     /// shared ∪ members whose single loss makes t < 0 ∪ components whose single loss does.
     /// The component test covers "the via of a critical member" and also a switch that carries
     /// several members which only together are critical.
-    pub(super) fn spofs(&self, up: &[bool], shared: &[Id], rule: &dyn Fn(&[bool]) -> i32) -> Vec<Id> {
+    pub(super) fn spofs(
+        &self,
+        up: &[bool],
+        shared: &[Id],
+        rule: &dyn Fn(&[bool]) -> i32,
+    ) -> Vec<Id> {
         let mut out: Vec<Id> = Vec::new();
         if rule(up) >= 0 {
             for (i, m) in self.members.iter().enumerate() {
                 if up.get(i).copied().unwrap_or(false) {
-                    let mut without = up.to_vec();
-                    without[i] = false;
+                    let without: Vec<bool> =
+                        up.iter().enumerate().map(|(j, &u)| u && j != i).collect();
                     if rule(&without) < 0 {
                         push_unique(&mut out, m.id);
                     }
@@ -232,7 +262,13 @@ fn within_budget(failover_s: Option<f64>, automatic: bool, budget: f64) -> bool 
     automatic && failover_s.is_some_and(|f| f.is_finite() && f <= budget)
 }
 
-pub(super) fn grade(t: i32, shared: bool, failover_s: Option<f64>, automatic: bool, budget: f64) -> Tier {
+pub(super) fn grade(
+    t: i32,
+    shared: bool,
+    failover_s: Option<f64>,
+    automatic: bool,
+    budget: f64,
+) -> Tier {
     if t < 0 {
         Tier::ZERO
     } else if t == 0 {
@@ -246,8 +282,8 @@ pub(super) fn grade(t: i32, shared: bool, failover_s: Option<f64>, automatic: bo
     }
 }
 
-/// Seconds for people: 3.609375 → "3.61", 50.0 → "50".
-pub(super) fn secs(x: f64) -> String {
+/// Numbers for people: 3.609375 → "3.61", 50.0 → "50".
+pub(super) fn num(x: f64) -> String {
     let s = format!("{x:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
@@ -271,7 +307,13 @@ fn join_with(items: &[Id], word: &str) -> String {
 
 /// Turn an outcome into an assessment with its grade and one-sentence reason. `noun` names
 /// the group in the reason ("array", "bond", "cluster").
-pub(super) fn assess(o: Outcome, shared: Vec<Id>, spofs: Vec<Id>, noun: &str, budget: f64) -> GroupAssessment {
+pub(super) fn assess(
+    o: Outcome,
+    shared: Vec<Id>,
+    spofs: Vec<Id>,
+    noun: &str,
+    budget: f64,
+) -> GroupAssessment {
     let t = o.tolerance;
     let grade = grade(t, !shared.is_empty(), o.failover_s, o.automatic, budget);
     let reason = match grade.0 {
@@ -283,7 +325,10 @@ pub(super) fn assess(o: Outcome, shared: Vec<Id>, spofs: Vec<Id>, noun: &str, bu
             ))
         ),
         1 if spofs.is_empty() => format!("No redundancy left in the {noun}."),
-        1 => format!("No redundancy left: losing {} would stop the {noun}.", join_or(&spofs)),
+        1 => format!(
+            "No redundancy left: losing {} would stop the {noun}.",
+            join_or(&spofs)
+        ),
         2 => format!(
             "t = {t} but {} {} shared by every member.",
             join_and(&shared),
@@ -291,12 +336,14 @@ pub(super) fn assess(o: Outcome, shared: Vec<Id>, spofs: Vec<Id>, noun: &str, bu
         ),
         3 => match o.failover_s {
             _ if !o.automatic => {
-                format!("t = {t} and nothing is shared, but failover is manual, so only a planned drain is hitless.")
+                format!(
+                    "t = {t} and nothing is shared, but failover is manual, so only a planned drain is hitless."
+                )
             }
             Some(f) => format!(
                 "t = {t} and nothing is shared, but failover takes {} s, over the {} s budget, so only a planned drain is hitless.",
-                secs(f),
-                secs(budget)
+                num(f),
+                num(budget)
             ),
             None => format!("t = {t} and nothing is shared, but the failover time is unknown."),
         },
@@ -304,10 +351,10 @@ pub(super) fn assess(o: Outcome, shared: Vec<Id>, spofs: Vec<Id>, noun: &str, bu
             "t = {t}, nothing is shared and failover is automatic {}, within the {} s budget.",
             match o.failover_s {
                 Some(f) if f <= 0.0 => "and immediate".to_string(),
-                Some(f) => format!("in {} s", secs(f)),
+                Some(f) => format!("in {} s", num(f)),
                 None => String::new(),
             },
-            secs(budget)
+            num(budget)
         ),
     };
     GroupAssessment {

@@ -1,11 +1,11 @@
 //! Network groups: bonds (LACP and friends), spanning-tree uplink groups and first-hop
 //! gateway groups (VRRP, HSRP, GLBP), per domain.md §2.8, E10 and E12.
 
-use super::{Member, Outcome, Shape, View, assess, count_up, len_u32, secs};
+use super::{Member, Outcome, Shape, View, assess, count_up, len_u32, num};
 use crate::classify::report::{GroupAssessment, GroupKind, GroupReport};
 use crate::model::{
-    Bond, BondMode, BridgeGroup, GatewayGroup, GatewayProtocol, Id, LacpRate, LiveState, MemberState,
-    StpProtocol,
+    Bond, BondMode, BridgeGroup, GatewayGroup, GatewayProtocol, Id, LacpRate, LiveState,
+    MemberState, StpProtocol,
 };
 
 /// Carrier loss is seen by link monitoring (miimon, typically 100 ms): well inside any budget.
@@ -27,6 +27,7 @@ fn link_up(state: MemberState) -> bool {
     matches!(state, MemberState::Ok | MemberState::Standby)
 }
 
+/// Speeds and demands the validator would reject count as nothing rather than poison sums.
 fn sane(x: f64) -> f64 {
     if x.is_finite() && x > 0.0 { x } else { 0.0 }
 }
@@ -38,12 +39,19 @@ fn fits(rest: &[f64], demand: f64, min_count: u32) -> bool {
 
 /// Worst case: the fastest members fail first.
 fn capacity_tolerance(speeds: &[f64], up: &[bool], demand: f64, min_count: u32) -> i32 {
-    let mut s: Vec<f64> = speeds.iter().zip(up).filter(|&(_, &u)| u).map(|(&v, _)| sane(v)).collect();
+    let mut s: Vec<f64> = speeds
+        .iter()
+        .zip(up)
+        .filter(|&(_, &u)| u)
+        .map(|(&v, _)| sane(v))
+        .collect();
     s.sort_by(|a, b| b.total_cmp(a));
     if !fits(&s, demand, min_count) {
         return -1;
     }
-    let k = (0..s.len()).take_while(|&k| s.get(k + 1..).is_some_and(|r| fits(r, demand, min_count))).count();
+    let k = (0..s.len())
+        .take_while(|&k| s.get(k + 1..).is_some_and(|r| fits(r, demand, min_count)))
+        .count();
     i32::try_from(k).unwrap_or(i32::MAX)
 }
 
@@ -52,7 +60,10 @@ fn capacity_tolerance(speeds: &[f64], up: &[bool], demand: f64, min_count: u32) 
 fn capacity_need(speeds: impl Iterator<Item = f64>, demand: f64, min_count: u32) -> Option<u32> {
     let mut s: Vec<f64> = speeds.map(sane).collect();
     s.sort_by(f64::total_cmp);
-    (0..=s.len()).map(|k| (k, s.get(..k).unwrap_or(&[]))).find(|(_, r)| fits(r, demand, min_count)).map(|(k, _)| len_u32(k))
+    (0..=s.len())
+        .map(|k| (k, s.get(..k).unwrap_or(&[])))
+        .find(|(_, r)| fits(r, demand, min_count))
+        .map(|(k, _)| len_u32(k))
 }
 
 /// Need over the members that are up, falling back to the design need when they cannot
@@ -62,10 +73,6 @@ fn need_for(speeds: &[f64], up: &[bool], demand: f64, min_count: u32) -> u32 {
     capacity_need(live, demand, min_count)
         .or_else(|| capacity_need(speeds.iter().copied(), demand, min_count))
         .unwrap_or_else(|| min_count.max(len_u32(speeds.len()).saturating_add(1)))
-}
-
-fn sane_demand(d: f64) -> f64 {
-    if d.is_finite() && d > 0.0 { d } else { 0.0 }
 }
 
 struct Capacity<'a> {
@@ -90,14 +97,20 @@ fn assess_capacity(
     let need = need_for(&cap.speeds, &sc.up, cap.demand, cap.min_count);
     let down_reason = (t < 0).then(|| {
         if sc.shared_down.is_empty() {
-            let carry: f64 = cap.speeds.iter().zip(&sc.up).filter(|&(_, &u)| u).map(|(&v, _)| sane(v)).sum();
+            let carry: f64 = cap
+                .speeds
+                .iter()
+                .zip(&sc.up)
+                .filter(|&(_, &u)| u)
+                .map(|(&v, _)| sane(v))
+                .sum();
             format!(
                 "{} of {} links are up carrying {} Gbps, and {} links for {} Gbps are needed",
                 sc.count(),
                 cap.speeds.len(),
-                secs(carry),
+                num(carry),
                 need,
-                secs(cap.demand)
+                num(cap.demand)
             )
         } else {
             sc.shared_down.join(" and ")
@@ -112,12 +125,20 @@ fn assess_capacity(
         automatic: true,
         down_reason,
     };
-    (assess(outcome, shared.to_vec(), spofs, cap.noun, budget), sc.notes)
+    (
+        assess(outcome, shared.to_vec(), spofs, cap.noun, budget),
+        sc.notes,
+    )
 }
 
 pub(super) fn grade_bond(b: &Bond, live: &LiveState, budget: f64) -> GroupReport {
-    let switches: Vec<&str> = b.members.iter().filter_map(|m| m.switch.as_deref()).collect();
-    let one_switch = switches.len() == b.members.len() && switches.windows(2).all(|w| w[0] == w[1]);
+    let switches: Vec<&str> = b
+        .members
+        .iter()
+        .filter_map(|m| m.switch.as_deref())
+        .collect();
+    let one_switch =
+        switches.len() == b.members.len() && switches.iter().all(|s| Some(s) == switches.first());
     // With MLAG/vPC one id may name the chassis pair, which fails apart, not as one.
     let pair_id = b.multi_chassis && one_switch;
     let shape = Shape {
@@ -126,7 +147,11 @@ pub(super) fn grade_bond(b: &Bond, live: &LiveState, budget: f64) -> GroupReport
             .iter()
             .map(|m| Member {
                 id: &m.id,
-                via: if pair_id { Vec::new() } else { m.switch.iter().map(String::as_str).collect() },
+                via: if pair_id {
+                    Vec::new()
+                } else {
+                    m.switch.iter().map(String::as_str).collect()
+                },
             })
             .collect(),
         explicit_shared: Vec::new(),
@@ -140,7 +165,7 @@ pub(super) fn grade_bond(b: &Bond, live: &LiveState, budget: f64) -> GroupReport
     });
     let cap = Capacity {
         speeds: b.members.iter().map(|m| m.speed_gbps).collect(),
-        demand: sane_demand(b.demand_gbps.unwrap_or(0.0)),
+        demand: sane(b.demand_gbps.unwrap_or(0.0)),
         min_count: b.min_links.max(1),
         noun: "bond",
         failover_s,
@@ -157,26 +182,50 @@ pub(super) fn grade_bond(b: &Bond, live: &LiveState, budget: f64) -> GroupReport
         ));
     }
     let by_capacity = capacity_need(cap.speeds.iter().copied(), cap.demand, 1);
-    let hashed = matches!(b.mode, BondMode::Lacp | BondMode::BalanceXor | BondMode::BalanceTlb | BondMode::BalanceAlb);
+    let hashed = matches!(
+        b.mode,
+        BondMode::Lacp | BondMode::BalanceXor | BondMode::BalanceTlb | BondMode::BalanceAlb
+    );
     if hashed && by_capacity.is_some_and(|n| n > 1) {
         notes.push(format!(
             "per-flow hashing: no single flow exceeds one member's speed, and an uneven hash can overload a member even though the members together carry {} Gbps",
-            secs(cap.demand)
+            num(cap.demand)
         ));
     }
     if b.min_links > 1 && by_capacity.is_some_and(|n| n < b.min_links) {
-        notes.push(format!("min_links {} sets N: below that the bond drops carrier", b.min_links));
+        notes.push(format!(
+            "min_links {} sets N: below that the bond drops carrier",
+            b.min_links
+        ));
     }
-    GroupReport { id: b.id.clone(), kind: GroupKind::Bond, design, live: live_a, notes }
+    GroupReport {
+        id: b.id.clone(),
+        kind: GroupKind::Bond,
+        design,
+        live: live_a,
+        notes,
+    }
 }
 
 pub(super) fn grade_bridge(g: &BridgeGroup, live: &LiveState, budget: f64) -> GroupReport {
     let shape = Shape {
-        members: g.members.iter().map(|u| Member { id: &u.id, via: u.via.iter().map(String::as_str).collect() }).collect(),
+        members: g
+            .members
+            .iter()
+            .map(|u| Member {
+                id: &u.id,
+                via: u.via.iter().map(String::as_str).collect(),
+            })
+            .collect(),
         explicit_shared: g.shared.iter().map(String::as_str).collect(),
     };
     let shared = shape.shared();
-    let shared_links: Vec<Id> = g.members.iter().filter(|u| !u.point_to_point).map(|u| u.id.clone()).collect();
+    let shared_links: Vec<Id> = g
+        .members
+        .iter()
+        .filter(|u| !u.point_to_point)
+        .map(|u| u.id.clone())
+        .collect();
     let mut notes = Vec::new();
     let failover_s = match g.protocol {
         StpProtocol::Stp => {
@@ -188,14 +237,14 @@ pub(super) fn grade_bridge(g: &BridgeGroup, live: &LiveState, budget: f64) -> Gr
             notes.push(format!(
                 "{} not point-to-point: RSTP falls back to timers (about {} s) there",
                 shared_links.join(", "),
-                secs(RSTP_TIMERS_S)
+                num(RSTP_TIMERS_S)
             ));
             RSTP_TIMERS_S
         }
     };
     let cap = Capacity {
         speeds: g.members.iter().map(|u| u.speed_gbps).collect(),
-        demand: sane_demand(g.demand_gbps),
+        demand: sane(g.demand_gbps),
         min_count: 1,
         noun: "uplink group",
         failover_s: Some(failover_s),
@@ -203,15 +252,28 @@ pub(super) fn grade_bridge(g: &BridgeGroup, live: &LiveState, budget: f64) -> Gr
     let design = assess_capacity(&cap, &shape, &shared, View::Design, budget).0;
     let (live_a, live_notes) = assess_capacity(&cap, &shape, &shared, View::Live(live), budget);
     notes.extend(live_notes);
-    GroupReport { id: g.id.clone(), kind: GroupKind::Bridge, design, live: live_a, notes }
+    GroupReport {
+        id: g.id.clone(),
+        kind: GroupKind::Bridge,
+        design,
+        live: live_a,
+        notes,
+    }
 }
 
 /// Failover time with the routers in `up`: the highest-priority survivor is master and the
 /// next one takes over. `None` when nobody is left to take over.
 fn gateway_failover(g: &GatewayGroup, up: &[bool]) -> Option<(f64, String)> {
-    let timer = |v: Option<f64>, default: f64| v.filter(|x| x.is_finite() && *x > 0.0).unwrap_or(default);
-    let mut alive: Vec<(usize, u8)> =
-        g.members.iter().zip(up).enumerate().filter(|(_, (_, u))| **u).map(|(i, (r, _))| (i, r.priority)).collect();
+    let timer =
+        |v: Option<f64>, default: f64| v.filter(|x| x.is_finite() && *x > 0.0).unwrap_or(default);
+    let mut alive: Vec<(usize, u8)> = g
+        .members
+        .iter()
+        .zip(up)
+        .enumerate()
+        .filter(|(_, (_, u))| **u)
+        .map(|(i, (r, _))| (i, r.priority))
+        .collect();
     if alive.len() < 2 {
         return None;
     }
@@ -222,30 +284,55 @@ fn gateway_failover(g: &GatewayGroup, up: &[bool]) -> Option<(f64, String)> {
             let (i, p) = *alive.get(1)?;
             let advert = timer(g.advert_s, VRRP_ADVERT_S);
             let share = f64::from(256 - u16::from(p)) / 256.0;
-            let skew = if g.version == 2 { share } else { share * advert };
+            let skew = if g.version == 2 {
+                share
+            } else {
+                share * advert
+            };
             let id = g.members.get(i).map_or("?", |r| r.id.as_str());
             Some((
                 3.0 * advert + skew,
                 format!(
                     "VRRPv{}: master down interval = 3 × {} s + skew {} s from backup {id} (priority {p})",
                     if g.version == 2 { 2 } else { 3 },
-                    secs(advert),
-                    secs(skew)
+                    num(advert),
+                    num(skew)
                 ),
             ))
         }
         GatewayProtocol::Hsrp | GatewayProtocol::Glbp => {
             let hold = timer(g.hold_s, CISCO_HOLD_S);
-            let name = if g.protocol == GatewayProtocol::Hsrp { "HSRP" } else { "GLBP" };
-            let default = if g.hold_s.is_none() { " (default; hello 3 s)" } else { "" };
-            Some((hold, format!("{name}: failover after the hold time, {} s{default}", secs(hold))))
+            let name = if g.protocol == GatewayProtocol::Hsrp {
+                "HSRP"
+            } else {
+                "GLBP"
+            };
+            let default = if g.hold_s.is_none() {
+                " (default; hello 3 s)"
+            } else {
+                ""
+            };
+            Some((
+                hold,
+                format!(
+                    "{name}: failover after the hold time, {} s{default}",
+                    num(hold)
+                ),
+            ))
         }
     }
 }
 
 pub(super) fn grade_gateway(g: &GatewayGroup, live: &LiveState, budget: f64) -> GroupReport {
     let shape = Shape {
-        members: g.members.iter().map(|r| Member { id: &r.id, via: r.via.iter().map(String::as_str).collect() }).collect(),
+        members: g
+            .members
+            .iter()
+            .map(|r| Member {
+                id: &r.id,
+                via: r.via.iter().map(String::as_str).collect(),
+            })
+            .collect(),
         explicit_shared: g.shared.iter().map(String::as_str).collect(),
     };
     let shared = shape.shared();
@@ -254,20 +341,24 @@ pub(super) fn grade_gateway(g: &GatewayGroup, live: &LiveState, budget: f64) -> 
         GatewayProtocol::Glbp => g.forwarders_needed.max(1),
         GatewayProtocol::Vrrp | GatewayProtocol::Hsrp => 1,
     };
-    let rule = |up: &[bool]| i32::try_from((i64::from(count_up(up)) - i64::from(need)).max(-1)).unwrap_or(i32::MAX);
+    let rule = |up: &[bool]| {
+        i32::try_from((i64::from(count_up(up)) - i64::from(need)).max(-1)).unwrap_or(i32::MAX)
+    };
     let mut notes = Vec::new();
-    let one = |view: View, notes: &mut Vec<String>| {
+    let one = |view: View, notes: &mut Vec<String>| -> (GroupAssessment, Option<String>) {
         let sc = shape.up_mask(view, &shared, |_, _, s| link_up(s));
         let t = rule(&sc.up);
         let spofs = shape.spofs(&sc.up, &shared, &rule);
         let fo = gateway_failover(g, &sc.up);
-        if let Some((_, how)) = &fo {
-            notes.push(how.clone());
-        }
+        let how = fo.as_ref().map(|(_, how)| how.clone());
         notes.extend(sc.notes.iter().cloned());
         let down_reason = (t < 0).then(|| {
             if sc.shared_down.is_empty() {
-                format!("{} of {} routers are up and {need} are needed", sc.count(), g.members.len())
+                format!(
+                    "{} of {} routers are up and {need} are needed",
+                    sc.count(),
+                    g.members.len()
+                )
             } else {
                 sc.shared_down.join(" and ")
             }
@@ -281,10 +372,15 @@ pub(super) fn grade_gateway(g: &GatewayGroup, live: &LiveState, budget: f64) -> 
             automatic: true,
             down_reason,
         };
-        assess(outcome, shared.clone(), spofs, "gateway group", budget)
+        (
+            assess(outcome, shared.clone(), spofs, "gateway group", budget),
+            how,
+        )
     };
-    let design = one(View::Design, &mut Vec::new());
-    let live_a = one(View::Live(live), &mut notes);
+    let (design, design_how) = one(View::Design, &mut Vec::new());
+    let (live_a, live_how) = one(View::Live(live), &mut notes);
+    // With no backup left now, the designed timers are still worth knowing.
+    notes.extend(live_how.or(design_how));
     match g.protocol {
         GatewayProtocol::Hsrp => notes.push("HSRP preemption is off by default".to_string()),
         GatewayProtocol::Glbp if g.members.len() > 4 => {
@@ -292,5 +388,11 @@ pub(super) fn grade_gateway(g: &GatewayGroup, live: &LiveState, budget: f64) -> 
         }
         _ => {}
     }
-    GroupReport { id: g.id.clone(), kind: GroupKind::Gateway, design, live: live_a, notes }
+    GroupReport {
+        id: g.id.clone(),
+        kind: GroupKind::Gateway,
+        design,
+        live: live_a,
+        notes,
+    }
 }

@@ -8,7 +8,14 @@ use crate::model::{Id, LiveState, MemberState, RaidArray, RaidLevel};
 
 pub(super) fn grade(r: &RaidArray, live: &LiveState, budget: f64) -> GroupReport {
     let shape = Shape {
-        members: r.members.iter().map(|m| Member { id: m, via: Vec::new() }).collect(),
+        members: r
+            .members
+            .iter()
+            .map(|m| Member {
+                id: m,
+                via: Vec::new(),
+            })
+            .collect(),
         explicit_shared: r.controller.iter().map(String::as_str).collect(),
     };
     let shared = shape.shared();
@@ -17,7 +24,13 @@ pub(super) fn grade(r: &RaidArray, live: &LiveState, budget: f64) -> GroupReport
     notes.extend(spare_notes(r, live));
     notes.extend(rebuild_notes(r, live));
     notes.extend(exposure_note(r));
-    GroupReport { id: r.id.clone(), kind: GroupKind::Raid, design, live: live_a, notes }
+    GroupReport {
+        id: r.id.clone(),
+        kind: GroupKind::Raid,
+        design,
+        live: live_a,
+        notes,
+    }
 }
 
 fn copies(r: &RaidArray) -> usize {
@@ -51,7 +64,10 @@ fn tolerance(r: &RaidArray, up: &[bool]) -> (i32, Option<i32>) {
         return (-1, None);
     }
     if r.level == RaidLevel::Raid10 {
-        let spare: Vec<i64> = up.chunks(copies(r)).map(|set| i64::from(count_up(set)) - 1).collect();
+        let spare: Vec<i64> = up
+            .chunks(copies(r))
+            .map(|set| i64::from(count_up(set)) - 1)
+            .collect();
         if spare.iter().any(|&s| s < 0) {
             return (-1, Some(-1));
         }
@@ -101,7 +117,10 @@ fn assess_view(
         automatic: true,
         down_reason,
     };
-    (assess(outcome, shared.to_vec(), spofs, "array", budget), sc.notes)
+    (
+        assess(outcome, shared.to_vec(), spofs, "array", budget),
+        sc.notes,
+    )
 }
 
 fn down_reason(r: &RaidArray, up: &[bool], shared_down: &[String]) -> String {
@@ -130,8 +149,10 @@ fn down_reason(r: &RaidArray, up: &[bool], shared_down: &[String]) -> String {
 }
 
 fn spare_notes(r: &RaidArray, live: &LiveState) -> Vec<String> {
-    let (ready, not): (Vec<&Id>, Vec<&Id>) =
-        r.spares.iter().partition(|s| live.member_state(s) == MemberState::Ok);
+    let (ready, not): (Vec<&Id>, Vec<&Id>) = r
+        .spares
+        .iter()
+        .partition(|s| live.member_state(s) == MemberState::Ok);
     let mut notes = Vec::new();
     if !ready.is_empty() {
         let ids: Vec<Id> = ready.into_iter().cloned().collect();
@@ -143,7 +164,10 @@ fn spare_notes(r: &RaidArray, live: &LiveState) -> Vec<String> {
     for s in not {
         let state = live.member_state(s);
         if state != MemberState::Rebuilding {
-            notes.push(format!("hot spare {s} is {}: not available to take over", state.name()));
+            notes.push(format!(
+                "hot spare {s} is {}: not available to take over",
+                state.name()
+            ));
         }
     }
     notes
@@ -154,15 +178,23 @@ fn rebuild_notes(r: &RaidArray, live: &LiveState) -> Vec<String> {
     for id in r.members.iter().chain(&r.spares) {
         match live.rebuilds.get(id) {
             Some(b) => {
-                let pct = if b.progress.is_finite() { (b.progress * 100.0).clamp(0.0, 100.0) } else { 0.0 };
+                let pct = if b.progress.is_finite() {
+                    (b.progress * 100.0).clamp(0.0, 100.0)
+                } else {
+                    0.0
+                };
                 let eta = match b.eta_min {
                     Some(m) if m.is_finite() && m >= 0.0 => format!("about {m:.0} min left"),
                     _ => "no ETA reported".to_string(),
                 };
-                notes.push(format!("{id} rebuilding: {pct:.0}% done, {eta}; it counts only once complete"));
+                notes.push(format!(
+                    "{id} rebuilding: {pct:.0}% done, {eta}; it counts only once complete"
+                ));
             }
             None if live.member_state(id) == MemberState::Rebuilding => {
-                notes.push(format!("{id} rebuilding (no progress reported); it counts only once complete"));
+                notes.push(format!(
+                    "{id} rebuilding (no progress reported); it counts only once complete"
+                ));
             }
             None => {}
         }
@@ -171,7 +203,11 @@ fn rebuild_notes(r: &RaidArray, live: &LiveState) -> Vec<String> {
 }
 
 fn pct(p: f64) -> String {
-    if p >= 0.001 { format!("{:.1}%", p * 100.0) } else { format!("{p:.1e}") }
+    if p >= 0.001 {
+        format!("{:.1}%", p * 100.0)
+    } else {
+        format!("{p:.1e}")
+    }
 }
 
 /// Rebuild exposure per domain.md §3 (W4). Datasheet MTTF and URE rates are worst case, so the
@@ -180,7 +216,10 @@ fn exposure_note(r: &RaidArray) -> Option<String> {
     let (tb, mttf, rebuild) = (r.drive_tb?, r.drive_mttf_h?, r.rebuild_h?);
     let (ure_rate, ure_src) = match r.ure_per_bit {
         Some(u) => (u, format!("URE {u:e}/bit")),
-        None => (rel::URE_ENTERPRISE, format!("URE {:e}/bit assumed (enterprise)", rel::URE_ENTERPRISE)),
+        None => (
+            rel::URE_ENTERPRISE,
+            format!("URE {:e}/bit assumed (enterprise)", rel::URE_ENTERPRISE),
+        ),
     };
     let n = len_u32(r.members.len());
     let head = format!(
