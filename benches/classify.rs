@@ -8,10 +8,11 @@ use redcon::model::synth::{HallShape, campus};
 use redcon::model::{ElementState, LiveState};
 
 fn demo(c: &mut Criterion) {
-    let (site, live) = match redcon::demo::site().and_then(|s| redcon::demo::live(&s).map(|l| (s, l))) {
-        Ok(x) => x,
-        Err(e) => panic!("embedded demo site does not load: {e}"),
-    };
+    let (site, live) =
+        match redcon::demo::site().and_then(|s| redcon::demo::live(&s).map(|l| (s, l))) {
+            Ok(x) => x,
+            Err(e) => panic!("embedded demo site does not load: {e}"),
+        };
     c.bench_function("classify demo site (design + live + SPOF)", |b| {
         b.iter(|| std::hint::black_box(classify(&site, &live)))
     });
@@ -21,9 +22,12 @@ fn large(c: &mut Criterion) {
     let site = campus(10, HallShape::default());
     // a degraded hour: a UPS module failed in two halls, a CRAH in maintenance in one
     let mut live = LiveState::default();
-    live.elements.insert("H1-UPS-A2".into(), ElementState::Failed);
-    live.elements.insert("H4-UPS-B1".into(), ElementState::Failed);
-    live.elements.insert("H7-CRAH-03".into(), ElementState::Maintenance);
+    live.elements
+        .insert("H1-UPS-A2".into(), ElementState::Failed);
+    live.elements
+        .insert("H4-UPS-B1".into(), ElementState::Failed);
+    live.elements
+        .insert("H7-CRAH-03".into(), ElementState::Maintenance);
     let mut group = c.benchmark_group("large");
     group.sample_size(20);
     group.bench_function("classify 2,000 elements / 1,000 dual-corded loads", |b| {

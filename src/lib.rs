@@ -4,6 +4,6 @@
 //! reading a file, no async, no terminal.
 
 pub mod classify;
-pub mod model;
 pub mod demo;
+pub mod model;
 pub mod status;

@@ -10,7 +10,11 @@ use redcon::model::{LiveState, LoadError, Site, load_live_file, load_site_file};
 use redcon::status::{self, Options, State};
 
 #[derive(Parser)]
-#[command(name = "redcon", version, about = "Data-center redundancy console: Uptime tiers, SPOFs and safe failovers")]
+#[command(
+    name = "redcon",
+    version,
+    about = "Data-center redundancy console: Uptime tiers, SPOFs and safe failovers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -76,14 +80,22 @@ fn load(input: &Input) -> Result<(Site, LiveState), LoadError> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (format, require_tier, verbose) = match &cli.command {
-        Some(Command::Status { format, require_tier, verbose }) => (*format, *require_tier, *verbose),
+        Some(Command::Status {
+            format,
+            require_tier,
+            verbose,
+        }) => (*format, *require_tier, *verbose),
         // The interactive console is not built yet; until it is, the bare command explains.
         Some(Command::Explain) | None => (Format::Text, None, true),
     };
     let (site, live) = match load(&cli.input) {
         Ok(x) => x,
         Err(e) => {
-            let first = e.issues().first().map(ToString::to_string).unwrap_or_default();
+            let first = e
+                .issues()
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             match format {
                 Format::Text => {
                     println!("REDCON UNKNOWN - cannot load site: {first}");

@@ -70,22 +70,31 @@ struct Shape {
 fn shape() -> impl Strategy<Value = Shape> {
     (
         prop::collection::vec((0..4usize, 0..4usize, any::<bool>(), any::<bool>()), 0..4),
-        prop::collection::vec((prop::collection::vec(0..4usize, 0..4), 0..4usize, any::<bool>()), 1..4),
+        prop::collection::vec(
+            (
+                prop::collection::vec(0..4usize, 0..4),
+                0..4usize,
+                any::<bool>(),
+            ),
+            1..4,
+        ),
         prop::collection::vec((0..3usize, prop::collection::vec(0..3usize, 1..3)), 1..4),
         prop::collection::vec(0..4usize, 0..5),
         prop::collection::vec(prop::sample::select(vec![6u8, 12, 24]), 0..3),
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(|(gens, paths, loads, cracs, tanks, utility, continuous_cooling)| Shape {
-            gens,
-            paths,
-            loads,
-            cracs,
-            tanks,
-            utility,
-            continuous_cooling,
-        })
+        .prop_map(
+            |(gens, paths, loads, cracs, tanks, utility, continuous_cooling)| Shape {
+                gens,
+                paths,
+                loads,
+                cracs,
+                tanks,
+                utility,
+                continuous_cooling,
+            },
+        )
 }
 
 /// generators (+ utility) -> per path: switchgear -> UPS modules -> board (-> manual tie) -> PDU
@@ -93,9 +102,23 @@ fn build(s: &Shape) -> Site {
     let mut els = Vec::new();
     let mut sources: Vec<String> = Vec::new();
     for (i, &(kw, zone, auto, standby)) in s.gens.iter().enumerate() {
-        let mut g = el(&format!("G{i}"), Kind::Generator, Some(KW[kw]), ZONES[zone], &[]);
-        g.activation = if auto { Activation::Auto } else { Activation::Active };
-        g.rating = Some(if standby { Rating::Standby } else { Rating::Prime });
+        let mut g = el(
+            &format!("G{i}"),
+            Kind::Generator,
+            Some(KW[kw]),
+            ZONES[zone],
+            &[],
+        );
+        g.activation = if auto {
+            Activation::Auto
+        } else {
+            Activation::Active
+        };
+        g.rating = Some(if standby {
+            Rating::Standby
+        } else {
+            Rating::Prime
+        });
         sources.push(g.id.clone());
         els.push(g);
     }
@@ -111,7 +134,13 @@ fn build(s: &Shape) -> Site {
         let mut units = Vec::new();
         for (u, &kw) in ups.iter().enumerate() {
             let id = format!("UPS{p}-{u}");
-            els.push(el(&id, Kind::Ups, Some(KW[kw]), z, std::slice::from_ref(&swg)));
+            els.push(el(
+                &id,
+                Kind::Ups,
+                Some(KW[kw]),
+                z,
+                std::slice::from_ref(&swg),
+            ));
             units.push(id);
         }
         let board = format!("UOB{p}");
@@ -142,7 +171,12 @@ fn build(s: &Shape) -> Site {
             description: None,
         });
     }
-    let cracs: Vec<String> = s.cracs.iter().enumerate().map(|(i, _)| format!("C{i}")).collect();
+    let cracs: Vec<String> = s
+        .cracs
+        .iter()
+        .enumerate()
+        .map(|(i, _)| format!("C{i}"))
+        .collect();
     for (id, &kw) in cracs.iter().zip(&s.cracs) {
         els.push(el(id, Kind::Crac, Some(KW[kw]), "HALL", &[]));
     }
@@ -160,7 +194,13 @@ fn build(s: &Shape) -> Site {
         .tanks
         .iter()
         .enumerate()
-        .map(|(i, &h)| Tank { id: format!("T{i}"), hours_at_n: h as f64, zone: None, agent: None, source: None })
+        .map(|(i, &h)| Tank {
+            id: format!("T{i}"),
+            hours_at_n: h as f64,
+            zone: None,
+            agent: None,
+            source: None,
+        })
         .collect();
     empty_site(els, loads, tanks, s.continuous_cooling)
 }
@@ -180,7 +220,10 @@ fn state() -> impl Strategy<Value = ElementState> {
 
 fn tiers(site: &Site) -> Vec<(Subsystem, Tier)> {
     let c = classify(site, &LiveState::default());
-    c.subsystems.iter().map(|s| (s.subsystem, s.design.tier)).collect()
+    c.subsystems
+        .iter()
+        .map(|s| (s.subsystem, s.design.tier))
+        .collect()
 }
 
 proptest! {

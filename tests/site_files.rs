@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use redcon::model::{Site, load_live_file, load_site_file};
+use redcon::model::{Site, load_live_file, load_site_file, parse_live, parse_site};
 
 fn dir(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -115,5 +115,42 @@ fn demo_site_and_live_load() {
         (40..=60).contains(&site.elements.len()),
         "demo has {} elements",
         site.elements.len()
+    );
+}
+
+/// The complete examples in docs/site-format.md (```ron blocks starting with `Site(`, and
+/// live overlays starting with `// live overlay`) load, so the documentation cannot rot.
+#[test]
+fn site_format_doc_examples_load() {
+    let doc = fs::read_to_string(dir("docs/site-format.md")).expect("docs/site-format.md");
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in doc.lines() {
+        match (&mut current, line.trim_end()) {
+            (None, "```ron") => current = Some(String::new()),
+            (Some(_), "```") => blocks.extend(current.take()),
+            (Some(text), _) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    let mut site = None;
+    let (mut sites, mut lives) = (0, 0);
+    for (i, block) in blocks.iter().enumerate() {
+        let name = format!("docs/site-format.md block {}", i + 1);
+        if block.starts_with("Site(") {
+            site = Some(parse_site(block, &name).unwrap_or_else(|e| panic!("{e}")));
+            sites += 1;
+        } else if block.starts_with("// live overlay") {
+            let s = site.as_ref().expect("a live overlay follows its site");
+            parse_live(block, &name, s).unwrap_or_else(|e| panic!("{e}"));
+            lives += 1;
+        }
+    }
+    assert!(
+        sites >= 1 && lives >= 1,
+        "{sites} site and {lives} live examples found"
     );
 }

@@ -1,24 +1,30 @@
 //! `classify`: the site as designed and as it stands, per subsystem and as a whole.
 
+use super::explain::{fmt_num, name_list};
 use super::graph::Ctx;
 use super::itgroups::grade_groups;
 use super::labels::redundancy;
 use super::net::SubNet;
 use super::report::{
-    Classification, Finding, Rule, ServingNote, SubsystemReport, Tier,
+    Classification, ElementStatus, Finding, Rule, ServingNote, SubsystemReport, Tier,
 };
 use super::scenario::{Base, Evaluator, Mode};
 use super::storage::Storage;
 use super::tiers::{Assessor, Stores};
-use super::explain::{fmt_num, name_list};
 use crate::model::{ElementState, Kind, LiveState, Profile, Site, Subsystem};
 
 fn live_base(ctx: &Ctx, live: &LiveState) -> Base {
     let els = &ctx.site.elements;
     Base {
-        unavailable: els.iter().map(|e| live.element_state(&e.id).is_unavailable()).collect(),
+        unavailable: els
+            .iter()
+            .map(|e| live.element_state(&e.id).is_unavailable())
+            .collect(),
         engaged: els.iter().map(|e| live.engaged.contains(&e.id)).collect(),
-        on_battery: els.iter().map(|e| live.element_state(&e.id) == ElementState::OnBattery).collect(),
+        on_battery: els
+            .iter()
+            .map(|e| live.element_state(&e.id) == ElementState::OnBattery)
+            .collect(),
     }
 }
 
@@ -33,7 +39,11 @@ fn now_base(ctx: &Ctx, live: &LiveState) -> Base {
     b
 }
 
-const NOW: Mode = Mode { planned: false, count_utility: true, serving_now: true };
+const NOW: Mode = Mode {
+    planned: false,
+    count_utility: true,
+    serving_now: true,
+};
 
 /// Classify a site and its live state. Pure: no IO, no clock.
 pub fn classify(site: &Site, live: &LiveState) -> Classification {
@@ -53,7 +63,10 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
     };
     let has = |k: Kind| site.elements.iter().any(|e| e.kind == k);
     if has(Kind::Generator) && design_stores.fuel == Storage::Unknown {
-        warnings.push("fuel unknown: generators but no fuel tanks described; fuel checks assumed to pass".into());
+        warnings.push(
+            "fuel unknown: generators but no fuel tanks described; fuel checks assumed to pass"
+                .into(),
+        );
     }
     if has(Kind::Tower) && design_stores.water == Storage::Unknown {
         warnings.push("makeup water unknown: cooling towers but no makeup-water storage described; water checks assumed to pass".into());
@@ -96,11 +109,19 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
             if !now.serves(&[]) {
                 serving_now = false;
                 let o = now.outcome(&[]);
-                let ids: Vec<String> = o.dead_loads.iter().map(|&l| site.loads[l].id.clone()).collect();
+                let ids: Vec<String> = o
+                    .dead_loads
+                    .iter()
+                    .map(|&l| site.loads[l].id.clone())
+                    .collect();
                 let names: Vec<&str> = ids.iter().map(String::as_str).collect();
                 serving_notes.push(ServingNote {
                     elements: vec![],
-                    message: format!("{} is not serving every critical load now: {} without supply", sub.name(), name_list(&names)),
+                    message: format!(
+                        "{} is not serving every critical load now: {} without supply",
+                        sub.name(),
+                        name_list(&names)
+                    ),
                     loads: ids,
                 });
             }
@@ -121,8 +142,16 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
     if scoped.is_empty() {
         warnings.push("no facility (power or cooling) modelled: the site tier is 0".into());
     }
-    let mut design_tier = scoped.iter().map(|s| s.design.tier).min().unwrap_or(Tier::ZERO);
-    let mut live_tier = scoped.iter().map(|s| s.live.tier).min().unwrap_or(Tier::ZERO);
+    let mut design_tier = scoped
+        .iter()
+        .map(|s| s.design.tier)
+        .min()
+        .unwrap_or(Tier::ZERO);
+    let mut live_tier = scoped
+        .iter()
+        .map(|s| s.live.tier)
+        .min()
+        .unwrap_or(Tier::ZERO);
     let mut findings = Vec::new();
     if site.profile == Profile::Provider {
         findings = provider_findings(site);
@@ -140,6 +169,15 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
         serving_notes,
         subsystems,
         groups: grade_groups(site, live),
+        not_ok: site
+            .elements
+            .iter()
+            .map(|e| ElementStatus {
+                id: e.id.clone(),
+                state: live.element_state(&e.id),
+            })
+            .filter(|s| s.state != ElementState::Ok)
+            .collect(),
         findings,
         warnings,
     }
@@ -168,13 +206,19 @@ fn provider_findings(site: &Site) -> Vec<Finding> {
 
 /// "would compute to Tier IV without the 40 kW of single-corded load" (domain.md §2.4).
 fn single_corded_note(site: &Site, sub: Subsystem, tier: Tier) -> Option<String> {
-    let single: Vec<&crate::model::Load> =
-        site.loads.iter().filter(|l| l.subsystem == sub && l.inputs.len() == 1).collect();
-    if single.is_empty() || single.len() == site.loads.iter().filter(|l| l.subsystem == sub).count() {
+    let single: Vec<&crate::model::Load> = site
+        .loads
+        .iter()
+        .filter(|l| l.subsystem == sub && l.inputs.len() == 1)
+        .collect();
+    if single.is_empty() || single.len() == site.loads.iter().filter(|l| l.subsystem == sub).count()
+    {
         return None;
     }
     let mut reduced = site.clone();
-    reduced.loads.retain(|l| !(l.subsystem == sub && l.inputs.len() == 1));
+    reduced
+        .loads
+        .retain(|l| !(l.subsystem == sub && l.inputs.len() == 1));
     reduced.raid.clear();
     reduced.bonds.clear();
     reduced.bridges.clear();
@@ -212,21 +256,34 @@ fn on_battery_notes(ctx: &Ctx, now: &mut Evaluator, live: &LiveState) -> Vec<Ser
         return Vec::new();
     }
     let o = now.outcome(&ups);
-    let loads: Vec<String> = o.dead_loads.iter().map(|&l| ctx.site.loads[l].id.clone()).collect();
+    let loads: Vec<String> = o
+        .dead_loads
+        .iter()
+        .map(|&l| ctx.site.loads[l].id.clone())
+        .collect();
     ups.iter()
         .map(|&u| {
             let id = ctx.id(u);
             let runtime = live
                 .battery_runtime_min
                 .get(id)
-                .map_or("unknown runtime".to_string(), |m| format!("est. runtime {} min", fmt_num(*m)));
+                .map_or("unknown runtime".to_string(), |m| {
+                    format!("est. runtime {} min", fmt_num(*m))
+                });
             let names: Vec<&str> = loads.iter().map(String::as_str).collect();
             let then = if loads.is_empty() {
                 "every load has another protected path".to_string()
             } else {
-                format!("{} drop then unless they get another protected path", name_list(&names))
+                format!(
+                    "{} drop then unless they get another protected path",
+                    name_list(&names)
+                )
             };
-            ServingNote { elements: vec![id.to_string()], loads: loads.clone(), message: format!("{id} on battery, {runtime}; {then}") }
+            ServingNote {
+                elements: vec![id.to_string()],
+                loads: loads.clone(),
+                message: format!("{id} on battery, {runtime}; {then}"),
+            }
         })
         .collect()
 }

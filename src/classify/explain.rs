@@ -23,16 +23,34 @@ pub(crate) struct Check {
 
 impl Check {
     pub fn scenario(level: u8, rule: Rule, removed: Vec<usize>, planned: bool) -> Check {
-        Check { level, rule, removed, planned, scenario: true, zone: None, storage: None }
+        Check {
+            level,
+            rule,
+            removed,
+            planned,
+            scenario: true,
+            zone: None,
+            storage: None,
+        }
     }
     pub fn zone(level: u8, zone: &str, members: Vec<usize>) -> Check {
-        Check { zone: Some(zone.to_string()), ..Check::scenario(level, Rule::Compartment, members, false) }
+        Check {
+            zone: Some(zone.to_string()),
+            ..Check::scenario(level, Rule::Compartment, members, false)
+        }
     }
     pub fn storage(level: u8, rule: Rule, s: Storage) -> Check {
-        Check { storage: Some(s), scenario: false, ..Check::scenario(level, rule, vec![], true) }
+        Check {
+            storage: Some(s),
+            scenario: false,
+            ..Check::scenario(level, rule, vec![], true)
+        }
     }
     pub fn listed(level: u8, rule: Rule, elements: Vec<usize>) -> Check {
-        Check { scenario: false, ..Check::scenario(level, rule, elements, true) }
+        Check {
+            scenario: false,
+            ..Check::scenario(level, rule, elements, true)
+        }
     }
 }
 
@@ -50,7 +68,11 @@ pub(crate) fn name_list(names: &[&str]) -> String {
     if names.len() <= SHOWN + 1 {
         names.join(", ")
     } else {
-        format!("{} and {} more", names[..SHOWN].join(", "), names.len() - SHOWN)
+        format!(
+            "{} and {} more",
+            names[..SHOWN].join(", "),
+            names.len() - SHOWN
+        )
     }
 }
 
@@ -69,13 +91,21 @@ fn effect(ctx: &Ctx, unit: &str, o: &Outcome) -> Effect {
         let names: Vec<&str> = o.stranded.iter().map(|&e| ctx.id(e)).collect();
         detail.push(format!("cuts off {}", name_list(&names)));
     }
-    let mut loads: Vec<String> = o.dead_loads.iter().map(|&l| ctx.site.loads[l].id.clone()).collect();
+    let mut loads: Vec<String> = o
+        .dead_loads
+        .iter()
+        .map(|&l| ctx.site.loads[l].id.clone())
+        .collect();
     loads.sort();
     let dead_kw: f64 = o.dead_loads.iter().map(|&l| ctx.site.loads[l].demand).sum();
     if !loads.is_empty() {
         let names: Vec<&str> = loads.iter().map(String::as_str).collect();
         let verb = if loads.len() == 1 { "loses" } else { "lose" };
-        let text = format!("{} ({} {unit}) {verb} supply", name_list(&names), fmt_num(dead_kw));
+        let text = format!(
+            "{} ({} {unit}) {verb} supply",
+            name_list(&names),
+            fmt_num(dead_kw)
+        );
         key.push(text.clone());
         detail.push(text);
     }
@@ -89,21 +119,34 @@ fn effect(ctx: &Ctx, unit: &str, o: &Outcome) -> Effect {
             fmt_num(unscaled(o.served)),
             fmt_num(unscaled(o.demand))
         );
-        detail.push(if cut.is_empty() { text.clone() } else { format!("{text} at {}", name_list(&cut)) });
+        detail.push(if cut.is_empty() {
+            text.clone()
+        } else {
+            format!("{text} at {}", name_list(&cut))
+        });
         key.push(text);
     }
     if key.is_empty() {
         key.push("drops below the demand".to_string());
         detail.push("drops below the demand".to_string());
     }
-    Effect { key: key.join("; "), detail: detail.join("; "), loads }
+    Effect {
+        key: key.join("; "),
+        detail: detail.join("; "),
+        loads,
+    }
 }
 
 fn storage_text(s: Option<Storage>, maintainable: bool) -> String {
     match s {
-        Some(Storage::Known { total_h, without_largest_h }) => {
-            fmt_num(if maintainable { without_largest_h } else { total_h })
-        }
+        Some(Storage::Known {
+            total_h,
+            without_largest_h,
+        }) => fmt_num(if maintainable {
+            without_largest_h
+        } else {
+            total_h
+        }),
         _ => "unknown".to_string(),
     }
 }
@@ -133,9 +176,14 @@ fn sentence(a: &Assessor, c: &Check, ids: &[String], effect: &str) -> String {
             "{not}: makeup water storage is {} h at N, below the {required} h required",
             storage_text(c.storage, false)
         ),
-        Rule::CapacityNPlus1 => format!("{not}: with capacity component {head} out of service, {effect}"),
+        Rule::CapacityNPlus1 => {
+            format!("{not}: with capacity component {head} out of service, {effect}")
+        }
         Rule::ConcurrentMaintenance => {
-            format!("{not}: {} cannot be removed for maintenance: {effect}", ids.join(" + "))
+            format!(
+                "{not}: {} cannot be removed for maintenance: {effect}",
+                ids.join(" + ")
+            )
         }
         Rule::GeneratorRating => format!(
             "{not}: {} standby-rated (runtime-limited); Tiers III and IV need prime or continuous ratings",
@@ -154,7 +202,9 @@ fn sentence(a: &Assessor, c: &Check, ids: &[String], effect: &str) -> String {
             c.zone.as_deref().unwrap_or_default(),
             ids.join(", ")
         ),
-        Rule::ContinuousCooling => format!("{not}: cooling is not continuous through a power transfer"),
+        Rule::ContinuousCooling => {
+            format!("{not}: cooling is not continuous through a power transfer")
+        }
         Rule::ProviderPrerequisite => format!("{not}: provider prerequisite missing"),
     }
 }
@@ -169,19 +219,31 @@ pub(crate) fn findings_for(a: &mut Assessor, checks: Vec<Check>) -> Vec<Finding>
     for c in checks {
         let ids: Vec<String> = c.removed.iter().map(|&e| ctx.id(e).to_string()).collect();
         let e = if c.scenario {
-            let o = if c.planned { a.planned.outcome(&c.removed) } else { a.unplanned.outcome(&c.removed) };
+            let o = if c.planned {
+                a.planned.outcome(&c.removed)
+            } else {
+                a.unplanned.outcome(&c.removed)
+            };
             effect(ctx, sub.unit(), &o)
         } else {
-            Effect { key: String::new(), detail: String::new(), loads: Vec::new() }
+            Effect {
+                key: String::new(),
+                detail: String::new(),
+                loads: Vec::new(),
+            }
         };
         let elements = match c.rule {
             Rule::FaultTolerance => ids.iter().take(1).cloned().collect(),
             Rule::Compartment => vec![format!("zone:{}", c.zone.as_deref().unwrap_or_default())],
             _ => ids.clone(),
         };
-        let mergeable = matches!(c.rule, Rule::CapacityNPlus1 | Rule::ConcurrentMaintenance | Rule::FaultTolerance)
-            && !elements.is_empty();
-        let same = out.iter().position(|f| f.rule == c.rule && f.effect == e.key && !f.elements.is_empty());
+        let mergeable = matches!(
+            c.rule,
+            Rule::CapacityNPlus1 | Rule::ConcurrentMaintenance | Rule::FaultTolerance
+        ) && !elements.is_empty();
+        let same = out
+            .iter()
+            .position(|f| f.rule == c.rule && f.effect == e.key && !f.elements.is_empty());
         if mergeable && let Some(i) = same {
             let f = &mut out[i];
             f.elements.extend(elements);

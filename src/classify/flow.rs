@@ -97,7 +97,11 @@ impl Graph {
         let mut v = s;
         loop {
             if v == t {
-                let f = path.iter().map(|&a| self.cap[a] - self.flow[a]).min().unwrap_or(0);
+                let f = path
+                    .iter()
+                    .map(|&a| self.cap[a] - self.flow[a])
+                    .min()
+                    .unwrap_or(0);
                 for &a in path.iter() {
                     self.flow[a] += f;
                     self.flow[a ^ 1] -= f;
@@ -161,7 +165,11 @@ impl Graph {
                 if a % 2 == 1 && !residual {
                     continue;
                 }
-                let open = if residual { self.cap[a] > self.flow[a] } else { self.cap[a] > 0 };
+                let open = if residual {
+                    self.cap[a] > self.flow[a]
+                } else {
+                    self.cap[a] > 0
+                };
                 let w = self.to[a];
                 if open && !seen[w] {
                     seen[w] = true;

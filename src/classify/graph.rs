@@ -24,10 +24,16 @@ pub(crate) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(site: &'a Site) -> Self {
         let n = site.elements.len();
-        let index: HashMap<&str, usize> =
-            site.elements.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = site
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
         let resolve = |ids: &[String]| -> Vec<usize> {
-            ids.iter().filter_map(|id| index.get(id.as_str()).copied()).collect()
+            ids.iter()
+                .filter_map(|id| index.get(id.as_str()).copied())
+                .collect()
         };
         let inputs: Vec<Vec<usize>> = site.elements.iter().map(|e| resolve(&e.inputs)).collect();
         let mut succ = vec![Vec::new(); n];
@@ -36,7 +42,11 @@ impl<'a> Ctx<'a> {
                 succ[u].push(v);
             }
         }
-        let takes_down = site.elements.iter().map(|e| resolve(&e.takes_down)).collect();
+        let takes_down = site
+            .elements
+            .iter()
+            .map(|e| resolve(&e.takes_down))
+            .collect();
         let requires: Vec<Vec<Vec<usize>>> = site
             .elements
             .iter()
@@ -51,8 +61,9 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut critical = vec![false; n];
-        let mut stack: Vec<usize> =
-            (0..n).filter(|&i| site.elements[i].kind == Kind::Ups).collect();
+        let mut stack: Vec<usize> = (0..n)
+            .filter(|&i| site.elements[i].kind == Kind::Ups)
+            .collect();
         for &i in &stack {
             critical[i] = true;
         }
@@ -64,9 +75,21 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let source = (0..n).map(|i| site.elements[i].kind.is_source() && inputs[i].is_empty()).collect();
+        let source = (0..n)
+            .map(|i| site.elements[i].kind.is_source() && inputs[i].is_empty())
+            .collect();
         let load_inputs = site.loads.iter().map(|l| resolve(&l.inputs)).collect();
-        Ctx { site, inputs, succ, takes_down, requires, dependents, critical, source, load_inputs }
+        Ctx {
+            site,
+            inputs,
+            succ,
+            takes_down,
+            requires,
+            dependents,
+            critical,
+            source,
+            load_inputs,
+        }
     }
 
     pub fn sub(&self, e: usize) -> Subsystem {
@@ -82,10 +105,14 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn elements_of(&self, s: Subsystem) -> Vec<usize> {
-        (0..self.site.elements.len()).filter(|&e| self.sub(e) == s).collect()
+        (0..self.site.elements.len())
+            .filter(|&e| self.sub(e) == s)
+            .collect()
     }
 
     pub fn loads_of(&self, s: Subsystem) -> Vec<usize> {
-        (0..self.site.loads.len()).filter(|&l| self.site.loads[l].subsystem == s).collect()
+        (0..self.site.loads.len())
+            .filter(|&l| self.site.loads[l].subsystem == s)
+            .collect()
     }
 }

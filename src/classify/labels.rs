@@ -120,7 +120,9 @@ pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Lab
         loads.sort_unstable();
         loads.dedup();
         loads.retain(|&l| site.loads[l].subsystem == sub);
-        sets.entry((ctx.kind(members[0]).name(), loads)).or_default().push(members);
+        sets.entry((ctx.kind(members[0]).name(), loads))
+            .or_default()
+            .push(members);
     }
     let mut out = Vec::new();
     let mut weakest: Option<((usize, i32), String, String)> = None;
@@ -128,11 +130,18 @@ pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Lab
     for ((kind, loads), systems) in sets {
         let demand: f64 = loads.iter().map(|&l| site.loads[l].demand).sum();
         let cap = |e: &usize| site.elements[*e].capacity.unwrap_or(0.0);
-        let design_x: Vec<i32> =
-            systems.iter().map(|m| tolerance(m.iter().map(cap).collect(), demand)).collect();
+        let design_x: Vec<i32> = systems
+            .iter()
+            .map(|m| tolerance(m.iter().map(cap).collect(), demand))
+            .collect();
         let live_x: Vec<i32> = systems
             .iter()
-            .map(|m| tolerance(m.iter().filter(|&&e| !unavailable[e]).map(cap).collect(), demand))
+            .map(|m| {
+                tolerance(
+                    m.iter().filter(|&&e| !unavailable[e]).map(cap).collect(),
+                    demand,
+                )
+            })
             .collect();
         let summarise = |xs: &[i32]| {
             let alive: Vec<i32> = xs.iter().copied().filter(|&x| x >= 0).collect();
@@ -142,10 +151,16 @@ pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Lab
         let (dm, dx) = summarise(&design_x);
         let (lm, lx) = summarise(&live_x);
         let (dl, ll) = (label(dm, dx), label(lm, lx));
-        if weakest.as_ref().is_none_or(|(k, _, _)| strength(dm, dx) < *k) {
+        if weakest
+            .as_ref()
+            .is_none_or(|(k, _, _)| strength(dm, dx) < *k)
+        {
             weakest = Some((strength(dm, dx), dl.clone(), ll.clone()));
         }
-        if weakest_live.as_ref().is_none_or(|(k, _)| strength(lm, lx) < *k) {
+        if weakest_live
+            .as_ref()
+            .is_none_or(|(k, _)| strength(lm, lx) < *k)
+        {
             weakest_live = Some((strength(lm, lx), ll.clone()));
         }
         for (members, x) in systems.iter().zip(&design_x) {
@@ -155,7 +170,11 @@ pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Lab
                 kind: kind.to_string(),
                 units: members.iter().map(|&e| ctx.id(e).to_string()).collect(),
                 demand,
-                need: if *x < 0 { installed + 1 } else { installed - *x as u32 },
+                need: if *x < 0 {
+                    installed + 1
+                } else {
+                    installed - *x as u32
+                },
                 installed,
                 available,
                 design_label: dl.clone(),
@@ -165,7 +184,11 @@ pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Lab
     }
     let design = weakest.as_ref().map_or("n/a".to_string(), |w| w.1.clone());
     let live = weakest_live.map_or("n/a".to_string(), |w| w.1);
-    Labels { groups: out, design, live }
+    Labels {
+        groups: out,
+        design,
+        live,
+    }
 }
 
 #[cfg(test)]

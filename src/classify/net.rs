@@ -45,6 +45,9 @@ impl Component {
     }
 }
 
+/// Loads keyed by their sorted input set: (loads, summed demand).
+type LoadSets = BTreeMap<Vec<usize>, (Vec<usize>, f64)>;
+
 #[derive(Clone)]
 pub(crate) struct SubNet {
     pub sub: Subsystem,
@@ -100,12 +103,14 @@ impl SubNet {
             comp_elems.push(members);
         }
         // group loads by component and identical input sets
-        let mut comp_groups: Vec<BTreeMap<Vec<usize>, (Vec<usize>, f64)>> =
-            vec![BTreeMap::new(); comp_elems.len()];
+        let mut comp_groups: Vec<LoadSets> = vec![BTreeMap::new(); comp_elems.len()];
         let mut orphans = Vec::new();
         for &l in loads {
-            let mut key: Vec<usize> =
-                ctx.load_inputs[l].iter().copied().filter(|&e| place[e].is_some()).collect();
+            let mut key: Vec<usize> = ctx.load_inputs[l]
+                .iter()
+                .copied()
+                .filter(|&e| place[e].is_some())
+                .collect();
             key.sort_unstable();
             key.dedup();
             let Some((ci, _)) = key.first().and_then(|&first| place[first]) else {
@@ -121,14 +126,20 @@ impl SubNet {
             .zip(comp_groups)
             .map(|(members, groups)| Self::component(ctx, &place, members, groups))
             .collect();
-        SubNet { sub, elems, place, comps, orphans }
+        SubNet {
+            sub,
+            elems,
+            place,
+            comps,
+            orphans,
+        }
     }
 
     fn component(
         ctx: &Ctx,
         place: &[Option<(usize, usize)>],
         elems: Vec<usize>,
-        groups: BTreeMap<Vec<usize>, (Vec<usize>, f64)>,
+        groups: LoadSets,
     ) -> Component {
         let nodes = 2 + 2 * elems.len() + groups.len();
         let mut graph = Graph::new(nodes);
@@ -163,6 +174,14 @@ impl SubNet {
             demand += dem;
             out_groups.push(LoadGroup { loads, arcs });
         }
-        Component { elems, groups: out_groups, graph, elem_arc, src_arc, in_arcs, demand }
+        Component {
+            elems,
+            groups: out_groups,
+            graph,
+            elem_arc,
+            src_arc,
+            in_arcs,
+            demand,
+        }
     }
 }

@@ -52,6 +52,7 @@ pub enum Rule {
     Service,
     Fuel,
     MakeupWater,
+    #[serde(rename = "capacity_n_plus_1")]
     CapacityNPlus1,
     ConcurrentMaintenance,
     GeneratorRating,
@@ -216,6 +217,12 @@ pub struct ServingNote {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ElementStatus {
+    pub id: Id,
+    pub state: crate::model::ElementState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
     pub site: String,
     pub profile: Profile,
@@ -226,6 +233,8 @@ pub struct Classification {
     pub serving_notes: Vec<ServingNote>,
     pub subsystems: Vec<SubsystemReport>,
     pub groups: Vec<GroupReport>,
+    /// Elements not `ok` right now, in site order: the facts behind the live tier.
+    pub not_ok: Vec<ElementStatus>,
     /// Site-level findings (provider prerequisites).
     pub findings: Vec<Finding>,
     /// Warnings about the data itself (fuel unknown, approximate answers).

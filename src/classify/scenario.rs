@@ -26,8 +26,16 @@ pub(crate) struct Mode {
 }
 
 impl Mode {
-    pub const PLANNED: Mode = Mode { planned: true, count_utility: false, serving_now: false };
-    pub const UNPLANNED: Mode = Mode { planned: false, count_utility: false, serving_now: false };
+    pub const PLANNED: Mode = Mode {
+        planned: true,
+        count_utility: false,
+        serving_now: false,
+    };
+    pub const UNPLANNED: Mode = Mode {
+        planned: false,
+        count_utility: false,
+        serving_now: false,
+    };
 }
 
 /// The state a scenario starts from: what is already unavailable, what an operator closed.
@@ -40,7 +48,11 @@ pub(crate) struct Base {
 
 impl Base {
     pub fn design(n: usize) -> Base {
-        Base { unavailable: vec![false; n], engaged: vec![false; n], on_battery: vec![false; n] }
+        Base {
+            unavailable: vec![false; n],
+            engaged: vec![false; n],
+            on_battery: vec![false; n],
+        }
     }
 }
 
@@ -92,7 +104,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                         || comp.src_arc[l].is_some_and(|a| comp.graph.flow(a) > 0)
                 })
                 .collect();
-            ev.baselines.push(Baseline { served: flow >= comp.demand, usable, carries });
+            ev.baselines.push(Baseline {
+                served: flow >= comp.demand,
+                usable,
+                carries,
+            });
         }
         ev
     }
@@ -111,7 +127,10 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         if e.kind == Kind::Utility && !self.mode.count_utility {
             return false;
         }
-        if !ctx.requires[g].iter().all(|clause| clause.iter().any(|&r| !gone(r))) {
+        if !ctx.requires[g]
+            .iter()
+            .all(|clause| clause.iter().any(|&r| !gone(r)))
+        {
             return false;
         }
         if self.mode.planned {
@@ -126,9 +145,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     !ctx.critical[g] || e.transfer_s.is_some_and(|t| t <= SUB_CYCLE_S)
                 }
                 Subsystem::Cooling => true,
-                Subsystem::Network => {
-                    e.transfer_s.unwrap_or(0.0) <= ctx.site.network_budget_s
-                }
+                Subsystem::Network => e.transfer_s.unwrap_or(0.0) <= ctx.site.network_budget_s,
             },
         }
     }
@@ -137,14 +154,22 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     /// selector inputs where the relaxed answer would let a selector draw on two.
     fn run(&mut self, c: usize) -> (i64, Vec<bool>) {
         let ctx = self.ctx;
-        let usable: Vec<bool> = self.net.comps[c].elems.iter().map(|&g| self.usable(g)).collect();
+        let usable: Vec<bool> = self.net.comps[c]
+            .elems
+            .iter()
+            .map(|&g| self.usable(g))
+            .collect();
         let protect = self.net.sub == Subsystem::Power && !self.mode.serving_now;
         let serving_now = self.mode.serving_now;
         let base = self.base;
         let comp = &mut self.net.comps[c];
         for (l, &g) in comp.elems.iter().enumerate() {
             let e = &ctx.site.elements[g];
-            let cap = if usable[l] { e.capacity.map_or(INF, scaled) } else { 0 };
+            let cap = if usable[l] {
+                e.capacity.map_or(INF, scaled)
+            } else {
+                0
+            };
             comp.graph.set_cap(comp.elem_arc[l], cap);
             if let Some(a) = comp.src_arc[l] {
                 let originates = ctx.source[g] || (serving_now && base.on_battery[g]);
@@ -167,8 +192,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         let selectors: Vec<(usize, Vec<usize>)> = (0..comp.elems.len())
             .filter(|&l| usable[l] && ctx.kind(comp.elems[l]).is_selector())
             .map(|l| {
-                let arcs: Vec<usize> =
-                    comp.in_arcs[l].iter().filter(|(lu, _)| usable[*lu]).map(|&(_, a)| a).collect();
+                let arcs: Vec<usize> = comp.in_arcs[l]
+                    .iter()
+                    .filter(|(lu, _)| usable[*lu])
+                    .map(|&(_, a)| a)
+                    .collect();
                 (l, arcs)
             })
             .filter(|(_, arcs)| arcs.len() >= 2)
@@ -179,7 +207,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         if one_input_each {
             return (flow, usable);
         }
-        let combos = selectors.iter().try_fold(1usize, |acc, (_, arcs)| acc.checked_mul(arcs.len()));
+        let combos = selectors
+            .iter()
+            .try_fold(1usize, |acc, (_, arcs)| acc.checked_mul(arcs.len()));
         let Some(combos) = combos.filter(|&n| n <= ENUMERATION_CAP) else {
             self.approximate = true;
             return (flow, usable);
@@ -238,15 +268,23 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         }
         self.mark(&key, true);
         let touched = self.touched(&key);
-        let comps: BTreeSet<usize> =
-            touched.iter().filter_map(|&g| self.net.place[g].map(|(c, _)| c)).collect();
-        let mut ok = self.baselines.iter().enumerate().all(|(c, b)| b.served || comps.contains(&c));
+        let comps: BTreeSet<usize> = touched
+            .iter()
+            .filter_map(|&g| self.net.place[g].map(|(c, _)| c))
+            .collect();
+        let mut ok = self
+            .baselines
+            .iter()
+            .enumerate()
+            .all(|(c, b)| b.served || comps.contains(&c));
         if ok {
             for &c in &comps {
                 let lost: Vec<usize> = touched
                     .iter()
                     .filter_map(|&g| match self.net.place[g] {
-                        Some((cc, l)) if cc == c && self.baselines[c].usable[l] && !self.usable(g) => {
+                        Some((cc, l))
+                            if cc == c && self.baselines[c].usable[l] && !self.usable(g) =>
+                        {
                             Some(l)
                         }
                         _ => None,
@@ -313,8 +351,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     let a = comp.elem_arc[l];
                     let (i, o) = (Component::node_in(l), Component::node_out(l));
                     let through = comp.graph.cap(a) > 0 && side[i] && !side[o];
-                    let at_source = comp.src_arc[l]
-                        .is_some_and(|s| comp.graph.cap(s) > 0 && !side[i] && comp.graph.flow(s) > 0);
+                    let at_source = comp.src_arc[l].is_some_and(|s| {
+                        comp.graph.cap(s) > 0 && !side[i] && comp.graph.flow(s) > 0
+                    });
                     if through || at_source {
                         out.cut.push(g);
                     }

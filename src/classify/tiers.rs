@@ -84,8 +84,15 @@ impl<'c, 'a> Assessor<'c, 'a> {
     pub fn assess(&mut self, stores: &Stores) -> Assessment {
         let spofs = self.spofs();
         let checks = self.checks(stores);
-        let tier = Tier((1..=4).find(|&lvl| checks.iter().any(|c| c.level == lvl)).map_or(4, |l| l - 1));
-        let next: Vec<Check> = checks.into_iter().filter(|c| c.level == tier.0 + 1).collect();
+        let tier = Tier(
+            (1..=4)
+                .find(|&lvl| checks.iter().any(|c| c.level == lvl))
+                .map_or(4, |l| l - 1),
+        );
+        let next: Vec<Check> = checks
+            .into_iter()
+            .filter(|c| c.level == tier.0 + 1)
+            .collect();
         let findings = findings_for(self, next);
         Assessment {
             tier,
@@ -110,14 +117,19 @@ impl<'c, 'a> Assessor<'c, 'a> {
         let site = ctx.site;
         let mut out = Vec::new();
         let es = self.es.clone();
-        let gens: Vec<usize> = es.iter().copied().filter(|&e| ctx.kind(e) == Kind::Generator).collect();
+        let gens: Vec<usize> = es
+            .iter()
+            .copied()
+            .filter(|&e| ctx.kind(e) == Kind::Generator)
+            .collect();
         let towers = self.net.elems.iter().any(|&e| ctx.kind(e) == Kind::Tower);
 
         // Tier I
         if !self.planned.serves(&[]) {
             out.push(Check::scenario(1, Rule::Service, vec![], true));
         }
-        if sub == Subsystem::Power && !gens.is_empty() && !stores.fuel.total_ok(site.required_hours) {
+        if sub == Subsystem::Power && !gens.is_empty() && !stores.fuel.total_ok(site.required_hours)
+        {
             out.push(Check::storage(1, Rule::Fuel, stores.fuel));
         }
         if sub == Subsystem::Cooling && towers && !stores.water.total_ok(site.required_hours) {
@@ -132,22 +144,37 @@ impl<'c, 'a> Assessor<'c, 'a> {
         // Tier III: every isolation group can be taken out on a planned basis
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for &e in es.iter().filter(|&&e| !self.exempt(e)) {
-            groups.entry(site.elements[e].isolation_group()).or_default().push(e);
+            groups
+                .entry(site.elements[e].isolation_group())
+                .or_default()
+                .push(e);
         }
         for members in groups.into_values() {
             if !self.planned_serves(&members) {
-                out.push(Check::scenario(3, Rule::ConcurrentMaintenance, members, true));
+                out.push(Check::scenario(
+                    3,
+                    Rule::ConcurrentMaintenance,
+                    members,
+                    true,
+                ));
             }
         }
-        let standby: Vec<usize> =
-            gens.iter().copied().filter(|&g| site.elements[g].rating == Some(Rating::Standby)).collect();
+        let standby: Vec<usize> = gens
+            .iter()
+            .copied()
+            .filter(|&g| site.elements[g].rating == Some(Rating::Standby))
+            .collect();
         if !standby.is_empty() {
             out.push(Check::listed(3, Rule::GeneratorRating, standby));
         }
-        if sub == Subsystem::Power && !gens.is_empty() && !stores.fuel.maintainable_ok(site.required_hours) {
+        if sub == Subsystem::Power
+            && !gens.is_empty()
+            && !stores.fuel.maintainable_ok(site.required_hours)
+        {
             out.push(Check::storage(3, Rule::CmFuel, stores.fuel));
         }
-        if sub == Subsystem::Cooling && towers && !stores.water.maintainable_ok(site.required_hours) {
+        if sub == Subsystem::Cooling && towers && !stores.water.maintainable_ok(site.required_hours)
+        {
             out.push(Check::storage(3, Rule::MakeupWater, stores.water));
         }
         // Tier IV: any single unplanned failure, with its consequences; any compartment
@@ -177,19 +204,33 @@ impl<'c, 'a> Assessor<'c, 'a> {
     fn spofs(&mut self) -> SpofList {
         if self.unplanned.serves(&[]) {
             let es = self.es.clone();
-            return SpofList { items: self.spof_items(&es, false), utility_dependent: false };
+            return SpofList {
+                items: self.spof_items(&es, false),
+                utility_dependent: false,
+            };
         }
-        let mode = Mode { count_utility: true, ..Mode::UNPLANNED };
+        let mode = Mode {
+            count_utility: true,
+            ..Mode::UNPLANNED
+        };
         let mut with_utility = Evaluator::new(self.ctx, self.net, self.base, mode);
         if !with_utility.serves(&[]) {
             return SpofList::default();
         }
-        let all: Vec<usize> =
-            self.net.elems.iter().copied().filter(|&e| !self.base.unavailable[e]).collect();
+        let all: Vec<usize> = self
+            .net
+            .elems
+            .iter()
+            .copied()
+            .filter(|&e| !self.base.unavailable[e])
+            .collect();
         std::mem::swap(&mut self.unplanned, &mut with_utility);
         let items = self.spof_items(&all, true);
         std::mem::swap(&mut self.unplanned, &mut with_utility);
-        SpofList { items, utility_dependent: true }
+        SpofList {
+            items,
+            utility_dependent: true,
+        }
     }
 
     fn spof_items(&mut self, candidates: &[usize], utilities: bool) -> Vec<Spof> {
@@ -202,14 +243,22 @@ impl<'c, 'a> Assessor<'c, 'a> {
             let set = self.with_consequences(e);
             if !self.unplanned.serves(&set) {
                 let accepted = self.exempt(e) && ctx.kind(e) == Kind::RackAts;
-                items.push(Spof { id: ctx.id(e).to_string(), kind: SpofKind::Element, accepted });
+                items.push(Spof {
+                    id: ctx.id(e).to_string(),
+                    kind: SpofKind::Element,
+                    accepted,
+                });
             }
         }
         items.sort();
         let mut zones = Vec::new();
         for (zone, members) in self.compartments(candidates) {
             if members.len() >= 2 && !self.unplanned.serves(&members) {
-                zones.push(Spof { id: format!("zone:{zone}"), kind: SpofKind::Zone, accepted: false });
+                zones.push(Spof {
+                    id: format!("zone:{zone}"),
+                    kind: SpofKind::Zone,
+                    accepted: false,
+                });
             }
         }
         items.extend(zones);

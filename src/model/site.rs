@@ -104,7 +104,10 @@ impl Kind {
 
     /// Selectors pass the resource from one input at a time.
     pub fn is_selector(self) -> bool {
-        matches!(self, Kind::Ats | Kind::Sts | Kind::RackAts | Kind::ThreeWayValve)
+        matches!(
+            self,
+            Kind::Ats | Kind::Sts | Kind::RackAts | Kind::ThreeWayValve
+        )
     }
 
     pub fn name(self) -> &'static str {

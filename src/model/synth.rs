@@ -3,11 +3,17 @@
 //! generator yard, A and B distribution with N+1 UPS modules, PDU-fed panels with
 //! dual-corded racks, and a chilled-water plant with N+1 CRAHs.
 
+use super::Prerequisites;
 use super::it::{Cluster, ClusterNode};
 use super::site::{Activation, Element, Kind, Load, Profile, Rating, Site, Subsystem, Tank};
-use super::Prerequisites;
 
-fn element(id: String, kind: Kind, capacity: Option<f64>, zone: &str, inputs: Vec<String>) -> Element {
+fn element(
+    id: String,
+    kind: Kind,
+    capacity: Option<f64>,
+    zone: &str,
+    inputs: Vec<String>,
+) -> Element {
     Element {
         id,
         kind,
@@ -43,7 +49,12 @@ pub struct HallShape {
 impl Default for HallShape {
     /// About 200 elements and 100 racks: ten of these make the 2,000-element benchmark site.
     fn default() -> Self {
-        HallShape { pdu_pairs: 40, racks: 100, rack_kw: 8.0, crahs: 20 }
+        HallShape {
+            pdu_pairs: 40,
+            racks: 100,
+            rack_kw: 8.0,
+            crahs: 20,
+        }
     }
 }
 
@@ -54,8 +65,20 @@ pub fn campus(halls: usize, shape: HallShape) -> Site {
     let mut tanks = Vec::new();
     for h in 1..=halls {
         hall(h, shape, &mut elements, &mut loads);
-        tanks.push(Tank { id: format!("H{h}-T1"), hours_at_n: 24.0, zone: None, agent: None, source: None });
-        tanks.push(Tank { id: format!("H{h}-T2"), hours_at_n: 24.0, zone: None, agent: None, source: None });
+        tanks.push(Tank {
+            id: format!("H{h}-T1"),
+            hours_at_n: 24.0,
+            zone: None,
+            agent: None,
+            source: None,
+        });
+        tanks.push(Tank {
+            id: format!("H{h}-T2"),
+            hours_at_n: 24.0,
+            zone: None,
+            agent: None,
+            source: None,
+        });
     }
     Site {
         name: format!("campus-{halls}"),
@@ -78,7 +101,11 @@ pub fn campus(halls: usize, shape: HallShape) -> Site {
         clusters: vec![Cluster {
             id: "campus-db".into(),
             nodes: (1..=3)
-                .map(|i| ClusterNode { id: format!("db{i}"), votes: 1, via: vec![] })
+                .map(|i| ClusterNode {
+                    id: format!("db{i}"),
+                    votes: 1,
+                    via: vec![],
+                })
                 .collect(),
             witness: None,
             quorum: Default::default(),
@@ -107,17 +134,41 @@ fn hall(h: usize, s: HallShape, elements: &mut Vec<Element>, loads: &mut Vec<Loa
     for side in ["A", "B"] {
         let zone = p(&format!("ELEC-{side}"));
         let gswg = p(&format!("GSWG-{side}"));
-        elements.push(element(gswg.clone(), Kind::Switchgear, None, &zone, gens.clone()));
+        elements.push(element(
+            gswg.clone(),
+            Kind::Switchgear,
+            None,
+            &zone,
+            gens.clone(),
+        ));
         let ups: Vec<String> = (1..=3).map(|i| p(&format!("UPS-{side}{i}"))).collect();
         for u in &ups {
-            elements.push(element(u.clone(), Kind::Ups, Some(ups_kw), &zone, vec![gswg.clone()]));
+            elements.push(element(
+                u.clone(),
+                Kind::Ups,
+                Some(ups_kw),
+                &zone,
+                vec![gswg.clone()],
+            ));
         }
         let uob = p(&format!("UOB-{side}"));
         elements.push(element(uob.clone(), Kind::Switchboard, None, &zone, ups));
         for k in 1..=s.pdu_pairs {
             let pdu = p(&format!("PDU-{side}{k:02}"));
-            elements.push(element(pdu.clone(), Kind::Pdu, None, &p("HALL"), vec![uob.clone()]));
-            elements.push(element(p(&format!("PNL-{side}{k:02}")), Kind::Panel, None, &p("HALL"), vec![pdu]));
+            elements.push(element(
+                pdu.clone(),
+                Kind::Pdu,
+                None,
+                &p("HALL"),
+                vec![uob.clone()],
+            ));
+            elements.push(element(
+                p(&format!("PNL-{side}{k:02}")),
+                Kind::Panel,
+                None,
+                &p("HALL"),
+                vec![pdu],
+            ));
         }
     }
     for r in 0..s.racks {
@@ -135,20 +186,47 @@ fn hall(h: usize, s: HallShape, elements: &mut Vec<Element>, loads: &mut Vec<Loa
     let crah_kw = (it_kw / (s.crahs.max(2) - 1) as f64).ceil().max(1.0);
     let chillers: Vec<String> = (1..=3).map(|i| p(&format!("CH{i}"))).collect();
     for c in &chillers {
-        elements.push(element(c.clone(), Kind::Chiller, Some(it_kw / 2.0), &p("PLANT"), vec![]));
+        elements.push(element(
+            c.clone(),
+            Kind::Chiller,
+            Some(it_kw / 2.0),
+            &p("PLANT"),
+            vec![],
+        ));
     }
     let pumps: Vec<String> = (1..=3).map(|i| p(&format!("P{i}"))).collect();
     for (pump, ch) in pumps.iter().zip(&chillers) {
-        elements.push(element(pump.clone(), Kind::Pump, Some(it_kw / 2.0), &p("PLANT"), vec![ch.clone()]));
+        elements.push(element(
+            pump.clone(),
+            Kind::Pump,
+            Some(it_kw / 2.0),
+            &p("PLANT"),
+            vec![ch.clone()],
+        ));
     }
-    let loops: Vec<String> = ["A", "B"].iter().map(|side| p(&format!("LOOP-{side}"))).collect();
+    let loops: Vec<String> = ["A", "B"]
+        .iter()
+        .map(|side| p(&format!("LOOP-{side}")))
+        .collect();
     for (lp, side) in loops.iter().zip(["A", "B"]) {
-        elements.push(element(lp.clone(), Kind::Loop, None, &p(&format!("CHW-{side}")), pumps.clone()));
+        elements.push(element(
+            lp.clone(),
+            Kind::Loop,
+            None,
+            &p(&format!("CHW-{side}")),
+            pumps.clone(),
+        ));
     }
     // dual-coil CRAHs: either loop can be valved off without losing a unit
     let crahs: Vec<String> = (1..=s.crahs).map(|i| p(&format!("CRAH-{i:02}"))).collect();
     for id in &crahs {
-        elements.push(element(id.clone(), Kind::Crah, Some(crah_kw), &p("HALL"), loops.clone()));
+        elements.push(element(
+            id.clone(),
+            Kind::Crah,
+            Some(crah_kw),
+            &p("HALL"),
+            loops.clone(),
+        ));
     }
     loads.push(Load {
         id: p("HALL-HEAT"),
@@ -167,10 +245,23 @@ mod tests {
     #[test]
     fn benchmark_campus_has_the_advertised_size() {
         let site = campus(10, HallShape::default());
-        assert!((1990..=2100).contains(&site.elements.len()), "{}", site.elements.len());
-        let racks = site.loads.iter().filter(|l| l.subsystem == Subsystem::Power).count();
+        assert!(
+            (1990..=2100).contains(&site.elements.len()),
+            "{}",
+            site.elements.len()
+        );
+        let racks = site
+            .loads
+            .iter()
+            .filter(|l| l.subsystem == Subsystem::Power)
+            .count();
         assert_eq!(racks, 1000);
-        assert!(site.loads.iter().filter(|l| l.subsystem == Subsystem::Power).all(|l| l.inputs.len() == 2));
+        assert!(
+            site.loads
+                .iter()
+                .filter(|l| l.subsystem == Subsystem::Power)
+                .all(|l| l.inputs.len() == 2)
+        );
     }
 
     #[test]

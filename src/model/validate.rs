@@ -17,13 +17,20 @@ struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     fn new(text: &'a str, file: &'a str) -> Self {
-        Locator { text, file, issues: Vec::new() }
+        Locator {
+            text,
+            file,
+            issues: Vec::new(),
+        }
     }
 
     fn position(&self, offset: usize) -> (usize, usize) {
         let before = &self.text[..offset.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
-        let col = before.rfind('\n').map_or(before.len(), |nl| before.len() - nl - 1) + 1;
+        let col = before
+            .rfind('\n')
+            .map_or(before.len(), |nl| before.len() - nl - 1)
+            + 1;
         (line, col)
     }
 
@@ -52,7 +59,12 @@ impl<'a> Locator<'a> {
 
     fn at(&mut self, offset: Option<usize>, message: String) {
         let (line, col) = offset.map_or((1, 1), |o| self.position(o));
-        self.issues.push(SiteIssue { file: self.file.to_string(), line, col, message });
+        self.issues.push(SiteIssue {
+            file: self.file.to_string(),
+            line,
+            col,
+            message,
+        });
     }
 
     fn at_decl(&mut self, id: &str, message: String) {
@@ -81,21 +93,34 @@ pub(super) fn site(site: &mut Site, text: &str, file: &str) -> Vec<SiteIssue> {
     check_tanks(site, &mut loc);
     check_it_groups(site, &mut loc);
     if !site.network_budget_s.is_finite() || site.network_budget_s < 0.0 {
-        loc.at(None, "network_budget_s must be a non-negative number of seconds".into());
+        loc.at(
+            None,
+            "network_budget_s must be a non-negative number of seconds".into(),
+        );
     }
     if bad_number(site.required_hours, true) {
-        loc.at(None, "required_hours must be a non-negative number of hours".into());
+        loc.at(
+            None,
+            "required_hours must be a non-negative number of hours".into(),
+        );
     }
     loc.issues
 }
 
 fn fold_edges(site: &mut Site, loc: &mut Locator) {
-    let index: HashMap<String, usize> =
-        site.elements.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+    let index: HashMap<String, usize> = site
+        .elements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), i))
+        .collect();
     for (from, to) in std::mem::take(&mut site.edges) {
         if !index.contains_key(&from) {
             let off = loc.text.find(&format!("\"{from}\""));
-            loc.at(off, format!("edge ({from:?}, {to:?}): unknown element {from:?}"));
+            loc.at(
+                off,
+                format!("edge ({from:?}, {to:?}): unknown element {from:?}"),
+            );
             continue;
         }
         match index.get(&to) {
@@ -104,7 +129,10 @@ fn fold_edges(site: &mut Site, loc: &mut Locator) {
                 Some(l) => l.inputs.push(from),
                 None => {
                     let off = loc.text.find(&format!("\"{to}\""));
-                    loc.at(off, format!("edge ({from:?}, {to:?}): unknown element or load {to:?}"));
+                    loc.at(
+                        off,
+                        format!("edge ({from:?}, {to:?}): unknown element or load {to:?}"),
+                    );
                 }
             },
         }
@@ -131,7 +159,10 @@ fn check_ids(site: &Site, loc: &mut Locator) -> BTreeMap<String, &'static str> {
         } else if let Some(prev) = ids.get(id) {
             let decls = loc.declarations(id);
             let off = decls.get(1).or(decls.first()).copied();
-            loc.at(off, format!("duplicate id {id:?}: already used by a {prev}"));
+            loc.at(
+                off,
+                format!("duplicate id {id:?}: already used by a {prev}"),
+            );
         } else {
             ids.insert(id.to_string(), what);
         }
@@ -182,24 +213,43 @@ fn check_ids(site: &Site, loc: &mut Locator) -> BTreeMap<String, &'static str> {
 }
 
 fn check_elements(site: &Site, ids: &BTreeMap<String, &'static str>, loc: &mut Locator) {
-    let by_id: HashMap<&str, Kind> = site.elements.iter().map(|e| (e.id.as_str(), e.kind)).collect();
+    let by_id: HashMap<&str, Kind> = site
+        .elements
+        .iter()
+        .map(|e| (e.id.as_str(), e.kind))
+        .collect();
     for e in &site.elements {
         let sub = e.subsystem();
         if let Some(c) = e.capacity
             && bad_number(c, false)
         {
-            loc.at_decl(&e.id, format!("element {}: capacity must be a positive number, got {c}", e.id));
+            loc.at_decl(
+                &e.id,
+                format!(
+                    "element {}: capacity must be a positive number, got {c}",
+                    e.id
+                ),
+            );
         }
         if let Some(t) = e.transfer_s
             && bad_number(t, true)
         {
-            loc.at_decl(&e.id, format!("element {}: transfer_s must be >= 0 seconds, got {t}", e.id));
+            loc.at_decl(
+                &e.id,
+                format!("element {}: transfer_s must be >= 0 seconds, got {t}", e.id),
+            );
         }
         if e.rating.is_some() && e.kind != Kind::Generator {
-            loc.at_decl(&e.id, format!("element {}: rating applies to generators only", e.id));
+            loc.at_decl(
+                &e.id,
+                format!("element {}: rating applies to generators only", e.id),
+            );
         }
         if e.kind == Kind::Generator && e.capacity.is_none() {
-            loc.at_decl(&e.id, format!("element {}: a generator needs a capacity", e.id));
+            loc.at_decl(
+                &e.id,
+                format!("element {}: a generator needs a capacity", e.id),
+            );
         }
         for input in &e.inputs {
             match by_id.get(input.as_str()) {
@@ -226,16 +276,30 @@ fn check_elements(site: &Site, ids: &BTreeMap<String, &'static str>, loc: &mut L
         }
         for t in &e.takes_down {
             if !by_id.contains_key(t.as_str()) {
-                loc.at_ref(&e.id, t, format!("element {}: takes_down names unknown element {t:?}", e.id));
+                loc.at_ref(
+                    &e.id,
+                    t,
+                    format!("element {}: takes_down names unknown element {t:?}", e.id),
+                );
             }
         }
         for clause in &e.requires {
             if clause.is_empty() {
-                loc.at_decl(&e.id, format!("element {}: an empty `requires` clause can never hold", e.id));
+                loc.at_decl(
+                    &e.id,
+                    format!(
+                        "element {}: an empty `requires` clause can never hold",
+                        e.id
+                    ),
+                );
             }
             for r in clause {
                 if !by_id.contains_key(r.as_str()) {
-                    loc.at_ref(&e.id, r, format!("element {}: requires unknown element {r:?}", e.id));
+                    loc.at_ref(
+                        &e.id,
+                        r,
+                        format!("element {}: requires unknown element {r:?}", e.id),
+                    );
                 }
             }
         }
@@ -243,17 +307,34 @@ fn check_elements(site: &Site, ids: &BTreeMap<String, &'static str>, loc: &mut L
 }
 
 fn check_loads(site: &Site, loc: &mut Locator) {
-    let by_id: HashMap<&str, Kind> = site.elements.iter().map(|e| (e.id.as_str(), e.kind)).collect();
+    let by_id: HashMap<&str, Kind> = site
+        .elements
+        .iter()
+        .map(|e| (e.id.as_str(), e.kind))
+        .collect();
     for l in &site.loads {
         if bad_number(l.demand, false) {
-            loc.at_decl(&l.id, format!("load {}: demand must be a positive number, got {}", l.id, l.demand));
+            loc.at_decl(
+                &l.id,
+                format!(
+                    "load {}: demand must be a positive number, got {}",
+                    l.id, l.demand
+                ),
+            );
         }
         if l.inputs.is_empty() {
-            loc.at_decl(&l.id, format!("load {}: has no inputs (cords, coils or uplinks)", l.id));
+            loc.at_decl(
+                &l.id,
+                format!("load {}: has no inputs (cords, coils or uplinks)", l.id),
+            );
         }
         for input in &l.inputs {
             match by_id.get(input.as_str()) {
-                None => loc.at_ref(&l.id, input, format!("load {}: unknown input {input:?}", l.id)),
+                None => loc.at_ref(
+                    &l.id,
+                    input,
+                    format!("load {}: unknown input {input:?}", l.id),
+                ),
                 Some(k) if k.subsystem() != l.subsystem => loc.at_ref(
                     &l.id,
                     input,
@@ -274,8 +355,12 @@ fn check_loads(site: &Site, loc: &mut Locator) {
 /// valve); a loop of always-closed gear would back-feed itself and is a modelling error.
 fn check_cycles(site: &Site, loc: &mut Locator) {
     let n = site.elements.len();
-    let index: HashMap<&str, usize> =
-        site.elements.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = site
+        .elements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
     let tie = |i: usize| site.elements[i].activation == Activation::Manual;
     // successors over non-tie elements only
     let mut succ = vec![Vec::new(); n];
@@ -306,8 +391,10 @@ fn check_cycles(site: &Site, loc: &mut Locator) {
                 *next += 1;
                 if colour[w] == 1 {
                     let start = path.iter().position(|&p| p == w).unwrap_or(0);
-                    let mut members: Vec<&str> =
-                        path[start..].iter().map(|&i| site.elements[i].id.as_str()).collect();
+                    let mut members: Vec<&str> = path[start..]
+                        .iter()
+                        .map(|&i| site.elements[i].id.as_str())
+                        .collect();
                     members.sort_unstable();
                     if reported.insert(members.join(",")) {
                         loc.at_decl(
@@ -335,7 +422,13 @@ fn check_cycles(site: &Site, loc: &mut Locator) {
 fn check_tanks(site: &Site, loc: &mut Locator) {
     for t in site.fuel_tanks.iter().chain(&site.makeup_water) {
         if bad_number(t.hours_at_n, true) {
-            loc.at_decl(&t.id, format!("tank {}: hours_at_n must be >= 0, got {}", t.id, t.hours_at_n));
+            loc.at_decl(
+                &t.id,
+                format!(
+                    "tank {}: hours_at_n must be >= 0, got {}",
+                    t.id, t.hours_at_n
+                ),
+            );
         }
     }
 }
@@ -351,17 +444,35 @@ fn check_it_groups(site: &Site, loc: &mut Locator) {
             RaidLevel::Raid10 => (r.copies as usize).max(2) * 2,
         };
         if n < min {
-            loc.at_decl(&r.id, format!("RAID array {}: {:?} needs at least {min} members, has {n}", r.id, r.level));
+            loc.at_decl(
+                &r.id,
+                format!(
+                    "RAID array {}: {:?} needs at least {min} members, has {n}",
+                    r.id, r.level
+                ),
+            );
         }
         if r.level == RaidLevel::Raid10 && (r.copies < 2 || n % (r.copies as usize).max(1) != 0) {
             loc.at_decl(
                 &r.id,
-                format!("RAID array {}: RAID10 with {} copies needs a multiple of {} members, has {n}", r.id, r.copies, r.copies),
+                format!(
+                    "RAID array {}: RAID10 with {} copies needs a multiple of {} members, has {n}",
+                    r.id, r.copies, r.copies
+                ),
             );
         }
-        for v in [r.drive_tb, r.drive_mttf_h, r.rebuild_h, r.ure_per_bit].into_iter().flatten() {
+        for v in [r.drive_tb, r.drive_mttf_h, r.rebuild_h, r.ure_per_bit]
+            .into_iter()
+            .flatten()
+        {
             if bad_number(v, false) {
-                loc.at_decl(&r.id, format!("RAID array {}: drive figures must be positive, got {v}", r.id));
+                loc.at_decl(
+                    &r.id,
+                    format!(
+                        "RAID array {}: drive figures must be positive, got {v}",
+                        r.id
+                    ),
+                );
             }
         }
     }
@@ -371,7 +482,10 @@ fn check_it_groups(site: &Site, loc: &mut Locator) {
         }
         for m in &b.members {
             if bad_number(m.speed_gbps, false) {
-                loc.at_decl(&m.id, format!("bond member {}: speed_gbps must be positive", m.id));
+                loc.at_decl(
+                    &m.id,
+                    format!("bond member {}: speed_gbps must be positive", m.id),
+                );
             }
         }
         if let Some(d) = b.demand_gbps
@@ -385,11 +499,17 @@ fn check_it_groups(site: &Site, loc: &mut Locator) {
             loc.at_decl(&g.id, format!("bridge group {}: has no uplinks", g.id));
         }
         if bad_number(g.demand_gbps, true) {
-            loc.at_decl(&g.id, format!("bridge group {}: demand_gbps must be >= 0", g.id));
+            loc.at_decl(
+                &g.id,
+                format!("bridge group {}: demand_gbps must be >= 0", g.id),
+            );
         }
         for m in &g.members {
             if bad_number(m.speed_gbps, false) {
-                loc.at_decl(&m.id, format!("uplink {}: speed_gbps must be positive", m.id));
+                loc.at_decl(
+                    &m.id,
+                    format!("uplink {}: speed_gbps must be positive", m.id),
+                );
             }
         }
     }
@@ -399,14 +519,29 @@ fn check_it_groups(site: &Site, loc: &mut Locator) {
         }
         for v in [g.advert_s, g.hold_s].into_iter().flatten() {
             if bad_number(v, false) {
-                loc.at_decl(&g.id, format!("gateway group {}: timers must be positive seconds, got {v}", g.id));
+                loc.at_decl(
+                    &g.id,
+                    format!(
+                        "gateway group {}: timers must be positive seconds, got {v}",
+                        g.id
+                    ),
+                );
             }
         }
         if g.protocol == super::it::GatewayProtocol::Vrrp && !(2..=3).contains(&g.version) {
-            loc.at_decl(&g.id, format!("gateway group {}: VRRP version must be 2 or 3", g.id));
+            loc.at_decl(
+                &g.id,
+                format!("gateway group {}: VRRP version must be 2 or 3", g.id),
+            );
         }
         if g.forwarders_needed == 0 {
-            loc.at_decl(&g.id, format!("gateway group {}: forwarders_needed must be at least 1", g.id));
+            loc.at_decl(
+                &g.id,
+                format!(
+                    "gateway group {}: forwarders_needed must be at least 1",
+                    g.id
+                ),
+            );
         }
     }
     for c in &site.clusters {
@@ -416,17 +551,28 @@ fn check_it_groups(site: &Site, loc: &mut Locator) {
         if c.nodes_needed == 0 || c.nodes_needed as usize > c.nodes.len() {
             loc.at_decl(
                 &c.id,
-                format!("cluster {}: nodes_needed must be 1..={}, got {}", c.id, c.nodes.len(), c.nodes_needed),
+                format!(
+                    "cluster {}: nodes_needed must be 1..={}, got {}",
+                    c.id,
+                    c.nodes.len(),
+                    c.nodes_needed
+                ),
             );
         }
         if bad_number(c.failover_s, true) {
             loc.at_decl(&c.id, format!("cluster {}: failover_s must be >= 0", c.id));
         }
         if c.quorum == super::it::QuorumPolicy::TwoNode && c.nodes.len() != 2 {
-            loc.at_decl(&c.id, format!("cluster {}: two_node quorum needs exactly 2 nodes", c.id));
+            loc.at_decl(
+                &c.id,
+                format!("cluster {}: two_node quorum needs exactly 2 nodes", c.id),
+            );
         }
         if c.quorum == super::it::QuorumPolicy::DiskOnly && c.witness.is_none() {
-            loc.at_decl(&c.id, format!("cluster {}: disk_only quorum needs a witness", c.id));
+            loc.at_decl(
+                &c.id,
+                format!("cluster {}: disk_only quorum needs a witness", c.id),
+            );
         }
     }
 }
@@ -441,7 +587,12 @@ pub(super) fn live(live: &LiveState, site: &Site, text: &str, file: &str) -> Vec
         let off = loc.text.find(&format!("\"{id}\""));
         loc.at(off, format!("{what} {id:?} is not in site {}", site.name));
     };
-    for id in live.elements.keys().chain(&live.engaged).chain(live.battery_runtime_min.keys()) {
+    for id in live
+        .elements
+        .keys()
+        .chain(&live.engaged)
+        .chain(live.battery_runtime_min.keys())
+    {
         if !elements.contains(id.as_str()) {
             unknown(id, "element", &mut loc);
         }
@@ -459,13 +610,22 @@ pub(super) fn live(live: &LiveState, site: &Site, text: &str, file: &str) -> Vec
     for (id, r) in &live.rebuilds {
         if !(0.0..=1.0).contains(&r.progress) {
             let off = loc.text.find(&format!("\"{id}\""));
-            loc.at(off, format!("rebuild {id}: progress must be 0.0..=1.0, got {}", r.progress));
+            loc.at(
+                off,
+                format!(
+                    "rebuild {id}: progress must be 0.0..=1.0, got {}",
+                    r.progress
+                ),
+            );
         }
     }
     for (id, m) in &live.battery_runtime_min {
         if bad_number(*m, true) {
             let off = loc.text.find(&format!("\"{id}\""));
-            loc.at(off, format!("battery runtime of {id} must be >= 0 minutes, got {m}"));
+            loc.at(
+                off,
+                format!("battery runtime of {id} must be >= 0 minutes, got {m}"),
+            );
         }
     }
     for (id, t) in live.fuel_tanks.iter().chain(&live.makeup_water) {

@@ -82,7 +82,11 @@ pub fn render_json(c: &Classification, v: &Verdict) -> String {
             notes: &s.notes,
         })
         .collect();
-    let findings = c.findings.iter().chain(c.subsystems.iter().flat_map(|s| &s.live.findings)).collect();
+    let findings = c
+        .findings
+        .iter()
+        .chain(c.subsystems.iter().flat_map(|s| &s.live.findings))
+        .collect();
     let spofs = c
         .subsystems
         .iter()
@@ -119,6 +123,9 @@ pub fn render_json(c: &Classification, v: &Verdict) -> String {
         warnings: &c.warnings,
     };
     serde_json::to_string_pretty(&out).unwrap_or_else(|e| {
-        format!("{{\"schema\":{SCHEMA},\"state\":\"UNKNOWN\",\"exit_code\":3,\"error\":{:?}}}", e.to_string())
+        format!(
+            "{{\"schema\":{SCHEMA},\"state\":\"UNKNOWN\",\"exit_code\":3,\"error\":{:?}}}",
+            e.to_string()
+        )
     })
 }

@@ -52,7 +52,12 @@ pub struct Verdict {
 /// Live SPOFs the design does not have: one more failure there drops a load.
 pub fn new_spofs(s: &SubsystemReport) -> Vec<&str> {
     let design = s.design.spofs.ids();
-    s.live.spofs.ids().into_iter().filter(|id| !design.contains(id)).collect()
+    s.live
+        .spofs
+        .ids()
+        .into_iter()
+        .filter(|id| !design.contains(id))
+        .collect()
 }
 
 /// Subsystem state word shown in text and JSON.
@@ -78,20 +83,55 @@ pub fn evaluate(c: &Classification, opts: &Options) -> Verdict {
     if let Some(req) = opts.require_tier
         && c.live_tier < Tier(req)
     {
-        crit.push(format!("live {} is below the required Tier {}", c.live_tier, Tier(req).roman()));
+        crit.push(format!(
+            "live {} is below the required Tier {}",
+            c.live_tier,
+            Tier(req).roman()
+        ));
+    }
+    if !c.not_ok.is_empty() {
+        let states: Vec<String> = c
+            .not_ok
+            .iter()
+            .map(|e| format!("{} {}", e.id, e.state.name().replace('_', " ")))
+            .collect();
+        warn.push(states.join(", "));
     }
     for s in &c.subsystems {
         let name = s.subsystem.name();
+        let mut seen = Vec::new();
+        for g in s.groups.iter().filter(|g| g.live_label != g.design_label) {
+            let text = format!("{name} {} {} -> {}", g.kind, g.design_label, g.live_label);
+            if !seen.contains(&text) {
+                seen.push(text);
+            }
+        }
+        if s.live_label == s.design_label {
+            warn.extend(seen);
+        }
         let fresh = new_spofs(s);
         if !fresh.is_empty() {
-            let msg = format!("{name}: one more failure drops a load (new SPOF {})", fresh.join(", "));
-            if s.in_scope { crit.push(msg) } else { warn.push(msg) }
+            let msg = format!(
+                "{name}: one more failure drops a load (new SPOF {})",
+                fresh.join(", ")
+            );
+            if s.in_scope {
+                crit.push(msg)
+            } else {
+                warn.push(msg)
+            }
         }
         if s.live.tier < s.design.tier {
-            warn.push(format!("{name}: live {} below design {}", s.live.tier, s.design.tier));
+            warn.push(format!(
+                "{name}: live {} below design {}",
+                s.live.tier, s.design.tier
+            ));
         }
         if s.live_label != s.design_label {
-            warn.push(format!("{name}: redundancy {} -> {}", s.design_label, s.live_label));
+            warn.push(format!(
+                "{name}: redundancy {} -> {}",
+                s.design_label, s.live_label
+            ));
         }
     }
     for g in &c.groups {
@@ -109,5 +149,8 @@ pub fn evaluate(c: &Classification, opts: &Options) -> Verdict {
         State::Ok
     };
     crit.extend(warn);
-    Verdict { state, reasons: crit }
+    Verdict {
+        state,
+        reasons: crit,
+    }
 }

@@ -11,9 +11,18 @@ fn short(t: Tier) -> String {
 
 /// `REDCON <STATE> - <summary> | perfdata`
 pub fn render_line(c: &Classification, v: &Verdict) -> String {
-    let mut summary = format!("site {} Tier {} (design {})", c.site, short(c.live_tier), short(c.design_tier));
+    let mut summary = format!(
+        "site {} Tier {} (design {})",
+        c.site,
+        short(c.live_tier),
+        short(c.design_tier)
+    );
     if c.live_tier == Tier::ZERO {
-        summary = format!("site {} below Tier I (design {})", c.site, short(c.design_tier));
+        summary = format!(
+            "site {} below Tier I (design {})",
+            c.site,
+            short(c.design_tier)
+        );
     }
     if !v.reasons.is_empty() {
         let shown: Vec<&str> = v.reasons.iter().take(3).map(String::as_str).collect();
@@ -23,7 +32,10 @@ pub fn render_line(c: &Classification, v: &Verdict) -> String {
             let _ = write!(summary, "; and {} more", v.reasons.len() - 3);
         }
     }
-    let mut perf = format!("design_tier={};;;0;4 live_tier={};;;0;4", c.design_tier.0, c.live_tier.0);
+    let mut perf = format!(
+        "design_tier={};;;0;4 live_tier={};;;0;4",
+        c.design_tier.0, c.live_tier.0
+    );
     for s in &c.subsystems {
         let _ = write!(
             perf,
@@ -34,7 +46,11 @@ pub fn render_line(c: &Classification, v: &Verdict) -> String {
         );
     }
     let findings: usize = c.subsystems.iter().map(|s| s.live.findings.len()).sum();
-    let _ = write!(perf, " findings={findings};;;0 serving_now={};;;0;1", u8::from(c.serving_now));
+    let _ = write!(
+        perf,
+        " findings={findings};;;0 serving_now={};;;0;1",
+        u8::from(c.serving_now)
+    );
     format!("REDCON {} - {} | {}", v.state.name(), summary, perf)
 }
 
@@ -45,7 +61,13 @@ fn spof_text(l: &SpofList) -> String {
     let ids: Vec<String> = l
         .items
         .iter()
-        .map(|s| if s.accepted { format!("{} (accepted: point of use)", s.id) } else { s.id.clone() })
+        .map(|s| {
+            if s.accepted {
+                format!("{} (accepted: point of use)", s.id)
+            } else {
+                s.id.clone()
+            }
+        })
         .collect();
     let mut out = ids.join(", ");
     if l.utility_dependent {
@@ -55,7 +77,11 @@ fn spof_text(l: &SpofList) -> String {
 }
 
 fn subsystem(out: &mut String, s: &SubsystemReport) {
-    let scope = if s.in_scope { "" } else { "  (graded, not in the site tier)" };
+    let scope = if s.in_scope {
+        ""
+    } else {
+        "  (graded, not in the site tier)"
+    };
     let _ = writeln!(
         out,
         "{:<8} design {:<4} live {:<4} {} -> {}  [{}]{scope}",
@@ -100,7 +126,10 @@ fn subsystem(out: &mut String, s: &SubsystemReport) {
 }
 
 fn group(out: &mut String, g: &GroupReport) {
-    let kind = serde_json::to_value(g.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    let kind = serde_json::to_value(g.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "{:<12} {:<8} grade {} -> {}  {} -> {}",
@@ -144,7 +173,10 @@ pub fn render_explain(c: &Classification, v: &Verdict) -> String {
         let _ = writeln!(out, "now: {}", n.message);
     }
     if !c.groups.is_empty() {
-        let _ = writeln!(out, "IT-level groups (IT-analog grades; not part of the site tier):");
+        let _ = writeln!(
+            out,
+            "IT-level groups (IT-analog grades; not part of the site tier):"
+        );
         for g in &c.groups {
             group(&mut out, g);
         }
