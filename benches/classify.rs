@@ -37,7 +37,12 @@ fn large(c: &mut Criterion) {
     // ~1,800 elements, so the per-component decomposition no longer helps power
     let mut shared = site.clone();
     let yard: Vec<String> = (1..=3).map(|i| format!("H1-G{i}")).collect();
-    let total: f64 = shared.loads.iter().filter(|l| l.id.contains("RACK")).map(|l| l.demand).sum();
+    let total: f64 = shared
+        .loads
+        .iter()
+        .filter(|l| l.id.contains("RACK"))
+        .map(|l| l.demand)
+        .sum();
     for e in &mut shared.elements {
         if yard.contains(&e.id) {
             e.capacity = Some(total / 2.0);
@@ -45,7 +50,9 @@ fn large(c: &mut Criterion) {
             e.inputs = yard.clone();
         }
     }
-    shared.elements.retain(|e| e.kind != redcon::model::Kind::Generator || yard.contains(&e.id));
+    shared
+        .elements
+        .retain(|e| e.kind != redcon::model::Kind::Generator || yard.contains(&e.id));
     group.bench_function("classify 2,000 elements, one shared generator yard", |b| {
         b.iter(|| std::hint::black_box(classify(&shared, &live)))
     });
