@@ -238,3 +238,24 @@ fn live_overlay_naming_an_unknown_element() {
     assert_eq!(i.line, line_of(F, "\"U9\""), "{i}");
     assert_eq!(i.message, "element \"U9\" is not in site e05");
 }
+
+#[test]
+fn live_overlay_naming_an_unknown_member_is_reported() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/e09.ron");
+    let site = redcon::model::load_site_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let text = "(members: {\"n1\": failed, \"n9\": standby}, rebuilds: {\"d99\": (progress: 0.5)})";
+    let err = match redcon::model::parse_live(text, "typo-live.ron", &site) {
+        Ok(_) => panic!("a mistyped node id must not pass as ok"),
+        Err(e) => e,
+    };
+    let issues = err.issues();
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    assert!(
+        issues
+            .iter()
+            .all(|i| i.file == "typo-live.ron" && i.line == 1 && i.col > 1),
+        "{issues:?}"
+    );
+    assert!(issues[0].message.contains("\"n9\""), "{issues:?}");
+    assert!(issues[1].message.contains("\"d99\""), "{issues:?}");
+}
