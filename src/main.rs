@@ -122,5 +122,9 @@ fn main() -> ExitCode {
         Format::Text if verbose => print!("{}", status::render_explain(&c, &verdict)),
         Format::Text => println!("{}", status::render_line(&c, &verdict)),
     }
+    if cli.command.is_none() {
+        // the console's own exit is not a check result
+        return ExitCode::SUCCESS;
+    }
     ExitCode::from(verdict.state.exit_code() as u8)
 }

@@ -228,3 +228,17 @@ fn a_missing_site_file_is_unknown() {
         "{out}"
     );
 }
+
+#[test]
+fn bare_redcon_explains_the_demo_site_and_exits_cleanly() {
+    let (code, out) = run(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("site dc1: design Tier III, live Tier III, serving now: yes"),
+        "{out}"
+    );
+    assert!(
+        out.contains("an unplanned failure of LOOP-B: cuts off CRAH-3, CRAH-4"),
+        "{out}"
+    );
+}
