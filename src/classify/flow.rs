@@ -139,11 +139,94 @@ impl Graph {
     /// Maximum flow from `s` to `t`, starting from zero flow.
     pub fn max_flow(&mut self, s: usize, t: usize) -> i64 {
         self.reset_flow();
+        self.augment_all(s, t)
+    }
+
+    pub fn caps(&self) -> Vec<i64> {
+        self.cap.clone()
+    }
+
+    pub fn set_caps(&mut self, caps: &[i64]) {
+        self.cap.copy_from_slice(caps);
+    }
+
+    pub fn flows(&self) -> Vec<i64> {
+        self.flow.clone()
+    }
+
+    pub fn set_flows(&mut self, flows: &[i64]) {
+        self.flow.copy_from_slice(flows);
+    }
+
+    /// Flow arriving at `t`.
+    pub fn inflow(&self, t: usize) -> i64 {
+        self.adj[t]
+            .iter()
+            .filter(|&&a| a % 2 == 1)
+            .map(|&a| self.flow[a ^ 1])
+            .sum()
+    }
+
+    /// Remove all flow through forward arc `a` by pushing it back along flow-carrying
+    /// paths to `s` and on to `t`. False when a flow cycle blocks the walk: the caller
+    /// then starts from zero instead.
+    pub fn cancel_through(&mut self, a: usize, s: usize, t: usize) -> bool {
+        let n = self.adj.len();
+        while self.flow[a] > 0 {
+            let mut path = vec![a];
+            let mut seen = vec![false; n];
+            // back from the arc's tail to s over arcs that carry flow into each node
+            let mut v = self.to[a ^ 1];
+            seen[v] = true;
+            while v != s {
+                let Some(&b) = self.adj[v]
+                    .iter()
+                    .find(|&&b| b % 2 == 1 && self.flow[b ^ 1] > 0 && !seen[self.to[b]])
+                else {
+                    return false;
+                };
+                path.push(b ^ 1);
+                v = self.to[b];
+                seen[v] = true;
+            }
+            // on from the arc's head to t
+            let mut v = self.to[a];
+            while v != t {
+                let Some(&b) = self.adj[v]
+                    .iter()
+                    .find(|&&b| b % 2 == 0 && self.flow[b] > 0 && !seen[self.to[b]])
+                else {
+                    return false;
+                };
+                path.push(b);
+                v = self.to[b];
+                seen[v] = true;
+            }
+            let amount = path.iter().map(|&x| self.flow[x]).min().unwrap_or(0);
+            if amount <= 0 {
+                return false;
+            }
+            for &x in &path {
+                self.flow[x] -= amount;
+                self.flow[x ^ 1] += amount;
+            }
+        }
+        true
+    }
+
+    /// Augment from whatever flow is there now; returns the flow added.
+    pub fn augment_all(&mut self, s: usize, t: usize) -> i64 {
+        self.augment_until(s, t, i64::MAX)
+    }
+
+    /// Augment until `need` more has been added or no augmenting path is left. Stopping at
+    /// `need` saves the final breadth-first pass that would only prove the flow maximal.
+    pub fn augment_until(&mut self, s: usize, t: usize, need: i64) -> i64 {
         let mut total = 0i64;
         let mut path = Vec::new();
-        while self.bfs(s, t) {
+        while total < need && self.bfs(s, t) {
             self.next.iter_mut().for_each(|n| *n = 0);
-            loop {
+            while total < need {
                 let f = self.augment(s, t, &mut path);
                 if f == 0 {
                     break;
@@ -220,6 +303,30 @@ mod tests {
         g.set_cap(a, 0);
         assert_eq!(g.max_flow(0, 3), 5);
         assert!(!g.reachable(0, false)[1]);
+    }
+
+    #[test]
+    fn warm_start_matches_a_cold_run() {
+        // two parallel units behind a bus; lose one and re-augment from the old flow
+        let mut g = Graph::new(6);
+        let u1 = g.add_arc(0, 1, 200);
+        g.add_arc(1, 3, INF);
+        let u2 = g.add_arc(0, 2, 200);
+        g.add_arc(2, 3, INF);
+        g.add_arc(3, 4, INF);
+        g.add_arc(4, 5, 300);
+        assert_eq!(g.max_flow(0, 5), 300);
+        let before = g.flows();
+        for lost in [u1, u2] {
+            g.set_flows(&before);
+            g.set_cap(lost, 0);
+            assert!(g.cancel_through(lost, 0, 5));
+            g.augment_all(0, 5);
+            let warm = g.inflow(5);
+            assert_eq!(warm, g.max_flow(0, 5));
+            assert_eq!(warm, 200);
+            g.set_cap(lost, 200);
+        }
     }
 
     #[test]

@@ -60,6 +60,9 @@ struct Baseline {
     served: bool,
     usable: Vec<bool>,
     carries: Vec<bool>,
+    /// The baseline (capacities, flow), when no selector could draw on two inputs: a
+    /// scenario can then start from it instead of from zero.
+    warm: Option<(Vec<i64>, Vec<i64>)>,
 }
 
 /// What a failed scenario did, for findings.
@@ -97,6 +100,10 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         };
         for c in 0..ev.net.comps.len() {
             let (flow, usable) = ev.run(c);
+            let warm = ev.selectors(c, &usable).is_empty().then(|| {
+                let g = &ev.net.comps[c].graph;
+                (g.caps(), g.flows())
+            });
             let comp = &ev.net.comps[c];
             let carries = (0..comp.elems.len())
                 .map(|l| {
@@ -108,6 +115,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 served: flow >= comp.demand,
                 usable,
                 carries,
+                warm,
             });
         }
         ev
@@ -150,9 +158,51 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         }
     }
 
-    /// Set capacities for the current `removed` mask and run the flow, enumerating
-    /// selector inputs where the relaxed answer would let a selector draw on two.
-    fn run(&mut self, c: usize) -> (i64, Vec<bool>) {
+    /// Selectors that could draw on two or more usable inputs.
+    fn selectors(&self, c: usize, usable: &[bool]) -> Vec<(usize, Vec<usize>)> {
+        let comp = &self.net.comps[c];
+        (0..comp.elems.len())
+            .filter(|&l| usable[l] && self.ctx.kind(comp.elems[l]).is_selector())
+            .map(|l| {
+                let arcs: Vec<usize> = comp.in_arcs[l]
+                    .iter()
+                    .filter(|(lu, _)| usable[*lu])
+                    .map(|&(_, a)| a)
+                    .collect();
+                (l, arcs)
+            })
+            .filter(|(_, arcs)| arcs.len() >= 2)
+            .collect()
+    }
+
+    /// A scenario started from the baseline flow: cancel what ran through the lost
+    /// elements, then augment. Falls back to a run from zero when that is not possible.
+    fn run_warm(&mut self, c: usize, lost: &[usize]) -> i64 {
+        let Some((caps, flows)) = &self.baselines[c].warm else {
+            return self.run(c).0;
+        };
+        // only the lost elements differ from the baseline: no need to recompute the rest
+        let comp = &mut self.net.comps[c];
+        comp.graph.set_caps(caps);
+        comp.graph.set_flows(flows);
+        for &l in lost {
+            comp.graph.set_cap(comp.elem_arc[l], 0);
+            if let Some(a) = comp.src_arc[l] {
+                comp.graph.set_cap(a, 0);
+            }
+        }
+        for &l in lost {
+            if !comp.graph.cancel_through(comp.elem_arc[l], S, T) {
+                return self.run(c).0;
+            }
+        }
+        let need = comp.demand - comp.graph.inflow(T);
+        comp.graph.augment_until(S, T, need);
+        comp.graph.inflow(T)
+    }
+
+    /// Capacities for the current `removed` mask; returns which elements are usable.
+    fn set_caps(&mut self, c: usize) -> Vec<bool> {
         let ctx = self.ctx;
         let usable: Vec<bool> = self.net.comps[c]
             .elems
@@ -185,22 +235,19 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 comp.graph.set_cap(a, if raw { 0 } else { INF });
             }
         }
+        usable
+    }
+
+    /// Set capacities for the current `removed` mask and run the flow from zero,
+    /// enumerating selector inputs where the relaxed answer lets a selector draw on two.
+    fn run(&mut self, c: usize) -> (i64, Vec<bool>) {
+        let usable = self.set_caps(c);
+        let selectors = self.selectors(c, &usable);
+        let comp = &mut self.net.comps[c];
         let flow = comp.graph.max_flow(S, T);
         if flow < comp.demand {
             return (flow, usable);
         }
-        let selectors: Vec<(usize, Vec<usize>)> = (0..comp.elems.len())
-            .filter(|&l| usable[l] && ctx.kind(comp.elems[l]).is_selector())
-            .map(|l| {
-                let arcs: Vec<usize> = comp.in_arcs[l]
-                    .iter()
-                    .filter(|(lu, _)| usable[*lu])
-                    .map(|&(_, a)| a)
-                    .collect();
-                (l, arcs)
-            })
-            .filter(|(_, arcs)| arcs.len() >= 2)
-            .collect();
         let one_input_each = selectors
             .iter()
             .all(|(_, arcs)| arcs.iter().filter(|&&a| comp.graph.flow(a) > 0).count() <= 1);
@@ -294,7 +341,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 if b.served && lost.iter().all(|&l| !b.carries[l]) {
                     continue;
                 }
-                let (flow, _) = self.run(c);
+                let flow = self.run_warm(c, &lost);
                 if flow < self.net.comps[c].demand {
                     ok = false;
                     break;
@@ -362,5 +409,94 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         }
         self.mark(&key, false);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::synth::{HallShape, campus};
+    use crate::model::{Site, load_site_file};
+
+    impl Evaluator<'_, '_> {
+        /// Every component from zero flow: the reference the fast path must agree with.
+        fn serves_cold(&mut self, removed: &[usize]) -> bool {
+            self.mark(removed, true);
+            let mut ok = true;
+            for c in 0..self.net.comps.len() {
+                let (flow, _) = self.run(c);
+                ok &= flow >= self.net.comps[c].demand;
+            }
+            ok &= self.net.orphans.is_empty();
+            self.mark(removed, false);
+            ok
+        }
+    }
+
+    fn sites() -> Vec<Site> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites");
+        let mut out: Vec<Site> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().contains("live"))
+            })
+            .filter_map(|p| load_site_file(&p).ok())
+            .collect();
+        out.extend(crate::demo::site().ok());
+        out.push(campus(
+            1,
+            HallShape {
+                pdu_pairs: 4,
+                racks: 10,
+                rack_kw: 10.0,
+                crahs: 4,
+            },
+        ));
+        assert!(out.len() >= 15, "worked examples missing: {}", out.len());
+        out
+    }
+
+    /// Warm starts, zero-flow pruning and memoisation never change an answer: every single
+    /// and every pair removal, planned and unplanned, design and with one unit failed.
+    #[test]
+    fn fast_path_agrees_with_cold_runs() {
+        let mut compared = 0;
+        for site in sites() {
+            let ctx = Ctx::new(&site);
+            let n = site.elements.len();
+            let mut failed = Base::design(n);
+            if let Some(u) = (0..n).find(|&e| ctx.kind(e) == Kind::Ups) {
+                failed.unavailable[u] = true;
+            }
+            for sub in Subsystem::ALL {
+                let loads = ctx.loads_of(sub);
+                let net = SubNet::build(&ctx, sub, &loads);
+                for base in [Base::design(n), failed.clone()] {
+                    for mode in [Mode::PLANNED, Mode::UNPLANNED] {
+                        let mut ev = Evaluator::new(&ctx, &net, &base, mode);
+                        let elems = net.elems.clone();
+                        for (i, &a) in elems.iter().enumerate() {
+                            for &b in &elems[i..] {
+                                let set = if a == b { vec![a] } else { vec![a, b] };
+                                let fast = ev.serves(&set);
+                                assert_eq!(
+                                    fast,
+                                    ev.serves_cold(&set),
+                                    "{} {:?} {set:?}",
+                                    site.name,
+                                    sub
+                                );
+                                compared += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(compared > 5_000, "{compared}");
     }
 }
