@@ -3,6 +3,7 @@
 //! `model` and `classify` are the pure core: plain data and functions, no IO beyond
 //! reading a file, no async, no terminal.
 
+pub mod api;
 pub mod classify;
 pub mod demo;
 pub mod model;
