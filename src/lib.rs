@@ -3,8 +3,12 @@
 //! `model` and `classify` are the pure core: plain data and functions, no IO beyond
 //! reading a file, no async, no terminal.
 
+pub mod agent;
 pub mod api;
 pub mod classify;
+pub mod config;
 pub mod demo;
 pub mod model;
+pub mod poll;
+pub mod sim;
 pub mod status;

@@ -2,12 +2,16 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use redcon::classify::classify;
-use redcon::model::{LiveState, LoadError, Site, load_live_file, load_site_file};
+use redcon::config::Config;
+use redcon::status::source::{Source, gather};
 use redcon::status::{self, Options, State};
+
+mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -24,12 +28,45 @@ struct Cli {
 
 #[derive(clap::Args, Clone, Default)]
 struct Input {
-    /// Site file (RON); the embedded demo site when absent.
+    /// Site file (RON). Without it: the config's site, else the embedded demo site.
     #[arg(long, global = true)]
     site: Option<PathBuf>,
-    /// Live-state overlay (RON); the demo's live state with the demo site, none otherwise.
+    /// Live-state overlay (RON) instead of polling agents.
     #[arg(long, global = true)]
     live: Option<PathBuf>,
+    /// Console config (RON); default $XDG_CONFIG_HOME/redcon/config.ron when it exists.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Which configured site (default: the first).
+    #[arg(long, global = true, value_name = "NAME")]
+    site_name: Option<String>,
+    /// Deadline for polling every agent once, seconds.
+    #[arg(long, global = true, default_value_t = 5.0)]
+    timeout: f64,
+}
+
+impl Input {
+    fn source(&self) -> Source {
+        if let Some(site) = &self.site {
+            return Source::File {
+                site: site.clone(),
+                live: self.live.clone(),
+            };
+        }
+        let config = self
+            .config
+            .clone()
+            .or_else(|| Config::default_path().filter(|p| p.exists()));
+        match config {
+            Some(path) if self.live.is_none() => Source::Config {
+                path,
+                site: self.site_name.clone(),
+            },
+            _ => Source::Demo {
+                live: self.live.clone(),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, Default)]
@@ -54,27 +91,23 @@ enum Command {
     },
     /// Per subsystem: tier, redundancy label, what blocks the next tier, and the SPOFs.
     Explain,
-}
-
-fn load(input: &Input) -> Result<(Site, LiveState), LoadError> {
-    match &input.site {
-        Some(path) => {
-            let site = load_site_file(path)?;
-            let live = match &input.live {
-                Some(l) => load_live_file(l, &site)?,
-                None => LiveState::default(),
-            };
-            Ok((site, live))
-        }
-        None => {
-            let site = redcon::demo::site()?;
-            let live = match &input.live {
-                Some(l) => load_live_file(l, &site)?,
-                None => redcon::demo::live(&site)?,
-            };
-            Ok((site, live))
-        }
-    }
+    /// Serve this host's live state over the agent API (v1).
+    Agent {
+        /// Agent config (RON); without it: the host collector only, id = hostname.
+        #[arg(long = "agent-config", value_name = "FILE")]
+        agent_config: Option<PathBuf>,
+        /// Address to listen on (default from the config, else 127.0.0.1:9470).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+    },
+    /// Serve a simulated site (default: the demo) behind the agent API, with fault injection.
+    Sim {
+        /// Scenario timeline (RON): faults applied at given times.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:9480")]
+        listen: std::net::SocketAddr,
+    },
 }
 
 fn main() -> ExitCode {
@@ -87,19 +120,33 @@ fn main() -> ExitCode {
         }) => (*format, *require_tier, *verbose),
         // The interactive console is not built yet; until it is, the bare command explains.
         Some(Command::Explain) | None => (Format::Text, None, true),
+        Some(Command::Agent {
+            agent_config,
+            listen,
+        }) => {
+            return serve::agent(agent_config.as_deref(), *listen);
+        }
+        Some(Command::Sim { scenario, listen }) => {
+            return serve::sim(
+                &cli.input.site,
+                &cli.input.live,
+                scenario.as_deref(),
+                *listen,
+            );
+        }
     };
-    let (site, live) = match load(&cli.input) {
-        Ok(x) => x,
+    let timeout = redcon::config::secs(cli.input.timeout);
+    let gathered = match gather(&cli.input.source(), timeout.max(Duration::from_millis(1))) {
+        Ok(g) => g,
         Err(e) => {
-            let first = e
-                .issues()
-                .first()
-                .map(ToString::to_string)
-                .unwrap_or_default();
+            let lines = e.lines();
+            let first = lines.first().cloned().unwrap_or_default();
             match format {
                 Format::Text => {
                     println!("REDCON UNKNOWN - cannot load site: {first}");
-                    eprintln!("{e}");
+                    for l in &lines {
+                        eprintln!("{l}");
+                    }
                 }
                 Format::Json => println!(
                     "{}",
@@ -108,15 +155,20 @@ fn main() -> ExitCode {
                         "state": "UNKNOWN",
                         "exit_code": 3,
                         "summary": format!("REDCON UNKNOWN - cannot load site: {first}"),
-                        "errors": e.issues().iter().map(ToString::to_string).collect::<Vec<_>>(),
+                        "errors": lines,
                     })
                 ),
             }
             return ExitCode::from(State::Unknown.exit_code() as u8);
         }
     };
-    let c = classify(&site, &live);
-    let verdict = status::evaluate(&c, &Options { require_tier });
+    let c = classify(&gathered.site, &gathered.live);
+    let opts = Options {
+        require_tier,
+        agents: gathered.agents,
+        data_problems: gathered.problems,
+    };
+    let verdict = status::evaluate(&c, &opts);
     match format {
         Format::Json => println!("{}", status::render_json(&c, &verdict)),
         Format::Text if verbose => print!("{}", status::render_explain(&c, &verdict)),

@@ -56,7 +56,8 @@ struct StatusOut<'a> {
     spofs: Vec<SpofOut<'a>>,
     it_groups: &'a [GroupReport],
     serving_notes: &'a [ServingNote],
-    stale_agents: Vec<String>,
+    stale_agents: &'a [String],
+    agents: &'a [super::AgentHealth],
     warnings: &'a [String],
 }
 
@@ -119,7 +120,8 @@ pub fn render_json(c: &Classification, v: &Verdict) -> String {
         spofs,
         it_groups: &c.groups,
         serving_notes: &c.serving_notes,
-        stale_agents: Vec::new(),
+        stale_agents: &v.stale_agents,
+        agents: &v.agents,
         warnings: &c.warnings,
     };
     serde_json::to_string_pretty(&out).unwrap_or_else(|e| {

@@ -2,11 +2,13 @@
 //! one text line (or a full explanation), or one JSON object.
 
 mod json;
+pub mod source;
 mod text;
 
 use serde::Serialize;
 
 use crate::classify::{Classification, SubsystemReport, Tier};
+use crate::poll::Freshness;
 
 pub use json::{SCHEMA, render_json};
 pub use text::{render_explain, render_line};
@@ -36,10 +38,24 @@ impl State {
     }
 }
 
+/// How one agent answered, as the status needs it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgentHealth {
+    pub name: String,
+    pub freshness: Freshness,
+    pub error: Option<String>,
+    /// Items of its snapshot that could not be read.
+    pub item_errors: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// CRITICAL when the live tier is below this.
     pub require_tier: Option<u8>,
+    /// The agents polled for this answer; None when the live state came from a file.
+    pub agents: Option<Vec<AgentHealth>>,
+    /// Data that could not be used (reports of unknown ids, items no agent reported).
+    pub data_problems: Vec<String>,
 }
 
 /// The verdict and the reasons for it, worst first.
@@ -47,6 +63,9 @@ pub struct Options {
 pub struct Verdict {
     pub state: State,
     pub reasons: Vec<String>,
+    /// Agents whose data is not fresh (stale, dead or never answered).
+    pub stale_agents: Vec<String>,
+    pub agents: Vec<AgentHealth>,
 }
 
 /// Live SPOFs the design does not have: one more failure there drops a load.
@@ -141,16 +160,51 @@ pub fn evaluate(c: &Classification, opts: &Options) -> Verdict {
             warn.push(format!("{}: {} -> {}", g.id, g.design.label, g.live.label));
         }
     }
-    let state = if !crit.is_empty() {
+    let agents = opts.agents.clone().unwrap_or_default();
+    let stale_agents: Vec<String> = agents
+        .iter()
+        .filter(|a| a.freshness != Freshness::Fresh)
+        .map(|a| a.name.clone())
+        .collect();
+    // what is wrong with the data comes first: it qualifies everything after it
+    let mut data = Vec::new();
+    for a in agents.iter().filter(|a| a.freshness != Freshness::Fresh) {
+        let why = a
+            .error
+            .as_deref()
+            .map_or(String::new(), |e| format!(": {e}"));
+        data.push(format!("agent {} {}{why}", a.name, a.freshness.name()));
+    }
+    for a in &agents {
+        data.extend(
+            a.item_errors
+                .iter()
+                .map(|e| format!("agent {}: {e}", a.name)),
+        );
+    }
+    data.extend(opts.data_problems.iter().cloned());
+    let none_answered = !agents.is_empty()
+        && agents
+            .iter()
+            .all(|a| matches!(a.freshness, Freshness::Never | Freshness::Dead));
+    let state = if none_answered {
+        State::Unknown
+    } else if !crit.is_empty() {
         State::Critical
-    } else if !warn.is_empty() {
+    } else if !warn.is_empty() || !data.is_empty() {
         State::Warning
     } else {
         State::Ok
     };
-    crit.extend(warn);
+    if none_answered {
+        data.insert(0, "no agent answered".to_string());
+    }
+    data.extend(crit);
+    data.extend(warn);
     Verdict {
         state,
-        reasons: crit,
+        reasons: data,
+        stale_agents,
+        agents,
     }
 }

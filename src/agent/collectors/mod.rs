@@ -1,0 +1,60 @@
+//! Collectors read one real source each (one file per source) and add what they saw to
+//! the next snapshot. They are synchronous on purpose: sources are files, sockets and
+//! commands, and the agent runs them on a blocking thread.
+
+pub mod host;
+
+use crate::api::{ElementReport, HostReport, MemberReport, TankReport};
+
+use super::config::CollectorSpec;
+
+/// What the collectors found in one round; the agent turns it into a `Snapshot`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Collected {
+    pub elements: Vec<ElementReport>,
+    pub members: Vec<MemberReport>,
+    pub tanks: Vec<TankReport>,
+    pub host: Option<HostReport>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("collector {collector}: {message}")]
+pub struct CollectorError {
+    pub collector: &'static str,
+    pub message: String,
+}
+
+pub trait Collector: Send {
+    fn name(&self) -> &'static str;
+    /// Add this round's observations to `out`. An error costs this collector's
+    /// contribution for this round only; the others still report.
+    fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError>;
+}
+
+/// Build the collectors a configuration lists, in order. Fails on the first one that
+/// cannot start, naming it.
+pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, CollectorError> {
+    specs
+        .iter()
+        .map(|spec| -> Result<Box<dyn Collector>, CollectorError> {
+            match spec {
+                CollectorSpec::Host { root } => {
+                    Ok(Box::new(host::HostCollector::new(root.as_deref())?))
+                }
+            }
+        })
+        .collect()
+}
+
+/// Run every collector once. Errors come back with the partial result so the agent can
+/// both serve what worked and say what did not.
+pub fn collect_all(collectors: &mut [Box<dyn Collector>]) -> (Collected, Vec<CollectorError>) {
+    let mut out = Collected::default();
+    let mut errors = Vec::new();
+    for c in collectors.iter_mut() {
+        if let Err(e) = c.collect(&mut out) {
+            errors.push(e);
+        }
+    }
+    (out, errors)
+}

@@ -1,0 +1,343 @@
+//! `redcon agent`: collects local state on a timer and serves it over the v1 agent API
+//! (docs/agent-api.md). Collection and serving are decoupled: requests only read the
+//! latest published snapshot, so a slow source never slows an answer.
+
+mod change;
+mod collect;
+pub mod collectors;
+pub mod config;
+pub mod http;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::api::{self, AgentInfo, Health, SCHEMA_VERSION, Snapshot};
+use collectors::{Collected, CollectorError};
+
+pub use config::{AgentConfig, CollectorSpec, ConfigError, load_agent_config, parse_agent_config};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error(transparent)]
+    Collector(#[from] CollectorError),
+    #[error("collector thread failed: {0}")]
+    CollectorThread(String),
+    #[error("serving HTTP: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// The agent's published state. Shared between the collection task and the handlers.
+pub struct Agent {
+    info: AgentInfo,
+    element_map: BTreeMap<String, String>,
+    started: Instant,
+    published: RwLock<Published>,
+}
+
+struct Published {
+    snapshot: Snapshot,
+    key: Snapshot,
+    /// Serialised once per round rather than once per request.
+    body: Arc<Vec<u8>>,
+    version: u64,
+    errors: Vec<String>,
+}
+
+impl Agent {
+    /// An agent with nothing collected yet (version 0, no items).
+    pub fn new(config: &AgentConfig) -> Self {
+        let info = AgentInfo {
+            id: config.id.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            hostname: sysinfo::System::host_name().ok(),
+        };
+        let snapshot = Snapshot {
+            schema_version: SCHEMA_VERSION,
+            agent: info.clone(),
+            generated_at: api::unix_now(),
+            elements: Vec::new(),
+            members: Vec::new(),
+            tanks: Vec::new(),
+            host: None,
+        };
+        let published = Published {
+            key: change::content_key(&snapshot),
+            body: Arc::new(encode(&snapshot)),
+            snapshot,
+            version: 0,
+            errors: Vec::new(),
+        };
+        Agent {
+            info,
+            element_map: config.element_map.clone(),
+            started: Instant::now(),
+            published: RwLock::new(published),
+        }
+    }
+
+    /// Publish one round of collection. The content version moves only when the content
+    /// does (see `change`); the snapshot itself is always replaced, so a 200 carries the
+    /// newest timestamps. Returns whether the version moved.
+    pub fn publish(&self, collected: Collected, errors: &[CollectorError]) -> bool {
+        let snapshot = self.assemble(collected);
+        let key = change::content_key(&snapshot);
+        let body = Arc::new(encode(&snapshot));
+        let mut p = self
+            .published
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let changed = key != p.key;
+        if changed {
+            p.version += 1;
+            p.key = key;
+        }
+        p.snapshot = snapshot;
+        p.body = body;
+        p.errors = errors.iter().map(ToString::to_string).collect();
+        changed
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.read().snapshot.clone()
+    }
+
+    /// The content version, as it appears in the ETag.
+    pub fn version(&self) -> u64 {
+        self.read().version
+    }
+
+    /// `status` is `ok`, or `degraded` when the last round had collector errors (they
+    /// are logged; the snapshot then lacks what those collectors report).
+    pub fn health(&self) -> Health {
+        let status = if self.read().errors.is_empty() {
+            "ok"
+        } else {
+            "degraded"
+        };
+        Health {
+            status: status.to_string(),
+            agent: self.info.clone(),
+            schema_version: SCHEMA_VERSION,
+            uptime_s: self.started.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// `GET /v1/snapshot`, `GET /v1/health`, `GET /v1/schema`; anything else is 404.
+    pub fn router(self: &Arc<Self>) -> Router {
+        Router::new()
+            .route("/v1/snapshot", get(get_snapshot))
+            .route("/v1/health", get(get_health))
+            .route("/v1/schema", get(|| async { http::schema_response() }))
+            .fallback(not_found)
+            .with_state(Arc::clone(self))
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Published> {
+        // A panic elsewhere while publishing leaves a whole, older snapshot: still servable.
+        self.published
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn assemble(&self, c: Collected) -> Snapshot {
+        let mut s = Snapshot {
+            schema_version: SCHEMA_VERSION,
+            agent: self.info.clone(),
+            generated_at: api::unix_now(),
+            elements: c.elements,
+            members: c.members,
+            tanks: c.tanks,
+            host: c.host,
+        };
+        let rename = |id: &mut String| {
+            if let Some(site_id) = self.element_map.get(id.as_str()) {
+                id.clone_from(site_id);
+            }
+        };
+        for e in &mut s.elements {
+            rename(&mut e.id);
+            // JSON has no NaN: serde_json would write null and cost the console the
+            // whole element, when only one number is unknown.
+            e.metrics.retain(|_, v| v.is_finite());
+        }
+        for m in &mut s.members {
+            rename(&mut m.id);
+            m.metrics.retain(|_, v| v.is_finite());
+        }
+        for t in &mut s.tanks {
+            rename(&mut t.id);
+        }
+        s
+    }
+}
+
+fn encode(snapshot: &Snapshot) -> Vec<u8> {
+    // Cannot fail for these types (string keys only); an empty body would at worst be
+    // reported by the console as "not JSON", naming this agent.
+    serde_json::to_vec(snapshot).unwrap_or_else(|e| {
+        eprintln!("redcon agent: cannot encode snapshot: {e}");
+        Vec::new()
+    })
+}
+
+async fn get_snapshot(State(agent): State<Arc<Agent>>, headers: HeaderMap) -> Response {
+    let (version, body) = {
+        let p = agent.read();
+        (p.version, Arc::clone(&p.body))
+    };
+    http::snapshot_response(&agent.info.id, version, &headers, move || body.to_vec())
+}
+
+async fn get_health(State(agent): State<Arc<Agent>>) -> Response {
+    http::health_response(&agent.health())
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        "not found: this agent serves /v1/snapshot, /v1/health and /v1/schema\n",
+    )
+        .into_response()
+}
+
+/// Serve the agent on `listener` until `shutdown` resolves, then finish the requests in
+/// flight and return. The first collection round runs before the first answer, so no
+/// client ever sees an empty snapshot; a collector that cannot start fails `run`.
+pub async fn run(
+    config: AgentConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), AgentError> {
+    let agent = Arc::new(Agent::new(&config));
+    let (collectors, collected, errors) = collect::round(None, &config.collectors).await?;
+    let logged: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    for e in &logged {
+        eprintln!("redcon agent: {e}");
+    }
+    agent.publish(collected, &errors);
+    // The config loader checks the range; a config built in code might not have.
+    let every = Duration::try_from_secs_f64(config.collect_every_s)
+        .unwrap_or(Duration::from_secs_f64(config::DEFAULT_COLLECT_EVERY_S))
+        .clamp(Duration::from_millis(500), Duration::from_secs(86_400));
+    let _collecting = collect::AbortOnDrop(tokio::spawn(collect::collect_forever(
+        Arc::clone(&agent),
+        Some(collectors),
+        config.collectors.clone(),
+        every,
+        logged,
+    )));
+    axum::serve(listener, agent.router())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(AgentError::Serve)
+}
+
+/// Resolves on Ctrl-C, SIGTERM or SIGHUP: the agent has no configuration to reload, and
+/// a closed terminal or a service manager stopping it both mean "stop cleanly".
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        async fn on(kind: SignalKind) {
+            match signal(kind) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                // Not being able to listen for a signal must not read as having got it.
+                Err(_) => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            () = ctrl_c() => {}
+            () = on(SignalKind::terminate()) => {}
+            () = on(SignalKind::hangup()) => {}
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c().await;
+}
+
+async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ElementReport;
+    use crate::model::ElementState;
+
+    fn ups(id: &str, load: f64) -> ElementReport {
+        ElementReport {
+            id: id.into(),
+            state: ElementState::Ok,
+            observed_at: api::unix_now(),
+            flags: vec!["OL".into()],
+            metrics: [("load_pct".to_string(), load)].into(),
+        }
+    }
+
+    fn with(elements: Vec<ElementReport>) -> Collected {
+        Collected {
+            elements,
+            ..Collected::default()
+        }
+    }
+
+    #[test]
+    fn version_moves_only_with_content() {
+        let agent = Agent::new(&AgentConfig::new("gw"));
+        assert_eq!(agent.version(), 0);
+        assert!(agent.publish(with(vec![ups("U1", 40.0)]), &[]));
+        assert_eq!(agent.version(), 1);
+        assert!(!agent.publish(with(vec![ups("U1", 40.0)]), &[]));
+        assert_eq!(agent.version(), 1);
+        assert!(agent.publish(with(vec![ups("U1", 41.0)]), &[]));
+        assert_eq!(agent.version(), 2);
+    }
+
+    #[test]
+    fn element_map_renames_and_nan_metrics_are_dropped() {
+        let mut config = AgentConfig::new("gw");
+        config
+            .element_map
+            .insert("ups@localhost".into(), "UPS-A1".into());
+        let agent = Agent::new(&config);
+        agent.publish(
+            with(vec![ups("ups@localhost", f64::NAN), ups("other", 1.0)]),
+            &[],
+        );
+        let s = agent.snapshot();
+        assert_eq!(s.elements[0].id, "UPS-A1");
+        assert!(s.elements[0].metrics.is_empty());
+        assert_eq!(s.elements[1].id, "other");
+        let body = agent.read().body.to_vec();
+        let d = api::decode_snapshot(&body, "gw").unwrap();
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+    }
+
+    #[test]
+    fn collector_errors_degrade_health() {
+        let agent = Agent::new(&AgentConfig::new("gw"));
+        assert_eq!(agent.health().status, "ok");
+        let e = CollectorError {
+            collector: "host",
+            message: "boom".into(),
+        };
+        agent.publish(Collected::default(), &[e]);
+        assert_eq!(agent.health().status, "degraded");
+        agent.publish(Collected::default(), &[]);
+        assert_eq!(agent.health().status, "ok");
+    }
+}

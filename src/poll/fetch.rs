@@ -1,0 +1,132 @@
+//! One poll of one agent: GET /v1/snapshot with If-None-Match, a deadline for the whole
+//! exchange and a ceiling on the body, read chunk by chunk so a 50 MB answer costs at most
+//! the ceiling.
+
+use std::time::Duration;
+
+use reqwest::header::{ETAG, IF_NONE_MATCH};
+
+use crate::api::{DecodeError, Decoded, decode_snapshot};
+
+#[derive(Debug)]
+pub enum Fetched {
+    /// 304: what we had is still true.
+    NotModified,
+    New {
+        decoded: Box<Decoded>,
+        etag: Option<String>,
+        bytes: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FetchError {
+    #[error("{agent}: no answer within {after:?}")]
+    Timeout { agent: String, after: Duration },
+    #[error("{agent}: {detail}")]
+    Transport { agent: String, detail: String },
+    #[error("{agent}: HTTP {code}")]
+    Status { agent: String, code: u16 },
+    #[error("{agent}: body larger than {limit} bytes, not read")]
+    TooLarge { agent: String, limit: usize },
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+}
+
+/// A client for polling: rustls with the ring provider, keep-alive, no proxy lookups.
+pub fn client() -> Result<reqwest::Client, String> {
+    // Installing twice is refused, which is fine: one provider for the process is all we need.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .no_proxy()
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+pub fn snapshot_url(base: &str) -> String {
+    format!("{}/v1/snapshot", base.trim_end_matches('/'))
+}
+
+fn transport(agent: &str, e: &reqwest::Error) -> FetchError {
+    // reqwest's Display stops at the outermost layer; the cause says what really happened
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail = format!("{detail}: {s}");
+        source = s.source();
+    }
+    FetchError::Transport {
+        agent: agent.to_string(),
+        detail,
+    }
+}
+
+async fn exchange(
+    client: &reqwest::Client,
+    agent: &str,
+    url: &str,
+    etag: Option<&str>,
+    max_body: usize,
+) -> Result<Fetched, FetchError> {
+    let mut req = client.get(url);
+    if let Some(tag) = etag {
+        req = req.header(IF_NONE_MATCH, tag);
+    }
+    let mut resp = req.send().await.map_err(|e| transport(agent, &e))?;
+    let code = resp.status().as_u16();
+    if code == 304 {
+        return Ok(Fetched::NotModified);
+    }
+    if code != 200 {
+        return Err(FetchError::Status {
+            agent: agent.to_string(),
+            code,
+        });
+    }
+    let too_large = || FetchError::TooLarge {
+        agent: agent.to_string(),
+        limit: max_body,
+    };
+    if resp.content_length().is_some_and(|n| n > max_body as u64) {
+        return Err(too_large());
+    }
+    let new_tag = resp
+        .headers()
+        .get(ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport(agent, &e))? {
+        if body.len() + chunk.len() > max_body {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let decoded = decode_snapshot(&body, agent)?;
+    Ok(Fetched::New {
+        decoded: Box::new(decoded),
+        etag: new_tag,
+        bytes: body.len(),
+    })
+}
+
+/// Poll one agent. `base` is the agent's base URL.
+pub async fn fetch(
+    client: &reqwest::Client,
+    agent: &str,
+    base: &str,
+    etag: Option<&str>,
+    timeout: Duration,
+    max_body: usize,
+) -> Result<Fetched, FetchError> {
+    let url = snapshot_url(base);
+    match tokio::time::timeout(timeout, exchange(client, agent, &url, etag, max_body)).await {
+        Ok(r) => r,
+        Err(_) => Err(FetchError::Timeout {
+            agent: agent.to_string(),
+            after: timeout,
+        }),
+    }
+}

@@ -1,0 +1,99 @@
+//! The long-running server commands, `redcon agent` and `redcon sim`: load their input,
+//! bind, serve until Ctrl-C / SIGTERM / SIGHUP, and say why when they cannot.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use redcon::agent::{self, AgentConfig, load_agent_config};
+use redcon::model::{LiveState, load_live_file, load_site_file};
+use redcon::sim::{self, Sim, SimHandle, load_scenario_file};
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .wrap_err("cannot start the async runtime")
+}
+
+fn report(r: Result<()>) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("redcon: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
+    report((|| {
+        let mut cfg = match config {
+            Some(p) => load_agent_config(p)?,
+            None => AgentConfig::new(
+                sysinfo::System::host_name()
+                    .map_or_else(|_| "agent".to_string(), |h| h.to_string()),
+            ),
+        };
+        if let Some(l) = listen {
+            cfg.listen = l;
+        }
+        runtime()?.block_on(async move {
+            let listener = tokio::net::TcpListener::bind(cfg.listen)
+                .await
+                .wrap_err_with(|| format!("cannot listen on {}", cfg.listen))?;
+            eprintln!(
+                "redcon agent {} serving http://{}/v1/snapshot",
+                cfg.id, cfg.listen
+            );
+            agent::run(cfg, listener, agent::shutdown_signal())
+                .await
+                .map_err(|e| eyre!("{e}"))
+        })
+    })())
+}
+
+pub fn sim(
+    site: &Option<PathBuf>,
+    live: &Option<PathBuf>,
+    scenario: Option<&Path>,
+    listen: SocketAddr,
+) -> ExitCode {
+    report((|| {
+        let (site, live) = match site {
+            Some(p) => {
+                let site = load_site_file(p)?;
+                let live = match live {
+                    Some(l) => load_live_file(l, &site)?,
+                    None => LiveState::default(),
+                };
+                (site, live)
+            }
+            None => {
+                let site = redcon::demo::site()?;
+                let live = match live {
+                    Some(l) => load_live_file(l, &site)?,
+                    None => redcon::demo::live(&site)?,
+                };
+                (site, live)
+            }
+        };
+        let scenario = scenario.map(|p| load_scenario_file(p, &site)).transpose()?;
+        runtime()?.block_on(async move {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .wrap_err_with(|| format!("cannot listen on {listen}"))?;
+            let base = format!("http://{}", listener.local_addr().unwrap_or(listen));
+            eprintln!("redcon sim: site {} at {base}", site.name);
+            for (name, url) in sim::agent_urls(&site, &base) {
+                eprintln!("  agent {name}: {url}/v1/snapshot");
+            }
+            eprintln!("  faults: POST {base}/v1/sim/faults");
+            let handle = SimHandle::new(Sim::new(site, live, scenario).map_err(|e| eyre!("{e}"))?);
+            sim::run(handle, listener, agent::shutdown_signal())
+                .await
+                .map_err(|e| eyre!("{e}"))
+        })
+    })())
+}

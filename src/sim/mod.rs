@@ -1,0 +1,109 @@
+//! `redcon sim`: a simulated site behind the agent API v1, with fault injection and a
+//! scenario timeline. One listener serves every agent the site file names, each under
+//! `/agents/{agent}/v1/`; whatever the site assigns to no agent is served by the agent
+//! `sim`. The console polls it over real HTTP exactly as it polls real agents, which is
+//! how the embedded demo runs (see [`spawn_local`]). The fault API and the scenario format
+//! are described in `docs/sim.md`.
+
+mod body;
+mod catalog;
+mod faults;
+mod http;
+mod report;
+mod scenario;
+mod state;
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::model::{LiveState, Site};
+
+pub use catalog::DEFAULT_AGENT;
+pub use faults::{Action, AgentFault, FaultError};
+pub use http::{agent_path, router};
+pub use scenario::{Event, Scenario, load_scenario_file, parse_scenario};
+pub use state::{Sim, SimHandle};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("sim: cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("sim: server failed: {0}")]
+    Serve(#[source] std::io::Error),
+    /// Scenario events that do not fit the site, all of them.
+    #[error("sim: scenario does not fit the site: {}", .0.join("; "))]
+    Scenario(Vec<String>),
+}
+
+/// Serve `sim` on `listener` until `shutdown` completes; requests in flight finish first.
+pub async fn run(
+    sim: SimHandle,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), SimError> {
+    axum::serve(listener, router(sim))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(SimError::Serve)
+}
+
+/// Start a simulation in this process on an ephemeral loopback port, for the embedded
+/// demo and for tests. Returns the bound address, the handle (to inject faults directly)
+/// and the server task, which runs until aborted or until the runtime ends.
+pub async fn spawn_local(
+    site: Site,
+    live: LiveState,
+    scenario: Option<Scenario>,
+) -> Result<(SocketAddr, SimHandle, JoinHandle<Result<(), SimError>>), SimError> {
+    let sim = SimHandle::new(Sim::new(site, live, scenario)?);
+    let bind_error = |source| SimError::Bind {
+        addr: "127.0.0.1:0".into(),
+        source,
+    };
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .map_err(bind_error)?;
+    let addr = listener.local_addr().map_err(bind_error)?;
+    let task = tokio::spawn(run(sim.clone(), listener, std::future::pending()));
+    Ok((addr, sim, task))
+}
+
+/// The agents a console should poll for `site` when it is simulated at `base` (e.g.
+/// `http://127.0.0.1:4711`): (agent name, agent base URL), sorted by name. The agent's
+/// snapshot is at `{agent base URL}/v1/snapshot`.
+pub fn agent_urls(site: &Site, base: &str) -> Vec<(String, String)> {
+    let base = base.trim_end_matches('/');
+    catalog::Catalog::new(site)
+        .agents
+        .keys()
+        .map(|agent| (agent.clone(), format!("{base}{}", agent_path(agent))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_urls_cover_every_agent_once() {
+        let site = crate::demo::site().unwrap_or_else(|e| panic!("{e}"));
+        let urls = agent_urls(&site, "http://127.0.0.1:9/");
+        assert_eq!(urls.len(), 10);
+        assert!(urls.contains(&(
+            "ups-gw-a".to_string(),
+            "http://127.0.0.1:9/agents/ups-gw-a".to_string()
+        )));
+    }
+
+    #[test]
+    fn odd_agent_names_are_encoded() {
+        assert_eq!(agent_path("a b/c"), "/agents/a%20b%2Fc");
+        assert_eq!(agent_path("gw_1.x~"), "/agents/gw_1.x~");
+    }
+}

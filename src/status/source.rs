@@ -1,0 +1,146 @@
+//! Where a one-shot answer gets its site and live state: a site file (with an optional
+//! live file), a console config whose agents are polled once, or the embedded demo site.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::AgentHealth;
+use crate::config::{Config, ConfigError, PollPolicy};
+use crate::model::{LiveState, LoadError, Site, load_live_file, load_site_file};
+use crate::poll::{self, AgentSpec, AgentStatus};
+
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A site file; the live state from a file, or none (as designed).
+    File {
+        site: PathBuf,
+        live: Option<PathBuf>,
+    },
+    /// A console config: the named site (or the first), its agents polled once.
+    Config { path: PathBuf, site: Option<String> },
+    /// The embedded demo site; with a live file, offline from it.
+    Demo { live: Option<PathBuf> },
+}
+
+pub struct Gathered {
+    pub site: Site,
+    pub live: LiveState,
+    /// None when the live state came from a file.
+    pub agents: Option<Vec<AgentHealth>>,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GatherError {
+    #[error(transparent)]
+    Site(#[from] LoadError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{file}: no site named {name:?} (configured: {known})")]
+    NoSuchSite {
+        file: String,
+        name: String,
+        known: String,
+    },
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl GatherError {
+    /// One line per problem, each naming its file or source.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            GatherError::Site(e) => e.issues().iter().map(ToString::to_string).collect(),
+            other => other.to_string().lines().map(String::from).collect(),
+        }
+    }
+}
+
+pub fn health(a: &AgentStatus) -> AgentHealth {
+    AgentHealth {
+        name: a.name.clone(),
+        freshness: a.freshness,
+        error: a.last_error.clone(),
+        item_errors: a.item_errors.clone(),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, GatherError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| GatherError::Runtime(format!("cannot start the async runtime: {e}")))
+}
+
+/// Poll `specs` once within `timeout` and fold the answers into a live state for `site`.
+pub async fn poll_site(
+    site: Site,
+    specs: &[AgentSpec],
+    policy: &PollPolicy,
+    timeout: Duration,
+) -> Result<Gathered, GatherError> {
+    let client = poll::client().map_err(GatherError::Runtime)?;
+    let statuses = poll::poll_once(&client, specs, policy, timeout).await;
+    let (live, problems) = poll::live_state(&site, &statuses);
+    Ok(Gathered {
+        site,
+        live,
+        agents: Some(statuses.iter().map(health).collect()),
+        problems,
+    })
+}
+
+pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherError> {
+    match source {
+        Source::File { site, live } => {
+            let site = load_site_file(site)?;
+            let live = match live {
+                Some(l) => load_live_file(l, &site)?,
+                None => LiveState::default(),
+            };
+            Ok(Gathered {
+                site,
+                live,
+                agents: None,
+                problems: Vec::new(),
+            })
+        }
+        Source::Demo { live: Some(l) } => {
+            let site = crate::demo::site()?;
+            let live = load_live_file(l, &site)?;
+            Ok(Gathered {
+                site,
+                live,
+                agents: None,
+                problems: Vec::new(),
+            })
+        }
+        Source::Demo { live: None } => {
+            let site = crate::demo::site()?;
+            let live = crate::demo::live(&site)?;
+            runtime()?.block_on(crate::demo::poll_embedded(site, live, timeout))
+        }
+        Source::Config { path, site: wanted } => {
+            let cfg = Config::load(path)?;
+            let entry = match wanted {
+                None => cfg.sites.first(),
+                Some(n) => cfg.sites.iter().find(|s| &s.name == n),
+            };
+            let Some(entry) = entry else {
+                return Err(GatherError::NoSuchSite {
+                    file: path.display().to_string(),
+                    name: wanted.clone().unwrap_or_default(),
+                    known: cfg
+                        .sites
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            };
+            let site = load_site_file(&entry.site)?;
+            let specs: Vec<AgentSpec> = entry.agents.iter().map(AgentSpec::from).collect();
+            runtime()?.block_on(poll_site(site, &specs, &cfg.poll, timeout))
+        }
+    }
+}
