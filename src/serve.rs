@@ -43,10 +43,8 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
             let listener = tokio::net::TcpListener::bind(cfg.listen)
                 .await
                 .wrap_err_with(|| format!("cannot listen on {}", cfg.listen))?;
-            eprintln!(
-                "redcon agent {} serving http://{}/v1/snapshot",
-                cfg.id, cfg.listen
-            );
+            let at = listener.local_addr().unwrap_or(cfg.listen);
+            eprintln!("redcon agent {} serving http://{at}/v1/snapshot", cfg.id);
             agent::run(cfg, listener, agent::shutdown_signal())
                 .await
                 .map_err(|e| eyre!("{e}"))
