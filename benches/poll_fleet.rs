@@ -49,7 +49,7 @@ fn snapshot_body(agent: &str) -> Vec<u8> {
             version: "bench".into(),
             hostname: None,
         },
-        generated_at: unix_now(),
+        generated_at: 0.5,
         elements,
         members: vec![],
         tanks: vec![],
@@ -82,7 +82,18 @@ async fn snapshot(
     {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response();
     }
-    let mut r = srv.body.clone().into_response();
+    // a really new body each time (not just a new tag): the poller must decode it all
+    let body = if srv.change {
+        let text = String::from_utf8_lossy(&srv.body).replacen(
+            "\"generated_at\":0.5",
+            &format!("\"generated_at\":{version}.5"),
+            1,
+        );
+        text.into_bytes()
+    } else {
+        srv.body.clone()
+    };
+    let mut r = body.into_response();
     if let Ok(v) = HeaderValue::from_str(&tag) {
         r.headers_mut().insert(header::ETAG, v);
     }
@@ -161,7 +172,8 @@ fn main() {
             timeout: Duration::from_secs(2),
         })
         .collect();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
+    // one thread: polling is IO-bound; cross-thread wake-ups cost more than they give
+    let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
@@ -207,3 +219,6 @@ fn main() {
         1e6 * cpu / polls.max(1) as f64
     );
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -55,6 +55,9 @@ fn default_max_body() -> usize {
 fn default_history() -> usize {
     120
 }
+fn default_history_series() -> usize {
+    50_000
+}
 fn default_backoff_max() -> f64 {
     60.0
 }
@@ -78,6 +81,9 @@ pub struct PollPolicy {
     /// Samples kept per metric, for sparklines.
     #[serde(default = "default_history")]
     pub history: usize,
+    /// Metric series kept at most (memory stays bounded whatever the fleet reports).
+    #[serde(default = "default_history_series")]
+    pub history_series: usize,
     /// Ceiling of the backoff between attempts on a failing agent.
     #[serde(default = "default_backoff_max")]
     pub backoff_max_s: f64,
@@ -91,6 +97,7 @@ impl Default for PollPolicy {
             dead_after_s: default_dead(),
             max_body_bytes: default_max_body(),
             history: default_history(),
+            history_series: default_history_series(),
             backoff_max_s: default_backoff_max(),
         }
     }

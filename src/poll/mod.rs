@@ -190,47 +190,104 @@ impl Jitter {
     }
 }
 
-/// Bounded samples per element and metric, for sparklines: (observed_at, value).
+/// FNV-1a: ids are short and trusted to be ours; SipHash's DoS resistance buys nothing here
+/// and cost a tenth of the poller's CPU.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// One sample: seconds since the series began (f32 is ample for a sparkline) and value.
+pub type Sample = (f32, f32);
+
+/// Bounded samples per element and metric, for sparklines, with a budget on the number of
+/// series so a fleet of agents reporting thousands of metrics cannot eat the machine:
+/// `cap` samples a series, at most `max_series` series.
 #[derive(Debug, Default)]
 pub struct History {
     pub cap: usize,
-    pub series: HashMap<String, HashMap<String, VecDeque<(f64, f64)>>>,
+    pub max_series: usize,
+    series: FastMap<String, FastMap<String, Series>>,
+    count: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Series {
+    /// Unix seconds of the first sample; samples store offsets from it.
+    pub origin: f64,
+    pub samples: VecDeque<Sample>,
 }
 
 impl History {
-    pub fn new(cap: usize) -> Self {
+    pub fn new(cap: usize, max_series: usize) -> Self {
         History {
             cap,
-            series: HashMap::new(),
+            max_series,
+            series: FastMap::default(),
+            count: 0,
         }
     }
 
-    pub fn get(&self, element: &str, metric: &str) -> Option<&VecDeque<(f64, f64)>> {
+    pub fn get(&self, element: &str, metric: &str) -> Option<&Series> {
         self.series.get(element)?.get(metric)
+    }
+
+    pub fn series_count(&self) -> usize {
+        self.count
     }
 
     pub fn record(&mut self, snap: &Snapshot) {
         for e in &snap.elements {
             // look up by borrowed keys: allocate only the first time a series appears
             if !self.series.contains_key(&e.id) {
-                self.series.insert(e.id.clone(), HashMap::new());
+                if self.count >= self.max_series {
+                    continue;
+                }
+                self.series.insert(e.id.clone(), FastMap::default());
             }
             let Some(per) = self.series.get_mut(&e.id) else {
                 continue;
             };
             for (metric, &v) in &e.metrics {
                 if !per.contains_key(metric) {
-                    per.insert(metric.clone(), VecDeque::new());
+                    if self.count >= self.max_series {
+                        continue;
+                    }
+                    self.count += 1;
+                    let s = Series {
+                        origin: e.observed_at,
+                        samples: VecDeque::with_capacity(self.cap.min(64)),
+                    };
+                    per.insert(metric.clone(), s);
                 }
                 let Some(s) = per.get_mut(metric) else {
                     continue;
                 };
-                if s.back().is_some_and(|&(t, _)| t >= e.observed_at) {
+                let t = (e.observed_at - s.origin) as f32;
+                if s.samples.back().is_some_and(|&(last, _)| last >= t) {
                     continue;
                 }
-                s.push_back((e.observed_at, v));
-                while s.len() > self.cap {
-                    s.pop_front();
+                s.samples.push_back((t, v as f32));
+                while s.samples.len() > self.cap {
+                    s.samples.pop_front();
                 }
             }
         }

@@ -49,7 +49,10 @@ pub fn spawn(
     specs: Vec<AgentSpec>,
     policy: PollPolicy,
 ) -> (watch::Receiver<Arc<PollView>>, PollHandle) {
-    let history = Arc::new(Mutex::new(History::new(policy.history)));
+    let history = Arc::new(Mutex::new(History::new(
+        policy.history,
+        policy.history_series,
+    )));
     let slots: Vec<Slot> = specs
         .into_iter()
         .map(|spec| Slot {
