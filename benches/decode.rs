@@ -21,7 +21,7 @@ fn body() -> Vec<u8> {
                 ("output_voltage", 230.1),
             ]
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| (k.into(), v))
             .collect(),
         })
         .collect();
@@ -64,3 +64,7 @@ fn decode(c: &mut Criterion) {
 
 criterion_group!(benches, decode);
 criterion_main!(benches);
+
+// the same allocator as the redcon binary
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

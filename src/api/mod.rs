@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 use crate::model::{ElementState, MemberState, Rebuild};
 
@@ -34,12 +35,13 @@ pub struct ElementReport {
     /// Unix seconds when the source last confirmed this value.
     pub observed_at: f64,
     /// Source status words, e.g. NUT's `OL`, `OB`, `LB`, `BYPASS`.
+    /// Short strings are stored inline: a fleet sends thousands of these a second.
     #[serde(default)]
-    pub flags: Vec<String>,
+    pub flags: Vec<SmolStr>,
     /// Named numbers: `load_pct`, `battery_charge_pct`, `runtime_min`, `supply_temp_c`,
     /// `return_temp_c`, `capacity_kw`, ...
     #[serde(default)]
-    pub metrics: BTreeMap<String, f64>,
+    pub metrics: BTreeMap<SmolStr, f64>,
 }
 
 /// Live state of one IT-group member (RAID member, bond port, uplink, router, node).
@@ -51,7 +53,7 @@ pub struct MemberReport {
     #[serde(default)]
     pub rebuild: Option<Rebuild>,
     #[serde(default)]
-    pub metrics: BTreeMap<String, f64>,
+    pub metrics: BTreeMap<SmolStr, f64>,
 }
 
 /// Fuel or makeup-water storage.

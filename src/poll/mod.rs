@@ -14,6 +14,8 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
+use smol_str::SmolStr;
+
 use crate::api::Snapshot;
 use crate::config::{AgentEntry, PollPolicy, secs};
 
@@ -225,7 +227,7 @@ pub type Sample = (f32, f32);
 pub struct History {
     pub cap: usize,
     pub max_series: usize,
-    series: FastMap<String, FastMap<String, Series>>,
+    series: FastMap<String, FastMap<SmolStr, Series>>,
     count: usize,
 }
 

@@ -219,7 +219,7 @@ impl View<'_> {
             ElementState::Failed => &["OFF", "ALARM"],
             ElementState::Maintenance | ElementState::Unknown => &["OFF"],
         };
-        r.flags = flags.iter().map(|f| f.to_string()).collect();
+        r.flags = flags.iter().map(|&f| f.into()).collect();
         r.metrics.insert("load_pct".into(), round(load_pct, 1));
         r.metrics
             .insert("battery_charge_pct".into(), round(charge, 0));
