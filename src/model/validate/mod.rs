@@ -3,20 +3,23 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::it::RaidLevel;
-use super::live::LiveState;
+mod groups;
+mod live;
+
 use super::load::SiteIssue;
 use super::site::{Activation, Kind, Site};
 
+pub(super) use live::live;
+
 /// Finds where ids appear in the source text, so semantic errors get a line and column.
-struct Locator<'a> {
-    text: &'a str,
+pub(super) struct Locator<'a> {
+    pub(super) text: &'a str,
     file: &'a str,
-    issues: Vec<SiteIssue>,
+    pub(super) issues: Vec<SiteIssue>,
 }
 
 impl<'a> Locator<'a> {
-    fn new(text: &'a str, file: &'a str) -> Self {
+    pub(super) fn new(text: &'a str, file: &'a str) -> Self {
         Locator {
             text,
             file,
@@ -24,7 +27,7 @@ impl<'a> Locator<'a> {
         }
     }
 
-    fn position(&self, offset: usize) -> (usize, usize) {
+    pub(super) fn position(&self, offset: usize) -> (usize, usize) {
         let before = &self.text[..offset.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
         let col = before
@@ -35,7 +38,7 @@ impl<'a> Locator<'a> {
     }
 
     /// Offsets of every `id: "x"` declaration of `id`.
-    fn declarations(&self, id: &str) -> Vec<usize> {
+    pub(super) fn declarations(&self, id: &str) -> Vec<usize> {
         let quoted = format!("\"{id}\"");
         let mut found = Vec::new();
         let mut from = 0;
@@ -51,13 +54,13 @@ impl<'a> Locator<'a> {
     }
 
     /// The first quoted `target` after the declaration of `owner`.
-    fn reference(&self, owner: &str, target: &str) -> Option<usize> {
+    pub(super) fn reference(&self, owner: &str, target: &str) -> Option<usize> {
         let start = self.declarations(owner).first().copied().unwrap_or(0);
         let quoted = format!("\"{target}\"");
         self.text[start..].find(&quoted).map(|rel| start + rel)
     }
 
-    fn at(&mut self, offset: Option<usize>, message: String) {
+    pub(super) fn at(&mut self, offset: Option<usize>, message: String) {
         let (line, col) = offset.map_or((1, 1), |o| self.position(o));
         self.issues.push(SiteIssue {
             file: self.file.to_string(),
@@ -67,18 +70,18 @@ impl<'a> Locator<'a> {
         });
     }
 
-    fn at_decl(&mut self, id: &str, message: String) {
+    pub(super) fn at_decl(&mut self, id: &str, message: String) {
         let off = self.declarations(id).first().copied();
         self.at(off, message);
     }
 
-    fn at_ref(&mut self, owner: &str, target: &str, message: String) {
+    pub(super) fn at_ref(&mut self, owner: &str, target: &str, message: String) {
         let off = self.reference(owner, target);
         self.at(off, message);
     }
 }
 
-fn bad_number(v: f64, allow_zero: bool) -> bool {
+pub(super) fn bad_number(v: f64, allow_zero: bool) -> bool {
     !v.is_finite() || v < 0.0 || (!allow_zero && v == 0.0)
 }
 
@@ -91,7 +94,7 @@ pub(super) fn site(site: &mut Site, text: &str, file: &str) -> Vec<SiteIssue> {
     check_loads(site, &mut loc);
     check_cycles(site, &mut loc);
     check_tanks(site, &mut loc);
-    check_it_groups(site, &mut loc);
+    groups::check(site, &mut loc);
     if !site.network_budget_s.is_finite() || site.network_budget_s < 0.0 {
         loc.at(
             None,
@@ -431,254 +434,4 @@ fn check_tanks(site: &Site, loc: &mut Locator) {
             );
         }
     }
-}
-
-fn check_it_groups(site: &Site, loc: &mut Locator) {
-    for r in &site.raid {
-        let n = r.members.len();
-        let min = match r.level {
-            RaidLevel::Raid0 => 1,
-            RaidLevel::Raid1 => 2,
-            RaidLevel::Raid5 => 3,
-            RaidLevel::Raid6 => 4,
-            RaidLevel::Raid10 => (r.copies as usize).max(2) * 2,
-        };
-        if n < min {
-            loc.at_decl(
-                &r.id,
-                format!(
-                    "RAID array {}: {:?} needs at least {min} members, has {n}",
-                    r.id, r.level
-                ),
-            );
-        }
-        if r.level == RaidLevel::Raid10 && (r.copies < 2 || n % (r.copies as usize).max(1) != 0) {
-            loc.at_decl(
-                &r.id,
-                format!(
-                    "RAID array {}: RAID10 with {} copies needs a multiple of {} members, has {n}",
-                    r.id, r.copies, r.copies
-                ),
-            );
-        }
-        for v in [r.drive_tb, r.drive_mttf_h, r.rebuild_h, r.ure_per_bit]
-            .into_iter()
-            .flatten()
-        {
-            if bad_number(v, false) {
-                loc.at_decl(
-                    &r.id,
-                    format!(
-                        "RAID array {}: drive figures must be positive, got {v}",
-                        r.id
-                    ),
-                );
-            }
-        }
-    }
-    for b in &site.bonds {
-        if b.members.is_empty() {
-            loc.at_decl(&b.id, format!("bond {}: has no members", b.id));
-        }
-        for m in &b.members {
-            if bad_number(m.speed_gbps, false) {
-                loc.at_decl(
-                    &m.id,
-                    format!("bond member {}: speed_gbps must be positive", m.id),
-                );
-            }
-        }
-        if let Some(d) = b.demand_gbps
-            && bad_number(d, true)
-        {
-            loc.at_decl(&b.id, format!("bond {}: demand_gbps must be >= 0", b.id));
-        }
-    }
-    for g in &site.bridges {
-        if g.members.is_empty() {
-            loc.at_decl(&g.id, format!("bridge group {}: has no uplinks", g.id));
-        }
-        if bad_number(g.demand_gbps, true) {
-            loc.at_decl(
-                &g.id,
-                format!("bridge group {}: demand_gbps must be >= 0", g.id),
-            );
-        }
-        for m in &g.members {
-            if bad_number(m.speed_gbps, false) {
-                loc.at_decl(
-                    &m.id,
-                    format!("uplink {}: speed_gbps must be positive", m.id),
-                );
-            }
-        }
-    }
-    for g in &site.gateways {
-        if g.members.is_empty() {
-            loc.at_decl(&g.id, format!("gateway group {}: has no routers", g.id));
-        }
-        for v in [g.advert_s, g.hold_s].into_iter().flatten() {
-            if bad_number(v, false) {
-                loc.at_decl(
-                    &g.id,
-                    format!(
-                        "gateway group {}: timers must be positive seconds, got {v}",
-                        g.id
-                    ),
-                );
-            }
-        }
-        if g.protocol == super::it::GatewayProtocol::Vrrp && !(2..=3).contains(&g.version) {
-            loc.at_decl(
-                &g.id,
-                format!("gateway group {}: VRRP version must be 2 or 3", g.id),
-            );
-        }
-        if g.forwarders_needed == 0 {
-            loc.at_decl(
-                &g.id,
-                format!(
-                    "gateway group {}: forwarders_needed must be at least 1",
-                    g.id
-                ),
-            );
-        }
-    }
-    for c in &site.clusters {
-        if c.nodes.is_empty() {
-            loc.at_decl(&c.id, format!("cluster {}: has no nodes", c.id));
-        }
-        if c.nodes_needed == 0 || c.nodes_needed as usize > c.nodes.len() {
-            loc.at_decl(
-                &c.id,
-                format!(
-                    "cluster {}: nodes_needed must be 1..={}, got {}",
-                    c.id,
-                    c.nodes.len(),
-                    c.nodes_needed
-                ),
-            );
-        }
-        if bad_number(c.failover_s, true) {
-            loc.at_decl(&c.id, format!("cluster {}: failover_s must be >= 0", c.id));
-        }
-        if c.quorum == super::it::QuorumPolicy::TwoNode && c.nodes.len() != 2 {
-            loc.at_decl(
-                &c.id,
-                format!("cluster {}: two_node quorum needs exactly 2 nodes", c.id),
-            );
-        }
-        if c.quorum == super::it::QuorumPolicy::DiskOnly && c.witness.is_none() {
-            loc.at_decl(
-                &c.id,
-                format!("cluster {}: disk_only quorum needs a witness", c.id),
-            );
-        }
-    }
-}
-
-/// Every id a live overlay names must exist in the site.
-pub(super) fn live(live: &LiveState, site: &Site, text: &str, file: &str) -> Vec<SiteIssue> {
-    let mut loc = Locator::new(text, file);
-    let elements: BTreeSet<&str> = site.elements.iter().map(|e| e.id.as_str()).collect();
-    let fuel: BTreeSet<&str> = site.fuel_tanks.iter().map(|t| t.id.as_str()).collect();
-    let water: BTreeSet<&str> = site.makeup_water.iter().map(|t| t.id.as_str()).collect();
-    let unknown = |id: &str, what: &str, loc: &mut Locator| {
-        let off = loc.text.find(&format!("\"{id}\""));
-        loc.at(off, format!("{what} {id:?} is not in site {}", site.name));
-    };
-    for id in live
-        .elements
-        .keys()
-        .chain(&live.engaged)
-        .chain(live.battery_runtime_min.keys())
-    {
-        if !elements.contains(id.as_str()) {
-            unknown(id, "element", &mut loc);
-        }
-    }
-    for id in live.fuel_tanks.keys() {
-        if !fuel.contains(id.as_str()) {
-            unknown(id, "fuel tank", &mut loc);
-        }
-    }
-    for id in live.makeup_water.keys() {
-        if !water.contains(id.as_str()) {
-            unknown(id, "makeup-water tank", &mut loc);
-        }
-    }
-    let known = it_components(site);
-    for id in live.members.keys().chain(live.rebuilds.keys()) {
-        if !known.contains(id.as_str()) && !elements.contains(id.as_str()) {
-            unknown(id, "IT member or component", &mut loc);
-        }
-    }
-    for (id, r) in &live.rebuilds {
-        if !(0.0..=1.0).contains(&r.progress) {
-            let off = loc.text.find(&format!("\"{id}\""));
-            loc.at(
-                off,
-                format!(
-                    "rebuild {id}: progress must be 0.0..=1.0, got {}",
-                    r.progress
-                ),
-            );
-        }
-    }
-    for (id, m) in &live.battery_runtime_min {
-        if bad_number(*m, true) {
-            let off = loc.text.find(&format!("\"{id}\""));
-            loc.at(
-                off,
-                format!("battery runtime of {id} must be >= 0 minutes, got {m}"),
-            );
-        }
-    }
-    for (id, t) in live.fuel_tanks.iter().chain(&live.makeup_water) {
-        if let Some(h) = t.hours
-            && bad_number(h, true)
-        {
-            let off = loc.text.find(&format!("\"{id}\""));
-            loc.at(off, format!("tank {id}: hours must be >= 0, got {h}"));
-        }
-    }
-    loc.issues
-}
-
-/// Every name an IT-level live state may speak of: members, and what they depend on.
-fn it_components(site: &Site) -> BTreeSet<&str> {
-    let mut k: BTreeSet<&str> = BTreeSet::new();
-    for r in &site.raid {
-        k.extend(r.members.iter().chain(&r.spares).map(String::as_str));
-        k.extend(r.controller.as_deref());
-    }
-    for b in &site.bonds {
-        for m in &b.members {
-            k.insert(&m.id);
-            k.extend(m.switch.as_deref());
-        }
-    }
-    for g in &site.bridges {
-        k.extend(g.shared.iter().map(String::as_str));
-        for m in &g.members {
-            k.insert(&m.id);
-            k.extend(m.via.iter().map(String::as_str));
-        }
-    }
-    for g in &site.gateways {
-        k.extend(g.shared.iter().map(String::as_str));
-        for m in &g.members {
-            k.insert(&m.id);
-            k.extend(m.via.iter().map(String::as_str));
-        }
-    }
-    for c in &site.clusters {
-        k.extend(c.shared.iter().map(String::as_str));
-        k.extend(c.witness.as_ref().map(|w| w.id.as_str()));
-        for n in &c.nodes {
-            k.insert(&n.id);
-            k.extend(n.via.iter().map(String::as_str));
-        }
-    }
-    k
 }
