@@ -181,6 +181,14 @@ pub fn render_explain(c: &Classification, v: &Verdict) -> String {
             group(&mut out, g);
         }
     }
+    if !v.agents.is_empty() {
+        let fresh = v.agents.len() - v.stale_agents.len();
+        let _ = writeln!(out, "\nagents: {fresh} of {} fresh", v.agents.len());
+        for a in v.agents.iter().filter(|a| v.stale_agents.contains(&a.name)) {
+            let why = a.error.as_deref().unwrap_or("");
+            let _ = writeln!(out, "  {} {}: {why}", a.name, a.freshness.name());
+        }
+    }
     for w in &c.warnings {
         let _ = writeln!(out, "warning: {w}");
     }
