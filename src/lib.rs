@@ -12,3 +12,4 @@ pub mod model;
 pub mod poll;
 pub mod sim;
 pub mod status;
+pub mod tui;

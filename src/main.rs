@@ -1,5 +1,6 @@
 //! redcon's entry point: parse the command line and hand over. Nothing else lives here.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -117,13 +118,18 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The console needs a terminal; piped or redirected, the bare command explains instead.
+    if cli.command.is_none() && std::io::stdout().is_terminal() {
+        let timeout = redcon::config::secs(cli.input.timeout);
+        return redcon::tui::run(&cli.input.source(), timeout.max(Duration::from_millis(1)));
+    }
     let (format, require_tier, verbose) = match &cli.command {
         Some(Command::Status {
             format,
             require_tier,
             verbose,
         }) => (*format, *require_tier, *verbose),
-        // The interactive console is not built yet; until it is, the bare command explains.
+        // Without a terminal the bare command explains (the console is above).
         Some(Command::Explain) | None => (Format::Text, None, true),
         Some(Command::Agent {
             agent_config,

@@ -1,0 +1,228 @@
+//! The console's state and the only function that changes it. `update` does no IO and
+//! reads no clock: time arrives in actions, so a test can replay any session exactly.
+
+use std::time::SystemTime;
+
+use super::items::{self, Item};
+use super::log::{EventLog, changes};
+use super::observe::Observation;
+use super::timefmt;
+
+/// The screens reachable with Tab / 1-3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Overview,
+    Findings,
+    Events,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Overview, View::Findings, View::Events];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Overview => "Overview",
+            View::Findings => "Findings & SPOFs",
+            View::Events => "Events",
+        }
+    }
+
+    fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    fn step(self, by: isize) -> View {
+        let n = View::ALL.len() as isize;
+        View::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
+    }
+}
+
+/// Everything that can happen to the console: keys (through the key table), poll results,
+/// the clock, the terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Quit,
+    NextView,
+    PrevView,
+    Show(View),
+    Up,
+    Down,
+    /// `/`: start typing a filter.
+    FilterStart,
+    Filter(char),
+    FilterBackspace,
+    /// Enter: keep the filter, leave typing.
+    FilterEnd,
+    /// Esc while typing: drop the filter.
+    FilterClear,
+    ToggleHelp,
+    PollUpdate(Box<Observation>),
+    /// The wall clock, once a second; redraws only when the shown clock or age changes.
+    Tick(SystemTime),
+    Resize,
+}
+
+/// What the runtime must do after an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    Redraw,
+    Quit,
+}
+
+pub struct App {
+    /// The site's name until the first observation brings the classification's.
+    pub site: String,
+    /// OPERATOR for now; the wallboard will be READ-ONLY.
+    pub mode: &'static str,
+    pub obs: Option<Observation>,
+    /// Findings & SPOF rows of `obs`, kept so a frame does not rebuild them.
+    pub items: Vec<Item>,
+    pub now: SystemTime,
+    pub view: View,
+    /// Row selected in the current list view.
+    pub selected: usize,
+    pub filter: String,
+    /// Keys go into the filter text while this is set.
+    pub filtering: bool,
+    pub help: bool,
+    pub log: EventLog,
+    /// Something visible changed since the last frame.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(site: impl Into<String>, now: SystemTime) -> App {
+        App {
+            site: site.into(),
+            mode: "OPERATOR",
+            obs: None,
+            items: Vec::new(),
+            now,
+            view: View::Overview,
+            selected: 0,
+            filter: String::new(),
+            filtering: false,
+            help: false,
+            log: EventLog::default(),
+            dirty: true,
+        }
+    }
+
+    /// Rows of the current list view after the filter.
+    pub fn rows(&self) -> usize {
+        match self.view {
+            View::Overview => 0,
+            View::Findings => items::filtered(&self.items, &self.filter).len(),
+            View::Events => {
+                let needle = self.filter.to_lowercase();
+                self.log
+                    .newest_first()
+                    .filter(|e| e.text.to_lowercase().contains(&needle))
+                    .count()
+            }
+        }
+    }
+
+    /// The header's time-dependent text; a tick redraws only when this changes.
+    fn time_text(&self) -> (String, String) {
+        let newest = self.obs.as_ref().and_then(|o| o.newest);
+        (timefmt::clock(self.now), timefmt::age(self.now, newest))
+    }
+
+    fn clamp_selection(&mut self) {
+        self.selected = self.selected.min(self.rows().saturating_sub(1));
+    }
+
+    fn observe(&mut self, obs: Observation) {
+        let same = self.obs.as_ref().is_some_and(|old| {
+            // the newest-data time moves on every poll; only what it shows matters
+            old.classification == obs.classification
+                && old.verdict == obs.verdict
+                && old.agents == obs.agents
+                && old.agent_freshness == obs.agent_freshness
+                && timefmt::age(self.now, old.newest) == timefmt::age(self.now, obs.newest)
+        });
+        for text in changes(self.obs.as_ref(), &obs) {
+            self.log.push(self.now, text);
+        }
+        if !same {
+            self.site = obs.classification.site.clone();
+            self.items = items::items(&obs.classification);
+            self.dirty = true;
+        }
+        self.obs = Some(obs);
+        self.clamp_selection();
+    }
+}
+
+pub fn update(app: &mut App, action: Action) -> Effect {
+    match action {
+        Action::Quit => return Effect::Quit,
+        Action::NextView | Action::PrevView | Action::Show(_) => {
+            let to = match action {
+                Action::NextView => app.view.step(1),
+                Action::PrevView => app.view.step(-1),
+                Action::Show(v) => v,
+                _ => app.view,
+            };
+            if to != app.view {
+                app.view = to;
+                app.selected = 0;
+                app.dirty = true;
+            }
+        }
+        Action::Up if app.selected > 0 => {
+            app.selected -= 1;
+            app.dirty = true;
+        }
+        Action::Down if app.selected + 1 < app.rows() => {
+            app.selected += 1;
+            app.dirty = true;
+        }
+        Action::Up | Action::Down => {}
+        Action::FilterStart => {
+            app.filtering = true;
+            app.dirty = true;
+        }
+        Action::Filter(c) if !c.is_control() => {
+            app.filter.push(c);
+            app.selected = 0;
+            app.dirty = true;
+        }
+        Action::Filter(_) => {}
+        Action::FilterBackspace => {
+            app.filter.pop();
+            app.clamp_selection();
+            app.dirty = true;
+        }
+        Action::FilterEnd => {
+            app.filtering = false;
+            app.dirty = true;
+        }
+        Action::FilterClear => {
+            app.filtering = false;
+            app.filter.clear();
+            app.clamp_selection();
+            app.dirty = true;
+        }
+        Action::ToggleHelp => {
+            app.help = !app.help;
+            app.dirty = true;
+        }
+        Action::PollUpdate(obs) => app.observe(*obs),
+        Action::Tick(now) => {
+            let before = app.time_text();
+            app.now = now;
+            if app.time_text() != before {
+                app.dirty = true;
+            }
+        }
+        Action::Resize => app.dirty = true,
+    }
+    if app.dirty {
+        Effect::Redraw
+    } else {
+        Effect::None
+    }
+}

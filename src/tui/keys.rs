@@ -1,0 +1,124 @@
+//! The keymap: one table from keys to actions. The `?` help is printed from this table, so
+//! a key cannot exist without being listed there.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::{Action, View};
+
+/// When a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Browsing: the normal keys.
+    Browse,
+    /// Typing a `/` filter: printable keys go into the filter.
+    Filter,
+    /// In every context (quitting must always work).
+    Any,
+}
+
+pub struct Binding {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+    pub context: Context,
+    /// How the key is written in the help.
+    pub label: &'static str,
+    pub help: &'static str,
+    pub action: fn() -> Action,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+macro_rules! bind {
+    ($code:expr, $mods:expr, $ctx:ident, $label:literal, $help:literal, $action:expr) => {
+        Binding {
+            code: $code,
+            mods: $mods,
+            context: Context::$ctx,
+            label: $label,
+            help: $help,
+            action: || $action,
+        }
+    };
+}
+
+// one binding a line: the table is the keymap, it should read as one
+#[rustfmt::skip]
+pub const KEYS: &[Binding] = &[
+    bind!(KeyCode::Char('c'), CTRL, Any, "Ctrl-C", "quit", Action::Quit),
+    bind!(KeyCode::Char('q'), NONE, Browse, "q", "quit", Action::Quit),
+    bind!(KeyCode::Tab, NONE, Browse, "Tab", "next view", Action::NextView),
+    bind!(KeyCode::BackTab, SHIFT, Browse, "Shift-Tab", "previous view", Action::PrevView),
+    bind!(KeyCode::Char('1'), NONE, Browse, "1", "overview", Action::Show(View::Overview)),
+    bind!(KeyCode::Char('2'), NONE, Browse, "2", "findings & SPOFs", Action::Show(View::Findings)),
+    bind!(KeyCode::Char('3'), NONE, Browse, "3", "event log", Action::Show(View::Events)),
+    bind!(KeyCode::Up, NONE, Browse, "Up", "select previous row", Action::Up),
+    bind!(KeyCode::Char('k'), NONE, Browse, "k", "select previous row", Action::Up),
+    bind!(KeyCode::Down, NONE, Browse, "Down", "select next row", Action::Down),
+    bind!(KeyCode::Char('j'), NONE, Browse, "j", "select next row", Action::Down),
+    bind!(KeyCode::Char('/'), NONE, Browse, "/", "filter the list", Action::FilterStart),
+    bind!(KeyCode::Char('?'), NONE, Browse, "?", "show or hide this help", Action::ToggleHelp),
+    bind!(KeyCode::Esc, NONE, Browse, "Esc", "close help, clear the filter", Action::FilterClear),
+    bind!(KeyCode::Enter, NONE, Filter, "Enter", "keep the filter", Action::FilterEnd),
+    bind!(KeyCode::Esc, NONE, Filter, "Esc", "drop the filter", Action::FilterClear),
+    bind!(KeyCode::Backspace, NONE, Filter, "Backspace", "delete a character", Action::FilterBackspace),
+];
+
+/// The action for a key press, given whether a filter is being typed and whether the help
+/// is open. Unbound keys give None (and so no redraw).
+pub fn action(key: KeyEvent, filtering: bool, help: bool) -> Option<Action> {
+    // key release and repeat reports (kitty protocol) would double every press
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctx = if filtering {
+        Context::Filter
+    } else {
+        Context::Browse
+    };
+    // BackTab arrives with SHIFT on some terminals and without on others
+    let mods = if key.code == KeyCode::BackTab {
+        SHIFT
+    } else {
+        key.modifiers - SHIFT
+    };
+    let bound = KEYS
+        .iter()
+        .find(|b| {
+            b.code == key.code && b.mods == mods && (b.context == ctx || b.context == Context::Any)
+        })
+        .map(|b| (b.action)());
+    match (bound, ctx) {
+        (Some(Action::FilterClear), Context::Browse) if help => Some(Action::ToggleHelp),
+        (Some(a), _) => Some(a),
+        (None, Context::Filter) => match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(CTRL) => Some(Action::Filter(c)),
+            _ => None,
+        },
+        (None, Context::Browse) => None,
+        (None, Context::Any) => None,
+    }
+}
+
+/// The help text: one line per action and context, in table order, keys that do the same
+/// thing joined (`Up, k`).
+pub fn help_lines() -> Vec<(&'static str, String, &'static str)> {
+    let mut out: Vec<(&'static str, String, &'static str)> = Vec::new();
+    for (ctx, name) in [
+        (Context::Any, "always"),
+        (Context::Browse, "browsing"),
+        (Context::Filter, "typing a filter"),
+    ] {
+        for b in KEYS.iter().filter(|b| b.context == ctx) {
+            match out.iter_mut().find(|(c, _, h)| *c == name && *h == b.help) {
+                Some((_, labels, _)) => {
+                    labels.push_str(", ");
+                    labels.push_str(b.label);
+                }
+                None => out.push((name, b.label.to_string(), b.help)),
+            }
+        }
+    }
+    out
+}

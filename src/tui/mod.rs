@@ -1,0 +1,24 @@
+//! The interactive operator console. One-way flow: terminal events, poll views and the
+//! clock become `Input`s; `keys` turns keys into `Action`s; `app::update` changes the state
+//! and says whether to redraw; `view` draws the state and nothing else.
+//!
+//! `app`, `keys`, `items`, `log`, `observe`, `view` and `drive` touch no terminal, so tests
+//! run them on a `TestBackend`; `term` and `run` are the thin layer that does.
+
+pub mod app;
+pub mod drive;
+pub mod items;
+pub mod keys;
+pub mod log;
+pub mod observe;
+mod run;
+mod term;
+pub mod theme;
+pub mod timefmt;
+pub mod view;
+
+pub use app::{Action, App, Effect, View, update};
+pub use drive::{Input, Screen, drive};
+pub use observe::Observation;
+pub use run::{run, ticker};
+pub use theme::Theme;

@@ -1,0 +1,90 @@
+//! What the console knows about the site at one moment: the classification, the verdict and
+//! how fresh the data behind them is. Built outside `update` (classifying is work, not
+//! state handling) and handed to it whole in `Action::PollUpdate`.
+
+use std::time::{Duration, SystemTime};
+
+use crate::classify::{Classification, classify};
+use crate::model::{LiveState, Site};
+use crate::poll::{Freshness, PollView, live_state};
+use crate::status::source::health;
+use crate::status::{Options, Verdict, evaluate};
+
+/// Agents by freshness, for the header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AgentCounts {
+    pub fresh: usize,
+    pub stale: usize,
+    /// Dead or never answered: either way the console has nothing usable from them.
+    pub dead: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    pub classification: Classification,
+    pub verdict: Verdict,
+    /// None when the live state came from a file (no agents to count).
+    pub agents: Option<AgentCounts>,
+    /// Each agent's freshness, so the event log can name the one that changed.
+    pub agent_freshness: Vec<(String, Freshness)>,
+    /// Wall-clock time of the newest good answer; None when nothing answered yet.
+    pub newest: Option<SystemTime>,
+}
+
+impl Observation {
+    /// From a live state that did not come from agents (a file or the embedded demo offline).
+    pub fn offline(site: &Site, live: &LiveState, at: SystemTime) -> Observation {
+        let classification = classify(site, live);
+        let verdict = evaluate(&classification, &Options::default());
+        Observation {
+            classification,
+            verdict,
+            agents: None,
+            agent_freshness: Vec::new(),
+            newest: Some(at),
+        }
+    }
+
+    /// From the poller's view. `now` and `wall` are the same moment on the poller's clock
+    /// and on the wall clock: the poller keeps monotonic instants, the header shows wall time.
+    pub fn from_poll(
+        site: &Site,
+        view: &PollView,
+        now: tokio::time::Instant,
+        wall: SystemTime,
+    ) -> Observation {
+        let (live, problems) = live_state(site, &view.agents);
+        let classification = classify(site, &live);
+        let opts = Options {
+            require_tier: None,
+            agents: Some(view.agents.iter().map(health).collect()),
+            data_problems: problems,
+        };
+        let verdict = evaluate(&classification, &opts);
+        let mut counts = AgentCounts::default();
+        for a in &view.agents {
+            match a.freshness {
+                Freshness::Fresh => counts.fresh += 1,
+                Freshness::Stale => counts.stale += 1,
+                Freshness::Dead | Freshness::Never => counts.dead += 1,
+            }
+        }
+        let newest_age: Option<Duration> = view
+            .agents
+            .iter()
+            .filter_map(|a| a.last_ok)
+            .map(|t| now.saturating_duration_since(t))
+            .min();
+        Observation {
+            classification,
+            verdict,
+            agents: Some(counts),
+            agent_freshness: view
+                .agents
+                .iter()
+                .map(|a| (a.name.clone(), a.freshness))
+                .collect(),
+            newest: newest_age.and_then(|age| wall.checked_sub(age)),
+        }
+    }
+}

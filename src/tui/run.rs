@@ -1,0 +1,224 @@
+//! Starting the console: where its data comes from (the embedded demo behind an in-process
+//! simulator, a console config's agents, or a file), the tasks feeding the loop (terminal
+//! events, poll views, a 1 s clock, signals), and the terminal around it all.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::sync::{mpsc, watch};
+
+use super::app::{Action, App};
+use super::drive::{Input, drive};
+use super::observe::Observation;
+use super::term::TermScreen;
+use super::theme::Theme;
+use crate::config::{Config, PollPolicy};
+use crate::model::{LiveState, Site, load_site_file};
+use crate::poll::{self, AgentSpec, PollView};
+use crate::status::source::{GatherError, Source, gather};
+
+/// How often the embedded demo's agents are polled: quick enough to see a fault land.
+const DEMO_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Where the console's live state comes from.
+enum Feed {
+    /// Fixed: a live file, or a site file alone (as designed).
+    Static(Site, LiveState),
+    /// The embedded demo, served by an in-process simulator and polled like a real site.
+    Demo(Site, LiveState),
+    /// A configured site's agents.
+    Agents(Site, Vec<AgentSpec>, PollPolicy),
+}
+
+fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
+    match source {
+        Source::Demo { live: None } => {
+            let site = crate::demo::site()?;
+            let live = crate::demo::live(&site)?;
+            Ok(Feed::Demo(site, live))
+        }
+        Source::Config { path, site: wanted } => {
+            let cfg = Config::load(path)?;
+            let entry = match wanted {
+                None => cfg.sites.first(),
+                Some(n) => cfg.sites.iter().find(|s| &s.name == n),
+            };
+            let Some(entry) = entry else {
+                // the one-shot path words this error; let it, rather than say it twice
+                return gather(source, timeout).map(|g| Feed::Static(g.site, g.live));
+            };
+            let site = load_site_file(&entry.site)?;
+            let specs = entry.agents.iter().map(AgentSpec::from).collect();
+            Ok(Feed::Agents(site, specs, cfg.poll))
+        }
+        // files need no network: the one-shot loader is exactly right
+        _ => gather(source, timeout).map(|g| Feed::Static(g.site, g.live)),
+    }
+}
+
+/// Run the interactive console until the operator quits. Load errors are printed before
+/// the terminal is touched, one line per problem.
+pub fn run(source: &Source, timeout: Duration) -> ExitCode {
+    let feed = match feed(source, timeout) {
+        Ok(f) => f,
+        Err(e) => {
+            for l in e.lines() {
+                eprintln!("redcon: {l}");
+            }
+            return ExitCode::from(3);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("redcon: cannot start the async runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let theme = Theme::for_no_color(std::env::var_os("NO_COLOR").as_deref());
+    match rt.block_on(console(feed, theme)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("redcon: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn console(feed: Feed, theme: Theme) -> Result<(), String> {
+    let (tx, mut rx) = mpsc::channel::<Input>(256);
+    // kept alive for the session: dropping them stops the polling and the simulator
+    let mut _poller = None;
+    let mut _sim = None;
+    let site = match feed {
+        Feed::Static(site, live) => {
+            let obs = Observation::offline(&site, &live, SystemTime::now());
+            let _ = tx
+                .send(Input::Action(Action::PollUpdate(Box::new(obs))))
+                .await;
+            site
+        }
+        Feed::Demo(site, live) => {
+            let (addr, _handle, task) = crate::sim::spawn_local(site.clone(), live, None)
+                .await
+                .map_err(|e| format!("embedded demo simulator: {e}"))?;
+            _sim = Some(AbortOnDrop(task));
+            let specs = crate::sim::agent_urls(&site, &format!("http://{addr}"))
+                .into_iter()
+                .map(|(name, url)| AgentSpec {
+                    name,
+                    url,
+                    interval: DEMO_INTERVAL,
+                    timeout: DEMO_INTERVAL,
+                })
+                .collect();
+            let (view, handle) = poll::spawn(poll::client()?, specs, PollPolicy::default());
+            _poller = Some(handle);
+            tokio::spawn(observe(site.clone(), view, tx.clone()));
+            site
+        }
+        Feed::Agents(site, specs, policy) => {
+            let (view, handle) = poll::spawn(poll::client()?, specs, policy);
+            _poller = Some(handle);
+            tokio::spawn(observe(site.clone(), view, tx.clone()));
+            site
+        }
+    };
+    tokio::spawn(ticker(tx.clone(), SystemTime::now));
+    tokio::spawn(terminal_events(tx.clone()));
+    spawn_signals(&tx).map_err(|e| format!("cannot watch signals: {e}"))?;
+    drop(tx);
+    let mut app = App::new(site.name.clone(), SystemTime::now());
+    let mut screen = TermScreen::enter(theme).map_err(|e| format!("terminal: {e}"))?;
+    let result = drive(&mut app, &mut rx, &mut screen).await;
+    drop(screen);
+    result.map(|_| ()).map_err(|e| format!("terminal: {e}"))
+}
+
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Turn each poll view into an observation. Views before any agent was asked are skipped:
+/// they would show every agent as dead for the first few milliseconds.
+async fn observe(site: Site, mut views: watch::Receiver<Arc<PollView>>, tx: mpsc::Sender<Input>) {
+    loop {
+        let view = views.borrow_and_update().clone();
+        if view.agents.is_empty() || view.agents.iter().any(|a| a.polls > 0) {
+            let obs = Observation::from_poll(
+                &site,
+                &view,
+                tokio::time::Instant::now(),
+                SystemTime::now(),
+            );
+            let update = Input::Action(Action::PollUpdate(Box::new(obs)));
+            if tx.send(update).await.is_err() {
+                return;
+            }
+        }
+        if views.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The clock, once a second. `update` decides whether anything visible changed, so this
+/// costs a wakeup, not a frame. `clock` is injected so tests can run on paused time.
+pub async fn ticker(tx: mpsc::Sender<Input>, clock: impl Fn() -> SystemTime) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        every.tick().await;
+        if tx.send(Input::Action(Action::Tick(clock()))).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn terminal_events(tx: mpsc::Sender<Input>) {
+    let mut events = EventStream::new();
+    while let Some(event) = events.next().await {
+        let input = match event {
+            Ok(Event::Key(k)) => Input::Key(k),
+            Ok(Event::Resize(..)) => Input::Action(Action::Resize),
+            Ok(_) => continue,
+            // a terminal that cannot be read cannot be operated: leave cleanly
+            Err(_) => Input::Action(Action::Quit),
+        };
+        if tx.send(input).await.is_err() {
+            return;
+        }
+    }
+    let _ = tx.send(Input::Action(Action::Quit)).await;
+}
+
+/// SIGTERM, SIGHUP (the SSH session went away) and SIGINT all end the console the normal
+/// way, so the terminal is restored.
+fn spawn_signals(tx: &mpsc::Sender<Input>) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    for kind in [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+    ] {
+        let mut s = signal(kind)?;
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            if s.recv().await.is_some() {
+                let _ = tx.send(Input::Action(Action::Quit)).await;
+            }
+        });
+    }
+    Ok(())
+}

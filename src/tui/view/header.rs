@@ -1,0 +1,78 @@
+//! The two header lines: the verdict badge, site, live tier against design, mode; then the
+//! agents' freshness, the age of the newest data and the clock.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::clean;
+use crate::classify::Tier;
+use crate::tui::app::App;
+use crate::tui::theme::{Status, Theme};
+use crate::tui::timefmt;
+
+/// `= design`, `▼ below design Tier III`, `▲ above design Tier II`: the comparison in words,
+/// so it does not depend on colour.
+pub fn tier_marker(live: Tier, design: Tier) -> (String, Status) {
+    match live.cmp(&design) {
+        std::cmp::Ordering::Equal => ("= design".into(), Status::Ok),
+        std::cmp::Ordering::Less => (format!("▼ below design {design}"), Status::Critical),
+        std::cmp::Ordering::Greater => (format!("▲ above design {design}"), Status::Ok),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let site = clean(&app.site).into_owned();
+    let first = match &app.obs {
+        None => Line::from(vec![
+            Span::styled(" WAITING ", theme.badge(Status::Unknown)),
+            Span::raw(format!(" {site} · no data yet · ")),
+            Span::styled(app.mode, theme.title),
+        ]),
+        Some(o) => {
+            let c = &o.classification;
+            let status = Status::of_state(o.verdict.state);
+            let (marker, mstatus) = tier_marker(c.live_tier, c.design_tier);
+            Line::from(vec![
+                Span::styled(format!(" {} ", o.verdict.state.name()), theme.badge(status)),
+                Span::raw(format!(" {site} · live ")),
+                Span::styled(c.live_tier.to_string(), theme.title),
+                Span::raw(" "),
+                Span::styled(marker, theme.status(mstatus)),
+                Span::raw(" · "),
+                Span::styled(app.mode, theme.title),
+            ])
+        }
+    };
+    let mut second = Vec::new();
+    match app.obs.as_ref().and_then(|o| o.agents) {
+        Some(a) => {
+            second.push(Span::raw("agents "));
+            second.push(Span::styled(format!("{} fresh", a.fresh), theme.ok));
+            second.push(Span::raw(" · "));
+            let stale = if a.stale > 0 {
+                theme.degraded
+            } else {
+                theme.dim
+            };
+            second.push(Span::styled(format!("{} stale", a.stale), stale));
+            second.push(Span::raw(" · "));
+            let dead = if a.dead > 0 {
+                theme.critical
+            } else {
+                theme.dim
+            };
+            second.push(Span::styled(format!("{} dead", a.dead), dead));
+        }
+        None if app.obs.is_some() => second.push(Span::raw("agents: none, live state from a file")),
+        None => second.push(Span::raw("agents: waiting for the first poll")),
+    }
+    let newest = app.obs.as_ref().and_then(|o| o.newest);
+    second.push(Span::raw(format!(
+        " · data {} · {}",
+        timefmt::age(app.now, newest),
+        timefmt::clock(app.now)
+    )));
+    frame.render_widget(Paragraph::new(vec![first, Line::from(second)]), area);
+}

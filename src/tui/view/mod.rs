@@ -1,0 +1,116 @@
+//! Drawing. Every function here is a pure function of the `App` and the `Theme`: no IO,
+//! no clock, no mutation, so a frame can be rendered in a test exactly as on a terminal.
+
+mod events;
+mod findings;
+mod header;
+mod help;
+mod overview;
+
+use std::borrow::Cow;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, View};
+use super::theme::Theme;
+
+/// The whole screen:
+///
+/// ```text
+///  ________________________________________________
+/// | [ WARNING ] site · live tier vs design · MODE  |  header: verdict and tiers
+/// | agents fresh/stale/dead · data age · clock     |  header: how good the data is
+/// | [1 Overview]  2 Findings & SPOFs  3 Events     |  tabs
+/// |                                                |
+/// |                 the current view               |
+/// |                                                |
+/// | key hints, or the filter being typed           |  footer
+///  ------------------------------------------------
+/// ```
+///
+/// The `?` help is drawn over everything.
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
+    let [head, tabs, body, foot] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    header::render(frame, head, app, theme);
+    render_tabs(frame, tabs, app, theme);
+    match app.view {
+        View::Overview => overview::render(frame, body, app, theme),
+        View::Findings => findings::render(frame, body, app, theme),
+        View::Events => events::render(frame, body, app, theme),
+    }
+    render_footer(frame, foot, app, theme);
+    if app.help {
+        // over the whole screen: at 80x24 the body alone is too short for every key
+        help::render(frame, frame.area(), theme);
+    }
+}
+
+fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = Vec::new();
+    for (i, v) in View::ALL.iter().enumerate() {
+        let label = format!("{} {}", i + 1, v.title());
+        // brackets as well as the style: the active tab must show without colour
+        if *v == app.view {
+            spans.push(Span::styled(format!("[{label}]"), theme.tab_active));
+        } else {
+            spans.push(Span::raw(format!(" {label} ")));
+        }
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let line = if app.filtering {
+        Line::from(vec![
+            Span::styled("filter /", theme.title),
+            Span::raw(clean(&app.filter).into_owned()),
+            Span::styled("_", theme.selected),
+            Span::styled("  Enter keep · Esc drop", theme.dim),
+        ])
+    } else if !app.filter.is_empty() {
+        Line::from(vec![
+            Span::styled("filter: ", theme.title),
+            Span::raw(clean(&app.filter).into_owned()),
+            Span::styled("  / edit · Esc clear · ? help · q quit", theme.dim),
+        ])
+    } else {
+        Line::styled(
+            "Tab view · ↑↓ select · / filter · ? help · q quit",
+            theme.dim,
+        )
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Names and messages come from site files and agents: a control character in one must
+/// not reach the terminal as an escape sequence.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        Cow::Owned(
+            s.chars()
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_never_reach_the_screen() {
+        assert_eq!(super::clean("UPS-\x1b]52;c;x\x07B"), "UPS-?]52;c;x?B");
+        assert_eq!(super::clean("UPS-B"), "UPS-B");
+    }
+}

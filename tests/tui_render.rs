@@ -1,0 +1,189 @@
+//! Render tests of the console on the embedded demo site (no network): every view at 80x24
+//! and 200x60 as text snapshots, colour asserted on the cells where colour means something,
+//! and a NO_COLOR render that still carries every status as text.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use redcon::model::ElementState;
+use redcon::tui::observe::AgentCounts;
+use redcon::tui::{Action, App, Observation, Theme, View, update};
+
+/// 2026-11-22 10:00:30 UTC: a fixed clock, so snapshots never change with the time of day.
+const T0: u64 = 1_795_341_630;
+
+fn t0() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(T0)
+}
+
+fn demo_obs(fail: &[&str]) -> Observation {
+    let site = redcon::demo::site().unwrap();
+    let mut live = redcon::demo::live(&site).unwrap();
+    for id in fail {
+        live.elements
+            .insert((*id).to_string(), ElementState::Failed);
+    }
+    let mut obs = Observation::offline(&site, &live, t0());
+    // as the poller would report it: ten agents, and when things break, some go quiet too
+    obs.agents = Some(if fail.is_empty() {
+        AgentCounts {
+            fresh: 10,
+            stale: 0,
+            dead: 0,
+        }
+    } else {
+        AgentCounts {
+            fresh: 8,
+            stale: 1,
+            dead: 1,
+        }
+    });
+    obs
+}
+
+/// The demo in its shipped degraded state (UPS-A2 failed, a RAID member rebuilding).
+fn demo_app(view: View) -> App {
+    let mut app = App::new("dc1", t0());
+    update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
+    update(&mut app, Action::Show(view));
+    app
+}
+
+fn render(app: &App, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| redcon::tui::view::render(f, app, theme))
+        .unwrap();
+    t
+}
+
+fn text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Where `needle` starts on screen (column, row).
+fn find(t: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {
+    for (y, line) in text(t).lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let n: Vec<char> = needle.chars().collect();
+        if let Some(x) = chars.windows(n.len()).position(|w| w == n.as_slice()) {
+            return (x as u16, y as u16);
+        }
+    }
+    panic!("{needle:?} not on screen:\n{}", text(t));
+}
+
+#[test]
+fn overview_80x24() {
+    let t = render(&demo_app(View::Overview), &Theme::colored(), 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn overview_200x60() {
+    let t = render(&demo_app(View::Overview), &Theme::colored(), 200, 60);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn findings_80x24() {
+    let t = render(&demo_app(View::Findings), &Theme::colored(), 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn findings_200x60() {
+    let t = render(&demo_app(View::Findings), &Theme::colored(), 200, 60);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn help_80x24() {
+    let mut app = demo_app(View::Overview);
+    update(&mut app, Action::ToggleHelp);
+    let t = render(&app, &Theme::colored(), 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn help_200x60() {
+    let mut app = demo_app(View::Overview);
+    update(&mut app, Action::ToggleHelp);
+    let t = render(&app, &Theme::colored(), 200, 60);
+    insta::assert_snapshot!(t.backend());
+}
+
+/// The demo gets worse while the console watches: the log names what changed.
+#[test]
+fn event_log_after_a_second_failure_80x24() {
+    let mut app = demo_app(View::Events);
+    update(&mut app, Action::Tick(t0() + Duration::from_secs(95)));
+    update(
+        &mut app,
+        Action::PollUpdate(Box::new(demo_obs(&["LOOP-B", "UPS-B1"]))),
+    );
+    let t = render(&app, &Theme::colored(), 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn the_verdict_badge_carries_the_warning_colour_and_word() {
+    let t = render(&demo_app(View::Overview), &Theme::colored(), 80, 24);
+    let (x, y) = find(&t, "WARNING");
+    let cell = &t.backend().buffer()[(x, y)];
+    assert_eq!(cell.bg, Color::Yellow, "WARNING badge background");
+    // a degraded IT group is marked in the warning colour as well as by its ▲
+    let (x, y) = find(&t, "▲ db1-md0");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Yellow);
+    let (x, y) = find(&t, "✓ db1-bond0");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Green);
+}
+
+#[test]
+fn a_critical_site_shows_red_and_says_so_in_words() {
+    let mut app = demo_app(View::Overview);
+    update(
+        &mut app,
+        Action::PollUpdate(Box::new(demo_obs(&["LOOP-B", "UPS-B1"]))),
+    );
+    let t = render(&app, &Theme::colored(), 80, 24);
+    let (x, y) = find(&t, "CRITICAL");
+    assert_eq!(t.backend().buffer()[(x, y)].bg, Color::Red);
+    let (x, y) = find(&t, "▼ below design");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
+    let (x, y) = find(&t, "1 dead");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
+    let (x, y) = find(&t, "1 stale");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Yellow);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn no_color_keeps_every_marker_and_uses_no_colour() {
+    let mut app = demo_app(View::Overview);
+    update(
+        &mut app,
+        Action::PollUpdate(Box::new(demo_obs(&["LOOP-B", "UPS-B1"]))),
+    );
+    let theme = Theme::for_no_color(Some(std::ffi::OsStr::new("1")));
+    let t = render(&app, &theme, 80, 24);
+    for cell in t.backend().buffer().content() {
+        assert_eq!(cell.fg, Color::Reset, "no foreground colour under NO_COLOR");
+        assert_eq!(cell.bg, Color::Reset, "no background colour under NO_COLOR");
+    }
+    let screen = text(&t);
+    for marker in ["CRITICAL", "critical", "✗", "▲", "✓", "[1 Overview]"] {
+        assert!(screen.contains(marker), "{marker:?} missing:\n{screen}");
+    }
+    insta::assert_snapshot!(t.backend());
+}
