@@ -21,7 +21,6 @@ fn body() -> Vec<u8> {
                 ("output_voltage", 230.1),
             ]
             .into_iter()
-            .map(|(k, v)| (k.into(), v))
             .collect(),
         })
         .collect();

@@ -38,7 +38,6 @@ fn snapshot_body(agent: &str) -> Vec<u8> {
                 ("output_voltage", 230.1),
             ]
             .into_iter()
-            .map(|(k, v)| (k.into(), v))
             .collect(),
         })
         .collect();

@@ -284,7 +284,7 @@ mod tests {
             state: ElementState::Ok,
             observed_at: api::unix_now(),
             flags: vec!["OL".into()],
-            metrics: [("load_pct".into(), load)].into(),
+            metrics: [("load_pct", load)].into(),
         }
     }
 

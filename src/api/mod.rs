@@ -3,8 +3,7 @@
 //! element costs only that element, never the rest of the snapshot.
 
 mod decode;
-
-use std::collections::BTreeMap;
+mod metrics;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -13,6 +12,7 @@ use smol_str::SmolStr;
 use crate::model::{ElementState, MemberState, Rebuild};
 
 pub use decode::{DecodeError, Decoded, ItemError, decode_snapshot};
+pub use metrics::Metrics;
 
 /// Bumped only when a change would break a v1 reader.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -41,7 +41,7 @@ pub struct ElementReport {
     /// Named numbers: `load_pct`, `battery_charge_pct`, `runtime_min`, `supply_temp_c`,
     /// `return_temp_c`, `capacity_kw`, ...
     #[serde(default)]
-    pub metrics: BTreeMap<SmolStr, f64>,
+    pub metrics: Metrics,
 }
 
 /// Live state of one IT-group member (RAID member, bond port, uplink, router, node).
@@ -53,7 +53,7 @@ pub struct MemberReport {
     #[serde(default)]
     pub rebuild: Option<Rebuild>,
     #[serde(default)]
-    pub metrics: BTreeMap<SmolStr, f64>,
+    pub metrics: Metrics,
 }
 
 /// Fuel or makeup-water storage.

@@ -113,7 +113,7 @@ pub fn live_state(site: &Site, agents: &[AgentStatus]) -> (LiveState, Vec<String
             if e.state != ElementState::Ok {
                 live.elements.insert(e.id.clone(), e.state);
             }
-            if let Some(&m) = e.metrics.get("runtime_min") {
+            if let Some(m) = e.metrics.get("runtime_min") {
                 live.battery_runtime_min.insert(e.id.clone(), m);
             }
         }

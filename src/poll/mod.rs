@@ -268,7 +268,7 @@ impl History {
             let Some(per) = self.series.get_mut(&e.id) else {
                 continue;
             };
-            for (metric, &v) in &e.metrics {
+            for (metric, v) in e.metrics.iter() {
                 if !per.contains_key(metric) {
                     if self.count >= self.max_series {
                         continue;

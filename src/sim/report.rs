@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use tokio::time::Instant;
 
-use crate::api::{self, AgentInfo, ElementReport, MemberReport, Snapshot, TankReport};
+use crate::api::{self, AgentInfo, ElementReport, MemberReport, Metrics, Snapshot, TankReport};
 use crate::model::{ElementState, Kind, LiveState, MemberState, Site, Subsystem};
 
 use super::catalog::Reports;
@@ -162,7 +162,7 @@ impl View<'_> {
             state,
             observed_at: 0.0,
             flags: Vec::new(),
-            metrics: BTreeMap::new(),
+            metrics: Metrics::new(),
         };
         let element = self
             .plant
@@ -220,10 +220,10 @@ impl View<'_> {
             ElementState::Maintenance | ElementState::Unknown => &["OFF"],
         };
         r.flags = flags.iter().map(|&f| f.into()).collect();
-        r.metrics.insert("load_pct".into(), round(load_pct, 1));
+        r.metrics.insert("load_pct", round(load_pct, 1));
         r.metrics
-            .insert("battery_charge_pct".into(), round(charge, 0));
-        r.metrics.insert("runtime_min".into(), round(runtime, 1));
+            .insert("battery_charge_pct", round(charge, 0));
+        r.metrics.insert("runtime_min", round(runtime, 1));
     }
 
     /// Air or water temperatures: the return rises with each running unit's share of the
@@ -242,7 +242,7 @@ impl View<'_> {
             .count();
         if !carries(r.state) || running == 0 {
             r.flags = vec!["OFF".into()];
-            r.metrics.insert("capacity_kw".into(), 0.0);
+            r.metrics.insert("capacity_kw", 0.0);
             return;
         }
         let share = self.plant.heat_kw / running as f64;
@@ -252,10 +252,10 @@ impl View<'_> {
             0.0
         };
         r.flags = vec!["RUN".into()];
-        r.metrics.insert("capacity_kw".into(), capacity);
-        r.metrics.insert("supply_temp_c".into(), supply);
+        r.metrics.insert("capacity_kw", capacity);
+        r.metrics.insert("supply_temp_c", supply);
         r.metrics
-            .insert("return_temp_c".into(), round(supply + dt, 1));
+            .insert("return_temp_c", round(supply + dt, 1));
     }
 
     fn tank(&self, id: &str) -> TankReport {
@@ -292,12 +292,12 @@ impl View<'_> {
             .get(id)
             .copied()
             .filter(|_| state == MemberState::Rebuilding);
-        let mut metrics = BTreeMap::new();
+        let mut metrics = Metrics::new();
         if let Some(&speed) = self.plant.member_speed.get(id)
             && state != MemberState::Unknown
         {
             let up = matches!(state, MemberState::Ok | MemberState::Standby);
-            metrics.insert("speed_gbps".into(), if up { speed } else { 0.0 });
+            metrics.insert("speed_gbps", if up { speed } else { 0.0 });
         }
         MemberReport {
             id: id.to_string(),
