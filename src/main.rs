@@ -106,6 +106,12 @@ enum Command {
         #[arg(long)]
         listen: Option<std::net::SocketAddr>,
     },
+    /// Read-only wallboard for a NOC wall: tier badge, tiles, findings, rotating pages.
+    Wallboard {
+        /// Seconds each page stays up (0: no rotation).
+        #[arg(long, value_name = "SECONDS", default_value_t = redcon::tui::wall::DEFAULT_ROTATE)]
+        rotate: u64,
+    },
     /// Serve a simulated site (default: the demo) behind the agent API, with fault injection.
     Sim {
         /// Scenario timeline (RON): faults applied at given times.
@@ -136,6 +142,19 @@ fn main() -> ExitCode {
             listen,
         }) => {
             return serve::agent(agent_config.as_deref(), *listen);
+        }
+        Some(Command::Wallboard { rotate }) => {
+            // raw mode on a pipe fails obscurely; say what is wrong instead
+            if !std::io::stdout().is_terminal() {
+                eprintln!("redcon: the wallboard needs a terminal (try `redcon explain`)");
+                return ExitCode::FAILURE;
+            }
+            let timeout = redcon::config::secs(cli.input.timeout);
+            return redcon::tui::wall::run(
+                &cli.input.source(),
+                timeout.max(Duration::from_millis(1)),
+                *rotate,
+            );
         }
         Some(Command::Sim { scenario, listen }) => {
             return serve::sim(

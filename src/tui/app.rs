@@ -62,13 +62,8 @@ pub enum Action {
     Resize,
 }
 
-/// What the runtime must do after an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    None,
-    Redraw,
-    Quit,
-}
+// where every face of the console can reach it without reaching this module's actions
+pub use super::drive::Effect;
 
 pub struct App {
     /// The site's name until the first observation brings the classification's.

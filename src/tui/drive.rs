@@ -2,31 +2,97 @@
 //! redraw: an idle console draws when its clock's minute turns and when data changes, and
 //! at most `MIN_FRAME_GAP` apart however fast events arrive (a burst is coalesced into one
 //! frame).
+//!
+//! The loop is generic over the face it drives (`Model`): the operator console and the
+//! read-only wallboard each bring their own state, action enum and key table, and share
+//! this loop, the terminal and the feeding tasks.
 
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use crossterm::event::KeyEvent;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::app::{Action, App, Effect, update};
+use super::app::{Action, App, update};
 use super::keys;
+use super::observe::Observation;
 
 /// 20 frames a second at most: plenty for a console, and cheap over a slow SSH link.
 pub const MIN_FRAME_GAP: Duration = Duration::from_millis(50);
 
+/// What the runtime must do after an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    Redraw,
+    Quit,
+}
+
 /// What reaches the loop. Keys travel raw because their meaning depends on the app's mode
 /// (typing a filter or not), which only the loop knows.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Input {
+pub enum Input<A = Action> {
     Key(KeyEvent),
-    Action(Action),
+    Action(A),
+}
+
+/// The actions the runtime's tasks (clock, poller, terminal, signals) send. Every face's
+/// action enum has these and nothing else is required, so the shared tasks cannot smuggle
+/// an operator action into a face that has none.
+pub trait Runtime: Send + 'static {
+    fn quit() -> Self;
+    fn tick(now: SystemTime) -> Self;
+    fn poll(obs: Box<Observation>) -> Self;
+    fn resize() -> Self;
+}
+
+impl Runtime for Action {
+    fn quit() -> Self {
+        Action::Quit
+    }
+    fn tick(now: SystemTime) -> Self {
+        Action::Tick(now)
+    }
+    fn poll(obs: Box<Observation>) -> Self {
+        Action::PollUpdate(obs)
+    }
+    fn resize() -> Self {
+        Action::Resize
+    }
+}
+
+/// A face the loop can drive: its key table, its `update`, its dirty flag.
+pub trait Model {
+    type Action: Runtime;
+    /// The action for a key press in the current state; None for an unbound key.
+    fn key(&self, key: KeyEvent) -> Option<Self::Action>;
+    fn update(&mut self, action: Self::Action) -> Effect;
+    /// Something visible changed since the last frame.
+    fn dirty(&self) -> bool;
+    /// The frame was drawn.
+    fn drawn(&mut self);
+}
+
+impl Model for App {
+    type Action = Action;
+    fn key(&self, key: KeyEvent) -> Option<Action> {
+        keys::action(key, self.filtering, self.help)
+    }
+    fn update(&mut self, action: Action) -> Effect {
+        update(self, action)
+    }
+    fn dirty(&self) -> bool {
+        self.dirty
+    }
+    fn drawn(&mut self) {
+        self.dirty = false;
+    }
 }
 
 /// Something that can show the app: the real terminal, or a test backend.
-pub trait Screen {
-    fn draw(&mut self, app: &App) -> io::Result<()>;
+pub trait Screen<M = App> {
+    fn draw(&mut self, app: &M) -> io::Result<()>;
 }
 
 /// Frame pacing: how long to hold a frame so frames stay `MIN_FRAME_GAP` apart.
@@ -48,18 +114,18 @@ impl Pacer {
 }
 
 /// Apply one input; true when the app must quit.
-pub fn apply(app: &mut App, input: Input) -> bool {
+pub fn apply<M: Model>(app: &mut M, input: Input<M::Action>) -> bool {
     let action = match input {
-        Input::Key(k) => keys::action(k, app.filtering, app.help),
+        Input::Key(k) => app.key(k),
         Input::Action(a) => Some(a),
     };
-    action.is_some_and(|a| update(app, a) == Effect::Quit)
+    action.is_some_and(|a| app.update(a) == Effect::Quit)
 }
 
 /// Run until a quit or until every sender is gone. Returns the number of frames drawn.
-pub async fn drive<S: Screen>(
-    app: &mut App,
-    rx: &mut mpsc::Receiver<Input>,
+pub async fn drive<M: Model, S: Screen<M>>(
+    app: &mut M,
+    rx: &mut mpsc::Receiver<Input<M::Action>>,
     screen: &mut S,
 ) -> io::Result<u64> {
     let mut pacer = Pacer::default();
@@ -71,14 +137,14 @@ pub async fn drive<S: Screen>(
                 return Ok(draws);
             }
         }
-        if app.dirty {
+        if app.dirty() {
             let wait = pacer.wait(Instant::now());
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
                 continue;
             }
             screen.draw(app)?;
-            app.dirty = false;
+            app.drawn();
             pacer.drew(Instant::now());
             draws += 1;
         }

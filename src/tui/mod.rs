@@ -4,6 +4,9 @@
 //!
 //! `app`, `keys`, `items`, `log`, `observe`, `view` and `drive` touch no terminal, so tests
 //! run them on a `TestBackend`; `term` and `run` are the thin layer that does.
+//!
+//! `wall` is the read-only wallboard: its own state, actions and keys, on the same loop,
+//! terminal, observations and theme (`drive::Model`).
 
 pub mod app;
 pub mod drive;
@@ -16,9 +19,10 @@ mod term;
 pub mod theme;
 pub mod timefmt;
 pub mod view;
+pub mod wall;
 
 pub use app::{Action, App, Effect, View, update};
-pub use drive::{Input, Screen, drive};
+pub use drive::{Input, Model, Runtime, Screen, drive};
 pub use observe::Observation;
 pub use run::{run, ticker};
 pub use theme::Theme;

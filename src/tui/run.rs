@@ -10,11 +10,12 @@ use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
 
-use super::app::{Action, App};
-use super::drive::{Input, drive};
+use super::app::App;
+use super::drive::{Input, Model, Runtime, drive};
 use super::observe::Observation;
-use super::term::TermScreen;
+use super::term::{Render, TermScreen};
 use super::theme::Theme;
+use super::view;
 use crate::config::{Config, PollPolicy};
 use crate::model::{LiveState, Site, load_site_file};
 use crate::poll::{self, AgentSpec, PollView};
@@ -62,6 +63,26 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
 /// Run the interactive console until the operator quits. Load errors are printed before
 /// the terminal is touched, one line per problem.
 pub fn run(source: &Source, timeout: Duration) -> ExitCode {
+    session(
+        source,
+        timeout,
+        |site, _| App::new(site.name.clone(), SystemTime::now()),
+        view::render,
+    )
+}
+
+/// Run one face (the console or the wallboard) on `source` until it quits. `make` builds
+/// the face's state from the site and the age past which agent data is dead (None when the
+/// live state is a file, which does not age).
+pub(crate) fn session<M>(
+    source: &Source,
+    timeout: Duration,
+    make: impl FnOnce(&Site, Option<Duration>) -> M,
+    render: Render<M>,
+) -> ExitCode
+where
+    M: Model,
+{
     let feed = match feed(source, timeout) {
         Ok(f) => f,
         Err(e) => {
@@ -83,7 +104,7 @@ pub fn run(source: &Source, timeout: Duration) -> ExitCode {
         }
     };
     let theme = Theme::for_no_color(std::env::var_os("NO_COLOR").as_deref());
-    match rt.block_on(console(feed, theme)) {
+    match rt.block_on(console(feed, theme, make, render)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("redcon: {e}");
@@ -92,18 +113,21 @@ pub fn run(source: &Source, timeout: Duration) -> ExitCode {
     }
 }
 
-async fn console(feed: Feed, theme: Theme) -> Result<(), String> {
-    let (tx, mut rx) = mpsc::channel::<Input>(256);
+async fn console<M: Model>(
+    feed: Feed,
+    theme: Theme,
+    make: impl FnOnce(&Site, Option<Duration>) -> M,
+    render: Render<M>,
+) -> Result<(), String> {
+    let (tx, mut rx) = mpsc::channel::<Input<M::Action>>(256);
     // kept alive for the session: dropping them stops the polling and the simulator
     let mut _poller = None;
     let mut _sim = None;
-    let site = match feed {
+    let (site, dead_after) = match feed {
         Feed::Static(site, live) => {
             let obs = Observation::offline(&site, &live, SystemTime::now());
-            let _ = tx
-                .send(Input::Action(Action::PollUpdate(Box::new(obs))))
-                .await;
-            site
+            let _ = tx.send(Input::Action(M::Action::poll(Box::new(obs)))).await;
+            (site, None)
         }
         Feed::Demo(site, live) => {
             let (addr, _handle, task) = crate::sim::spawn_local(site.clone(), live, None)
@@ -119,24 +143,27 @@ async fn console(feed: Feed, theme: Theme) -> Result<(), String> {
                     timeout: DEMO_INTERVAL,
                 })
                 .collect();
-            let (view, handle) = poll::spawn(poll::client()?, specs, PollPolicy::default());
-            _poller = Some(handle);
-            tokio::spawn(observe(site.clone(), view, tx.clone()));
-            site
-        }
-        Feed::Agents(site, specs, policy) => {
+            let policy = PollPolicy::default();
+            let dead = policy.dead_after();
             let (view, handle) = poll::spawn(poll::client()?, specs, policy);
             _poller = Some(handle);
             tokio::spawn(observe(site.clone(), view, tx.clone()));
-            site
+            (site, Some(dead))
+        }
+        Feed::Agents(site, specs, policy) => {
+            let dead = policy.dead_after();
+            let (view, handle) = poll::spawn(poll::client()?, specs, policy);
+            _poller = Some(handle);
+            tokio::spawn(observe(site.clone(), view, tx.clone()));
+            (site, Some(dead))
         }
     };
     tokio::spawn(ticker(tx.clone(), SystemTime::now));
     tokio::spawn(terminal_events(tx.clone()));
     spawn_signals(&tx).map_err(|e| format!("cannot watch signals: {e}"))?;
     drop(tx);
-    let mut app = App::new(site.name.clone(), SystemTime::now());
-    let mut screen = TermScreen::enter(theme).map_err(|e| format!("terminal: {e}"))?;
+    let mut app = make(&site, dead_after);
+    let mut screen = TermScreen::enter(theme, render).map_err(|e| format!("terminal: {e}"))?;
     let result = drive(&mut app, &mut rx, &mut screen).await;
     drop(screen);
     result.map(|_| ()).map_err(|e| format!("terminal: {e}"))
@@ -152,7 +179,11 @@ impl<T> Drop for AbortOnDrop<T> {
 
 /// Turn each poll view into an observation. Views before any agent was asked are skipped:
 /// they would show every agent as dead for the first few milliseconds.
-async fn observe(site: Site, mut views: watch::Receiver<Arc<PollView>>, tx: mpsc::Sender<Input>) {
+async fn observe<A: Runtime>(
+    site: Site,
+    mut views: watch::Receiver<Arc<PollView>>,
+    tx: mpsc::Sender<Input<A>>,
+) {
     loop {
         let view = views.borrow_and_update().clone();
         if view.agents.is_empty() || view.agents.iter().any(|a| a.polls > 0) {
@@ -162,7 +193,7 @@ async fn observe(site: Site, mut views: watch::Receiver<Arc<PollView>>, tx: mpsc
                 tokio::time::Instant::now(),
                 SystemTime::now(),
             );
-            let update = Input::Action(Action::PollUpdate(Box::new(obs)));
+            let update = Input::Action(A::poll(Box::new(obs)));
             if tx.send(update).await.is_err() {
                 return;
             }
@@ -175,37 +206,37 @@ async fn observe(site: Site, mut views: watch::Receiver<Arc<PollView>>, tx: mpsc
 
 /// The clock, once a second. `update` decides whether anything visible changed, so this
 /// costs a wakeup, not a frame. `clock` is injected so tests can run on paused time.
-pub async fn ticker(tx: mpsc::Sender<Input>, clock: impl Fn() -> SystemTime) {
+pub async fn ticker<A: Runtime>(tx: mpsc::Sender<Input<A>>, clock: impl Fn() -> SystemTime) {
     let mut every = tokio::time::interval(Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         every.tick().await;
-        if tx.send(Input::Action(Action::Tick(clock()))).await.is_err() {
+        if tx.send(Input::Action(A::tick(clock()))).await.is_err() {
             return;
         }
     }
 }
 
-async fn terminal_events(tx: mpsc::Sender<Input>) {
+async fn terminal_events<A: Runtime>(tx: mpsc::Sender<Input<A>>) {
     let mut events = EventStream::new();
     while let Some(event) = events.next().await {
         let input = match event {
             Ok(Event::Key(k)) => Input::Key(k),
-            Ok(Event::Resize(..)) => Input::Action(Action::Resize),
+            Ok(Event::Resize(..)) => Input::Action(A::resize()),
             Ok(_) => continue,
             // a terminal that cannot be read cannot be operated: leave cleanly
-            Err(_) => Input::Action(Action::Quit),
+            Err(_) => Input::Action(A::quit()),
         };
         if tx.send(input).await.is_err() {
             return;
         }
     }
-    let _ = tx.send(Input::Action(Action::Quit)).await;
+    let _ = tx.send(Input::Action(A::quit())).await;
 }
 
 /// SIGTERM, SIGHUP (the SSH session went away) and SIGINT all end the console the normal
 /// way, so the terminal is restored.
-fn spawn_signals(tx: &mpsc::Sender<Input>) -> std::io::Result<()> {
+fn spawn_signals<A: Runtime>(tx: &mpsc::Sender<Input<A>>) -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     for kind in [
         SignalKind::terminate(),
@@ -216,7 +247,7 @@ fn spawn_signals(tx: &mpsc::Sender<Input>) -> std::io::Result<()> {
         let tx = tx.clone();
         tokio::spawn(async move {
             if s.recv().await.is_some() {
-                let _ = tx.send(Input::Action(Action::Quit)).await;
+                let _ = tx.send(Input::Action(A::quit())).await;
             }
         });
     }

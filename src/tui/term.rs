@@ -9,13 +9,11 @@ use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute, queue};
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::{Frame, Terminal};
 
-use super::app::App;
 use super::drive::Screen;
 use super::theme::Theme;
-use super::view;
 
 /// Leave raw mode and the alternate screen. Safe to call more than once.
 pub fn restore() {
@@ -31,14 +29,19 @@ fn install_panic_hook() {
     }));
 }
 
-/// The terminal while the console owns it; dropping it gives the terminal back.
-pub struct TermScreen {
+/// How a face draws its state: a pure function, as in `view`.
+pub type Render<M> = fn(&mut Frame, &M, &Theme);
+
+/// The terminal while the console owns it; dropping it gives the terminal back. `render`
+/// is the face's view (the console's or the wallboard's).
+pub struct TermScreen<M> {
     terminal: Terminal<CrosstermBackend<Stdout>>,
     theme: Theme,
+    render: Render<M>,
 }
 
-impl TermScreen {
-    pub fn enter(theme: Theme) -> io::Result<TermScreen> {
+impl<M> TermScreen<M> {
+    pub fn enter(theme: Theme, render: Render<M>) -> io::Result<TermScreen<M>> {
         install_panic_hook();
         enable_raw_mode()?;
         let mut out = io::stdout();
@@ -47,7 +50,11 @@ impl TermScreen {
             return Err(e);
         }
         match Terminal::new(CrosstermBackend::new(out)) {
-            Ok(terminal) => Ok(TermScreen { terminal, theme }),
+            Ok(terminal) => Ok(TermScreen {
+                terminal,
+                theme,
+                render,
+            }),
             Err(e) => {
                 restore();
                 Err(e)
@@ -56,18 +63,18 @@ impl TermScreen {
     }
 }
 
-impl Screen for TermScreen {
-    fn draw(&mut self, app: &App) -> io::Result<()> {
+impl<M> Screen<M> for TermScreen<M> {
+    fn draw(&mut self, app: &M) -> io::Result<()> {
         // one atomic update: a terminal that supports mode 2026 never shows half a frame
         queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        let theme = &self.theme;
-        self.terminal.draw(|f| view::render(f, app, theme))?;
+        let (theme, render) = (&self.theme, self.render);
+        self.terminal.draw(|f| render(f, app, theme))?;
         execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
         self.terminal.backend_mut().flush()
     }
 }
 
-impl Drop for TermScreen {
+impl<M> Drop for TermScreen<M> {
     fn drop(&mut self) {
         restore();
     }

@@ -17,6 +17,10 @@ use ratatui::widgets::Paragraph;
 use super::app::{App, View};
 use super::theme::Theme;
 
+// the wallboard draws the same facts in its own layout, from the same words
+pub(crate) use header::tier_marker;
+pub(crate) use overview::{group_status, subsystem_word};
+
 /// The whole screen:
 ///
 /// ```text

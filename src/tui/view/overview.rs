@@ -54,13 +54,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-fn subsystem_tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, theme: &Theme) {
+/// The tile's state word (shared with the wallboard's tiles).
+pub(crate) fn subsystem_word(s: &SubsystemReport) -> &'static str {
     // a unit group below its design label (UPS 2(N+1) -> 2N) is a degradation even while
     // the subsystem's headline label holds; the tile must not say "ok" next to it
-    let word = match subsystem_state(s) {
+    match subsystem_state(s) {
         "ok" if s.groups.iter().any(|g| g.live_label != g.design_label) => "degraded",
         w => w,
-    };
+    }
+}
+
+fn subsystem_tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, theme: &Theme) {
+    let word = subsystem_word(s);
     let status = Status::of_word(word);
     let title = Line::from(vec![
         Span::styled(s.subsystem.name(), theme.title),
@@ -112,7 +117,7 @@ fn subsystem_tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, theme: &Th
     );
 }
 
-fn group_status(g: &GroupReport) -> Status {
+pub(crate) fn group_status(g: &GroupReport) -> Status {
     if g.live.tolerance < 0 {
         Status::Critical
     } else if g.live.tolerance < g.design.tolerance || g.live.grade < g.design.grade {
