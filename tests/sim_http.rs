@@ -75,13 +75,44 @@ async fn the_demo_site_is_served_by_its_agents() {
         assert_eq!(e.state, expected, "{id}");
     }
     // The A side carries its 300 kW on two UPSs now, the B side on three.
-    assert_eq!(elements["UPS-A1"].metrics.get("load_pct").unwrap_or(f64::NAN), 50.0);
-    assert_eq!(elements["UPS-B1"].metrics.get("load_pct").unwrap_or(f64::NAN), 33.3);
+    assert_eq!(
+        elements["UPS-A1"]
+            .metrics
+            .get("load_pct")
+            .unwrap_or(f64::NAN),
+        50.0
+    );
+    assert_eq!(
+        elements["UPS-B1"]
+            .metrics
+            .get("load_pct")
+            .unwrap_or(f64::NAN),
+        33.3
+    );
     assert_eq!(elements["UPS-A1"].flags, ["OL"]);
-    assert_eq!(elements["UPS-A2"].metrics.get("load_pct").unwrap_or(f64::NAN), 0.0);
-    assert_eq!(elements["CRAH-1"].metrics.get("capacity_kw").unwrap_or(f64::NAN), 250.0);
+    assert_eq!(
+        elements["UPS-A2"]
+            .metrics
+            .get("load_pct")
+            .unwrap_or(f64::NAN),
+        0.0
+    );
+    assert_eq!(
+        elements["CRAH-1"]
+            .metrics
+            .get("capacity_kw")
+            .unwrap_or(f64::NAN),
+        250.0
+    );
     assert!(
-        elements["CRAH-1"].metrics.get("return_temp_c").unwrap_or(f64::NAN) > elements["CRAH-1"].metrics.get("supply_temp_c").unwrap_or(f64::NAN)
+        elements["CRAH-1"]
+            .metrics
+            .get("return_temp_c")
+            .unwrap_or(f64::NAN)
+            > elements["CRAH-1"]
+                .metrics
+                .get("supply_temp_c")
+                .unwrap_or(f64::NAN)
     );
     assert_eq!(members["db1-sdc"].state, MemberState::Failed);
     assert_eq!(members["db1-sdg"].state, MemberState::Rebuilding);
@@ -131,7 +162,10 @@ async fn unchanged_gives_304_and_a_fault_gives_a_new_etag() {
         .snapshot;
     assert_eq!(state_of(&snap, "UPS-A1"), ElementState::Failed);
     // The last A-side UPS now carries the whole 300 kW.
-    assert_eq!(snap.elements[2].metrics.get("load_pct").unwrap_or(f64::NAN), 100.0);
+    assert_eq!(
+        snap.elements[2].metrics.get("load_pct").unwrap_or(f64::NAN),
+        100.0
+    );
     // Other agents are untouched.
     let other = d
         .http
@@ -267,14 +301,32 @@ async fn a_scenario_changes_a_ups_at_exactly_its_time() {
     let after = d.snapshot("ups-gw-b").await;
     assert_eq!(b2(&after).state, ElementState::OnBattery);
     assert_eq!(b2(&after).flags, ["OB", "DISCHRG"]);
-    assert_eq!(b2(&after).metrics.get("runtime_min").unwrap_or(f64::NAN), 12.0);
-    assert_eq!(b2(&after).metrics.get("battery_charge_pct").unwrap_or(f64::NAN), 100.0);
+    assert_eq!(
+        b2(&after).metrics.get("runtime_min").unwrap_or(f64::NAN),
+        12.0
+    );
+    assert_eq!(
+        b2(&after)
+            .metrics
+            .get("battery_charge_pct")
+            .unwrap_or(f64::NAN),
+        100.0
+    );
 
     // Six minutes on battery: half the runtime and half the charge are gone.
     step(360.0).await;
     let later = d.snapshot("ups-gw-b").await;
-    assert_eq!(b2(&later).metrics.get("runtime_min").unwrap_or(f64::NAN), 6.0);
-    assert_eq!(b2(&later).metrics.get("battery_charge_pct").unwrap_or(f64::NAN), 50.0);
+    assert_eq!(
+        b2(&later).metrics.get("runtime_min").unwrap_or(f64::NAN),
+        6.0
+    );
+    assert_eq!(
+        b2(&later)
+            .metrics
+            .get("battery_charge_pct")
+            .unwrap_or(f64::NAN),
+        50.0
+    );
     assert_eq!(
         state_of(&d.snapshot("gen-gw").await, "G-1"),
         ElementState::Failed

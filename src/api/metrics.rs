@@ -140,8 +140,9 @@ mod tests {
 
     #[test]
     fn reads_and_writes_a_json_object() {
-        let m: Metrics = serde_json::from_str(r#"{"load_pct": 41.5, "x_custom": 2, "load_pct": 42}"#)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let m: Metrics =
+            serde_json::from_str(r#"{"load_pct": 41.5, "x_custom": 2, "load_pct": 42}"#)
+                .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(m.len(), 2);
         assert_eq!(m.get("load_pct"), Some(42.0), "the last duplicate wins");
         assert_eq!(m.get("x_custom"), Some(2.0));
@@ -161,6 +162,9 @@ mod tests {
     fn retain_and_collect() {
         let mut m: Metrics = [("a", 1.0), ("b", f64::NAN)].into();
         m.retain(|_, v| v.is_finite());
-        assert_eq!(m.iter().map(|(k, v)| (k.as_str(), v)).collect::<Vec<_>>(), [("a", 1.0)]);
+        assert_eq!(
+            m.iter().map(|(k, v)| (k.as_str(), v)).collect::<Vec<_>>(),
+            [("a", 1.0)]
+        );
     }
 }

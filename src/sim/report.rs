@@ -221,8 +221,7 @@ impl View<'_> {
         };
         r.flags = flags.iter().map(|&f| f.into()).collect();
         r.metrics.insert("load_pct", round(load_pct, 1));
-        r.metrics
-            .insert("battery_charge_pct", round(charge, 0));
+        r.metrics.insert("battery_charge_pct", round(charge, 0));
         r.metrics.insert("runtime_min", round(runtime, 1));
     }
 
@@ -254,8 +253,7 @@ impl View<'_> {
         r.flags = vec!["RUN".into()];
         r.metrics.insert("capacity_kw", capacity);
         r.metrics.insert("supply_temp_c", supply);
-        r.metrics
-            .insert("return_temp_c", round(supply + dt, 1));
+        r.metrics.insert("return_temp_c", round(supply + dt, 1));
     }
 
     fn tank(&self, id: &str) -> TankReport {
