@@ -1,7 +1,7 @@
 //! Load benchmark of the poller: N simulated agents behind one loopback server (a separate
 //! process, so the CPU figure is the poller's alone), each polled once a second.
 //!
-//!     cargo bench --bench poll_fleet -- [agents] [seconds] [change|same]
+//!     cargo bench --bench poll_fleet -- [agents] [seconds] [change|same] [threads]
 //!
 //! `change`: every answer is a new ~20 KB snapshot (200 path); `same`: the ETag never
 //! changes, so every answer after the first is a 304. Figures: docs/performance.md.
@@ -172,7 +172,15 @@ fn main() {
         })
         .collect();
     // one thread: polling is IO-bound; cross-thread wake-ups cost more than they give
-    let rt = match tokio::runtime::Builder::new_current_thread()
+    let threads: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(1);
+    let mut builder = if threads > 1 {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(threads);
+        b
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let rt = match builder
         .enable_all()
         .build()
     {
@@ -212,7 +220,7 @@ fn main() {
     let _ = child.kill();
     let _ = child.wait();
     println!(
-        "agents={agents} mode={mode} wall={wall:.1}s polls={polls} ({:.0}/s, expected {agents}/s) 304s={not_modified} failing_now={failed} poller_cpu={:.1}% of one core ({:.1} us/poll)",
+        "agents={agents} mode={mode} threads={threads} wall={wall:.1}s polls={polls} ({:.0}/s, expected {agents}/s) 304s={not_modified} failing_now={failed} poller_cpu={:.1}% of one core ({:.1} us/poll)",
         polls as f64 / wall,
         100.0 * cpu / wall,
         1e6 * cpu / polls.max(1) as f64
