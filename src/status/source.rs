@@ -90,6 +90,33 @@ pub async fn poll_site(
     })
 }
 
+/// The site a config names (or its first site), loaded, with the agents to poll and how.
+pub fn configured_site(
+    path: &std::path::Path,
+    wanted: Option<&str>,
+) -> Result<(Site, Vec<AgentSpec>, PollPolicy), GatherError> {
+    let cfg = Config::load(path)?;
+    let entry = match wanted {
+        None => cfg.sites.first(),
+        Some(n) => cfg.sites.iter().find(|s| s.name == n),
+    };
+    let Some(entry) = entry else {
+        return Err(GatherError::NoSuchSite {
+            file: path.display().to_string(),
+            name: wanted.unwrap_or_default().to_string(),
+            known: cfg
+                .sites
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    let site = load_site_file(&entry.site)?;
+    let specs = entry.agents.iter().map(AgentSpec::from).collect();
+    Ok((site, specs, cfg.poll))
+}
+
 pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherError> {
     match source {
         Source::File { site, live } => {
@@ -121,26 +148,8 @@ pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherErro
             runtime()?.block_on(crate::demo::poll_embedded(site, live, timeout))
         }
         Source::Config { path, site: wanted } => {
-            let cfg = Config::load(path)?;
-            let entry = match wanted {
-                None => cfg.sites.first(),
-                Some(n) => cfg.sites.iter().find(|s| &s.name == n),
-            };
-            let Some(entry) = entry else {
-                return Err(GatherError::NoSuchSite {
-                    file: path.display().to_string(),
-                    name: wanted.clone().unwrap_or_default(),
-                    known: cfg
-                        .sites
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                });
-            };
-            let site = load_site_file(&entry.site)?;
-            let specs: Vec<AgentSpec> = entry.agents.iter().map(AgentSpec::from).collect();
-            runtime()?.block_on(poll_site(site, &specs, &cfg.poll, timeout))
+            let (site, specs, policy) = configured_site(path, wanted.as_deref())?;
+            runtime()?.block_on(poll_site(site, &specs, &policy, timeout))
         }
     }
 }

@@ -16,10 +16,10 @@ use super::observe::Observation;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
 use super::view;
-use crate::config::{Config, PollPolicy};
-use crate::model::{LiveState, Site, load_site_file};
+use crate::config::PollPolicy;
+use crate::model::{LiveState, Site};
 use crate::poll::{self, AgentSpec, PollView};
-use crate::status::source::{GatherError, Source, gather};
+use crate::status::source::{GatherError, Source, configured_site, gather};
 
 /// How often the embedded demo's agents are polled: quick enough to see a fault land.
 const DEMO_INTERVAL: Duration = Duration::from_secs(2);
@@ -42,18 +42,8 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
             Ok(Feed::Demo(site, live))
         }
         Source::Config { path, site: wanted } => {
-            let cfg = Config::load(path)?;
-            let entry = match wanted {
-                None => cfg.sites.first(),
-                Some(n) => cfg.sites.iter().find(|s| &s.name == n),
-            };
-            let Some(entry) = entry else {
-                // the one-shot path words this error; let it, rather than say it twice
-                return gather(source, timeout).map(|g| Feed::Static(g.site, g.live));
-            };
-            let site = load_site_file(&entry.site)?;
-            let specs = entry.agents.iter().map(AgentSpec::from).collect();
-            Ok(Feed::Agents(site, specs, cfg.poll))
+            let (site, specs, policy) = configured_site(path, wanted.as_deref())?;
+            Ok(Feed::Agents(site, specs, policy))
         }
         // files need no network: the one-shot loader is exactly right
         _ => gather(source, timeout).map(|g| Feed::Static(g.site, g.live)),
