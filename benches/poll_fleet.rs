@@ -180,10 +180,7 @@ fn main() {
     } else {
         tokio::runtime::Builder::new_current_thread()
     };
-    let rt = match builder
-        .enable_all()
-        .build()
-    {
+    let rt = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => panic!("runtime: {e}"),
     };

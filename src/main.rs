@@ -112,6 +112,8 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = redcon::tui::wall::DEFAULT_ROTATE)]
         rotate: u64,
     },
+    /// Print the console's and the wallboard's key bindings.
+    Keys,
     /// Serve a simulated site (default: the demo) behind the agent API, with fault injection.
     Sim {
         /// Scenario timeline (RON): faults applied at given times.
@@ -155,6 +157,10 @@ fn main() -> ExitCode {
                 timeout.max(Duration::from_millis(1)),
                 *rotate,
             );
+        }
+        Some(Command::Keys) => {
+            print!("{}", redcon::tui::keys::keys_text());
+            return ExitCode::SUCCESS;
         }
         Some(Command::Sim { scenario, listen }) => {
             return serve::sim(

@@ -101,15 +101,19 @@ pub fn action(key: KeyEvent, filtering: bool, help: bool) -> Option<Action> {
     }
 }
 
+/// The contexts in the order the help and `redcon keys` list them, with their headings;
+/// shared so the two listings cannot drift apart.
+const CONTEXTS: [(Context, &str); 3] = [
+    (Context::Any, "always"),
+    (Context::Browse, "browsing"),
+    (Context::Filter, "typing a filter"),
+];
+
 /// The help text: one line per action and context, in table order, keys that do the same
 /// thing joined (`Up, k`).
 pub fn help_lines() -> Vec<(&'static str, String, &'static str)> {
     let mut out: Vec<(&'static str, String, &'static str)> = Vec::new();
-    for (ctx, name) in [
-        (Context::Any, "always"),
-        (Context::Browse, "browsing"),
-        (Context::Filter, "typing a filter"),
-    ] {
+    for (ctx, name) in CONTEXTS {
         for b in KEYS.iter().filter(|b| b.context == ctx) {
             match out.iter_mut().find(|(c, _, h)| *c == name && *h == b.help) {
                 Some((_, labels, _)) => {
@@ -119,6 +123,24 @@ pub fn help_lines() -> Vec<(&'static str, String, &'static str)> {
                 None => out.push((name, b.label.to_string(), b.help)),
             }
         }
+    }
+    out
+}
+
+/// What `redcon keys` prints: every binding of the console's table on its own line under
+/// its context, then the wallboard's table. Read from `KEYS` and `wall::KEYS` themselves,
+/// so a key added to either shows up here as it does in the `?` help.
+pub fn keys_text() -> String {
+    let mut out = String::new();
+    for (ctx, name) in CONTEXTS {
+        out.push_str(&format!("console, {name}:\n"));
+        for b in KEYS.iter().filter(|b| b.context == ctx) {
+            out.push_str(&format!("  {:<10} {}\n", b.label, b.help));
+        }
+    }
+    out.push_str("wallboard:\n");
+    for k in super::wall::KEYS {
+        out.push_str(&format!("  {:<10} {}\n", k.label, k.help));
     }
     out
 }
