@@ -8,6 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use redcon::model::ElementState;
+use redcon::tui::components::{Group, Sort};
 use redcon::tui::drive::apply;
 use redcon::tui::{Action, App, Effect, Input, Observation, Theme, View, keys, update};
 
@@ -68,7 +69,7 @@ fn tab_and_number_keys_switch_views() {
     assert_eq!(app.view, View::Overview);
     type_keys(&mut app, "\t");
     assert_eq!(app.view, View::Findings);
-    type_keys(&mut app, "\t\t");
+    type_keys(&mut app, "\t\t\t");
     assert_eq!(app.view, View::Overview, "Tab wraps around");
     let back = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
     apply(&mut app, Input::Key(back));
@@ -89,7 +90,7 @@ fn selection_moves_and_stays_inside_the_list() {
     type_keys(&mut app, &"k".repeat(50));
     assert_eq!(app.selected, 0);
     // switching views starts the new list at the top
-    type_keys(&mut app, "jj3");
+    type_keys(&mut app, "jj4");
     assert_eq!((app.view, app.selected), (View::Events, 0));
 }
 
@@ -197,4 +198,81 @@ fn a_poll_that_changes_the_site_is_logged_and_redrawn() {
         .map(|e| e.text.as_str())
         .collect::<Vec<_>>();
     assert!(newest.contains(&"UPS-B1: failed -> ok"), "{newest:?}");
+}
+
+#[test]
+fn components_switch_kind_sort_and_filter() {
+    let mut app = demo_app();
+    type_keys(&mut app, "3");
+    assert_eq!((app.view, app.group), (View::Components, Group::Ups));
+    let ids =
+        |app: &App| -> Vec<String> { app.component_rows().into_iter().map(|r| r.id).collect() };
+    assert_eq!(ids(&app).len(), 6, "six UPS modules: {:?}", ids(&app));
+    // worst first: the failed UPS-A2 tops the list
+    type_keys(&mut app, "s");
+    assert_eq!(app.sort, Sort::State);
+    assert_eq!(ids(&app)[0], "UPS-A2");
+    type_keys(&mut app, "ss");
+    assert_eq!(app.sort, Sort::Id, "s cycles back to id");
+    // [ and ] walk the kind groups, wrapping
+    type_keys(&mut app, "]");
+    assert_eq!(app.group, Group::Cooling);
+    assert!(ids(&app).contains(&"CRAH-3".to_string()));
+    assert!(
+        !ids(&app).contains(&"LOOP-A".to_string()),
+        "loops are distribution"
+    );
+    type_keys(&mut app, "[[");
+    assert_eq!(app.group, Group::It, "[ wraps to the IT groups");
+    let raid = app
+        .component_rows()
+        .into_iter()
+        .find(|r| r.id == "db1-md0")
+        .unwrap();
+    assert!(raid.cells[2].starts_with("[UU_UUU|R]"), "{:?}", raid.cells);
+    // the filter applies to id, kind and zone
+    type_keys(&mut app, "]/elec-b\n");
+    assert_eq!(app.group, Group::Ups, "] wraps back to the UPS");
+    assert_eq!(ids(&app), ["UPS-B1", "UPS-B2", "UPS-B3"]);
+    assert_eq!(app.rows(), 3);
+}
+
+#[test]
+fn enter_opens_the_detail_pane_and_esc_closes_it() {
+    let mut app = demo_app();
+    // in the Components table, worst first: UPS-A2
+    type_keys(&mut app, "3s\n");
+    assert_eq!(app.detail.as_deref(), Some("UPS-A2"));
+    let screen = format!("{}", frame(&app, 200, 60).backend());
+    assert!(screen.contains("✗ failed"), "{screen}");
+    assert!(
+        screen.contains("ROW-1"),
+        "the rows it feeds are listed:\n{screen}"
+    );
+    type_keys(&mut app, "\x1b");
+    assert_eq!(app.detail, None, "Esc closes the pane");
+    assert_eq!(app.view, View::Components);
+    // from the Findings list: a SPOF row opens its element
+    type_keys(&mut app, "2/spof\n");
+    assert!(app.rows() > 0);
+    type_keys(&mut app, "\n");
+    let id = app.detail.clone().expect("a SPOF row opens a pane");
+    let obs = app.obs.as_ref().unwrap();
+    assert!(obs.site.element(&id).is_some() || obs.classification.group(&id).is_some());
+    // switching views closes it too
+    type_keys(&mut app, "1");
+    assert_eq!(app.detail, None);
+}
+
+#[test]
+fn dependent_loads_follow_the_chain_upstream() {
+    let obs = demo_obs(&[]);
+    let rows = |id: &str| obs.dependents.get(id).cloned().unwrap_or_default();
+    assert!(rows("UPS-A2").contains(&"ROW-1".to_string()));
+    assert!(
+        rows("G-1").contains(&"ROW-4".to_string()),
+        "through switchgear and UPS"
+    );
+    assert!(rows("CRAH-3").contains(&"HALL-1-HEAT".to_string()));
+    assert!(!rows("UPS-A2").contains(&"HALL-1-HEAT".to_string()));
 }

@@ -187,3 +187,80 @@ fn no_color_keeps_every_marker_and_uses_no_colour() {
     }
     insta::assert_snapshot!(t.backend());
 }
+
+/// The Components table on the degraded demo, worst first: UPS-A2 failed, with its symbol.
+fn components_app() -> App {
+    let mut app = demo_app(View::Components);
+    update(&mut app, Action::CycleSort);
+    app
+}
+
+#[test]
+fn components_ups_80x24() {
+    let t = render(&components_app(), &Theme::colored(), 80, 24);
+    let (x, y) = find(&t, "✗ failed");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
+    let (_, row) = find(&t, "UPS-A2");
+    assert_eq!(row, y, "the failed state is on UPS-A2's row");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn components_ups_200x60() {
+    let t = render(&components_app(), &Theme::colored(), 200, 60);
+    insta::assert_snapshot!(t.backend());
+}
+
+/// The IT groups: the RAID member map shows the failed drive and the rebuilding spare.
+fn it_groups_app() -> App {
+    let mut app = demo_app(View::Components);
+    update(&mut app, Action::PrevGroup);
+    app
+}
+
+#[test]
+fn components_it_groups_80x24() {
+    let t = render(&it_groups_app(), &Theme::colored(), 80, 24);
+    find(&t, "[UU_UUU|R]");
+    find(&t, "db3 standby");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn components_it_groups_200x60() {
+    let t = render(&it_groups_app(), &Theme::colored(), 200, 60);
+    find(&t, "db1-sdg rebuild 42%");
+    insta::assert_snapshot!(t.backend());
+}
+
+fn detail_app() -> App {
+    let mut app = components_app();
+    update(&mut app, Action::Open);
+    assert_eq!(app.detail.as_deref(), Some("UPS-A2"));
+    app
+}
+
+#[test]
+fn detail_pane_80x24() {
+    let t = render(&detail_app(), &Theme::colored(), 80, 24);
+    let (x, y) = find(&t, "✗ failed");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn detail_pane_200x60() {
+    let t = render(&detail_app(), &Theme::colored(), 200, 60);
+    find(&t, "ROW-4");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn detail_pane_of_a_raid_array_200x60() {
+    let mut app = it_groups_app();
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Open);
+    assert_eq!(app.detail.as_deref(), Some("db1-md0"));
+    let t = render(&app, &Theme::colored(), 200, 60);
+    insta::assert_snapshot!(t.backend());
+}

@@ -3,26 +3,34 @@
 
 use std::time::SystemTime;
 
+use super::components::{self, Group, Sort};
 use super::items::{self, Item};
 use super::log::{EventLog, changes};
 use super::observe::Observation;
 use super::timefmt;
 
-/// The screens reachable with Tab / 1-3.
+/// The screens reachable with Tab / 1-4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Overview,
     Findings,
+    Components,
     Events,
 }
 
 impl View {
-    pub const ALL: [View; 3] = [View::Overview, View::Findings, View::Events];
+    pub const ALL: [View; 4] = [
+        View::Overview,
+        View::Findings,
+        View::Components,
+        View::Events,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             View::Overview => "Overview",
             View::Findings => "Findings & SPOFs",
+            View::Components => "Components",
             View::Events => "Events",
         }
     }
@@ -56,6 +64,15 @@ pub enum Action {
     /// Esc while typing: drop the filter.
     FilterClear,
     ToggleHelp,
+    /// `]` / `[`: the next or previous kind group of the Components view.
+    NextGroup,
+    PrevGroup,
+    /// `s`: the next sort order of the Components view.
+    CycleSort,
+    /// Enter: the detail pane of the selected row's element.
+    Open,
+    /// Esc with the detail pane open.
+    CloseDetail,
     PollUpdate(Box<Observation>),
     /// The wall clock, once a second; redraws only when the shown clock or age changes.
     Tick(SystemTime),
@@ -81,6 +98,11 @@ pub struct App {
     /// Keys go into the filter text while this is set.
     pub filtering: bool,
     pub help: bool,
+    /// The kind group and order the Components view shows.
+    pub group: Group,
+    pub sort: Sort,
+    /// The element (or IT group) whose detail pane is open over the current view.
+    pub detail: Option<String>,
     pub log: EventLog,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -99,6 +121,9 @@ impl App {
             filter: String::new(),
             filtering: false,
             help: false,
+            group: Group::Ups,
+            sort: Sort::Id,
+            detail: None,
             log: EventLog::default(),
             dirty: true,
         }
@@ -109,6 +134,7 @@ impl App {
         match self.view {
             View::Overview => 0,
             View::Findings => items::filtered(&self.items, &self.filter).len(),
+            View::Components => self.component_rows().len(),
             View::Events => {
                 let needle = self.filter.to_lowercase();
                 self.log
@@ -116,6 +142,33 @@ impl App {
                     .filter(|e| e.text.to_lowercase().contains(&needle))
                     .count()
             }
+        }
+    }
+
+    /// The Components view's rows as they are drawn: current group, order and filter.
+    pub fn component_rows(&self) -> Vec<components::Row> {
+        self.obs.as_ref().map_or_else(Vec::new, |o| {
+            components::rows(o, self.group, self.sort, &self.filter)
+        })
+    }
+
+    /// What Enter on the selected row opens: a Components row's id, or the first id of a
+    /// Findings row that is a site element or IT group (`zone:NAME` has no pane).
+    fn selected_target(&self) -> Option<String> {
+        let obs = self.obs.as_ref()?;
+        match self.view {
+            View::Components => self
+                .component_rows()
+                .into_iter()
+                .nth(self.selected)
+                .map(|r| r.id),
+            View::Findings => items::filtered(&self.items, &self.filter)
+                .get(self.selected)?
+                .elements
+                .iter()
+                .find(|id| obs.site.element(id).is_some() || obs.classification.group(id).is_some())
+                .cloned(),
+            View::Overview | View::Events => None,
         }
     }
 
@@ -136,6 +189,7 @@ impl App {
                 && old.verdict == obs.verdict
                 && old.agents == obs.agents
                 && old.agent_freshness == obs.agent_freshness
+                && old.live == obs.live
                 && timefmt::age(self.now, old.newest) == timefmt::age(self.now, obs.newest)
         });
         for text in changes(self.obs.as_ref(), &obs) {
@@ -164,6 +218,8 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             if to != app.view {
                 app.view = to;
                 app.selected = 0;
+                // the pane belongs to the row it was opened from
+                app.detail = None;
                 app.dirty = true;
             }
         }
@@ -203,6 +259,30 @@ pub fn update(app: &mut App, action: Action) -> Effect {
         }
         Action::ToggleHelp => {
             app.help = !app.help;
+            app.dirty = true;
+        }
+        Action::NextGroup | Action::PrevGroup if app.view == View::Components => {
+            app.group = app
+                .group
+                .step(if action == Action::NextGroup { 1 } else { -1 });
+            app.selected = 0;
+            app.detail = None;
+            app.dirty = true;
+        }
+        Action::CycleSort if app.view == View::Components => {
+            app.sort = app.sort.next();
+            app.selected = 0;
+            app.dirty = true;
+        }
+        Action::NextGroup | Action::PrevGroup | Action::CycleSort => {}
+        Action::Open => {
+            if let Some(id) = app.selected_target() {
+                app.detail = Some(id);
+                app.dirty = true;
+            }
+        }
+        Action::CloseDetail => {
+            app.detail = None;
             app.dirty = true;
         }
         Action::PollUpdate(obs) => app.observe(*obs),

@@ -77,7 +77,7 @@ pub trait Model {
 impl Model for App {
     type Action = Action;
     fn key(&self, key: KeyEvent) -> Option<Action> {
-        keys::action(key, self.filtering, self.help)
+        keys::action(key, self.filtering, self.help, self.detail.is_some())
     }
     fn update(&mut self, action: Action) -> Effect {
         update(self, action)

@@ -35,6 +35,8 @@ pub struct Item {
     /// `power`, `cooling`, `network`, or `site` for site-level findings.
     pub scope: String,
     pub text: String,
+    /// The elements (or `zone:NAME`) the row is about: Enter opens the first site element.
+    pub elements: Vec<String>,
 }
 
 impl Item {
@@ -55,6 +57,7 @@ pub fn items(c: &Classification) -> Vec<Item> {
             kind: ItemKind::Finding,
             scope: "site".into(),
             text: f.message.clone(),
+            elements: f.elements.clone(),
         })
         .collect();
     for s in &c.subsystems {
@@ -62,6 +65,7 @@ pub fn items(c: &Classification) -> Vec<Item> {
             kind: ItemKind::Finding,
             scope: s.subsystem.name().into(),
             text: f.message.clone(),
+            elements: f.elements.clone(),
         }));
     }
     for s in &c.subsystems {
@@ -87,6 +91,7 @@ pub fn items(c: &Classification) -> Vec<Item> {
                     kind,
                     scope: s.subsystem.name().into(),
                     text: format!("{}: {what}", p.id),
+                    elements: vec![p.id.clone()],
                 }
             })
             .collect();

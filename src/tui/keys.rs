@@ -52,22 +52,27 @@ pub const KEYS: &[Binding] = &[
     bind!(KeyCode::BackTab, SHIFT, Browse, "Shift-Tab", "previous view", Action::PrevView),
     bind!(KeyCode::Char('1'), NONE, Browse, "1", "overview", Action::Show(View::Overview)),
     bind!(KeyCode::Char('2'), NONE, Browse, "2", "findings & SPOFs", Action::Show(View::Findings)),
-    bind!(KeyCode::Char('3'), NONE, Browse, "3", "event log", Action::Show(View::Events)),
+    bind!(KeyCode::Char('3'), NONE, Browse, "3", "components", Action::Show(View::Components)),
+    bind!(KeyCode::Char('4'), NONE, Browse, "4", "event log", Action::Show(View::Events)),
     bind!(KeyCode::Up, NONE, Browse, "Up", "select previous row", Action::Up),
     bind!(KeyCode::Char('k'), NONE, Browse, "k", "select previous row", Action::Up),
     bind!(KeyCode::Down, NONE, Browse, "Down", "select next row", Action::Down),
     bind!(KeyCode::Char('j'), NONE, Browse, "j", "select next row", Action::Down),
+    bind!(KeyCode::Char(']'), NONE, Browse, "]", "components: next/previous kind", Action::NextGroup),
+    bind!(KeyCode::Char('['), NONE, Browse, "[", "components: next/previous kind", Action::PrevGroup),
+    bind!(KeyCode::Char('s'), NONE, Browse, "s", "components: next sort order", Action::CycleSort),
+    bind!(KeyCode::Enter, NONE, Browse, "Enter", "open the selected row's detail", Action::Open),
     bind!(KeyCode::Char('/'), NONE, Browse, "/", "filter the list", Action::FilterStart),
     bind!(KeyCode::Char('?'), NONE, Browse, "?", "show or hide this help", Action::ToggleHelp),
-    bind!(KeyCode::Esc, NONE, Browse, "Esc", "close help, clear the filter", Action::FilterClear),
+    bind!(KeyCode::Esc, NONE, Browse, "Esc", "close help or pane, clear filter", Action::FilterClear),
     bind!(KeyCode::Enter, NONE, Filter, "Enter", "keep the filter", Action::FilterEnd),
     bind!(KeyCode::Esc, NONE, Filter, "Esc", "drop the filter", Action::FilterClear),
     bind!(KeyCode::Backspace, NONE, Filter, "Backspace", "delete a character", Action::FilterBackspace),
 ];
 
-/// The action for a key press, given whether a filter is being typed and whether the help
-/// is open. Unbound keys give None (and so no redraw).
-pub fn action(key: KeyEvent, filtering: bool, help: bool) -> Option<Action> {
+/// The action for a key press, given whether a filter is being typed, whether the help is
+/// open and whether a detail pane is. Unbound keys give None (and so no redraw).
+pub fn action(key: KeyEvent, filtering: bool, help: bool, detail: bool) -> Option<Action> {
     // key release and repeat reports (kitty protocol) would double every press
     if key.kind == KeyEventKind::Release {
         return None;
@@ -90,7 +95,9 @@ pub fn action(key: KeyEvent, filtering: bool, help: bool) -> Option<Action> {
         })
         .map(|b| (b.action)());
     match (bound, ctx) {
+        // Esc closes the topmost thing first: the help, then the pane, then the filter
         (Some(Action::FilterClear), Context::Browse) if help => Some(Action::ToggleHelp),
+        (Some(Action::FilterClear), Context::Browse) if detail => Some(Action::CloseDetail),
         (Some(a), _) => Some(a),
         (None, Context::Filter) => match key.code {
             KeyCode::Char(c) if !key.modifiers.contains(CTRL) => Some(Action::Filter(c)),

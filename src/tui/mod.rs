@@ -9,6 +9,7 @@
 //! terminal, observations and theme (`drive::Model`).
 
 pub mod app;
+pub mod components;
 pub mod drive;
 pub mod items;
 pub mod keys;

@@ -2,13 +2,16 @@
 //! how fresh the data behind them is. Built outside `update` (classifying is work, not
 //! state handling) and handed to it whole in `Action::PollUpdate`.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::classify::{Classification, classify};
-use crate::model::{LiveState, Site};
+use crate::model::{Id, LiveState, Site};
 use crate::poll::{Freshness, PollView, live_state};
 use crate::status::source::health;
 use crate::status::{Options, Verdict, evaluate};
+use crate::tui::components::dependents;
 
 /// Agents by freshness, for the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,6 +32,15 @@ pub struct Observation {
     pub agent_freshness: Vec<(String, Freshness)>,
     /// Wall-clock time of the newest good answer; None when nothing answered yet.
     pub newest: Option<SystemTime>,
+    /// The design the classification was made against: the Components view and the detail
+    /// pane show its facts. Shared, since it does not change between polls.
+    pub site: Arc<Site>,
+    /// The live state the classification was made from (element and member states,
+    /// rebuilds, battery runtimes).
+    pub live: LiveState,
+    /// For each element, the loads that can draw on it (`components::dependents`), walked
+    /// here once rather than on every frame of the detail pane.
+    pub dependents: BTreeMap<Id, Vec<Id>>,
 }
 
 impl Observation {
@@ -42,6 +54,9 @@ impl Observation {
             agents: None,
             agent_freshness: Vec::new(),
             newest: Some(at),
+            site: Arc::new(site.clone()),
+            live: live.clone(),
+            dependents: dependents(site),
         }
     }
 
@@ -85,6 +100,9 @@ impl Observation {
                 .map(|a| (a.name.clone(), a.freshness))
                 .collect(),
             newest: newest_age.and_then(|age| wall.checked_sub(age)),
+            site: Arc::new(site.clone()),
+            dependents: dependents(site),
+            live,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Drawing. Every function here is a pure function of the `App` and the `Theme`: no IO,
 //! no clock, no mutation, so a frame can be rendered in a test exactly as on a terminal.
 
+mod components;
+mod detail;
 mod events;
 mod findings;
 mod header;
@@ -27,7 +29,7 @@ pub(crate) use overview::{group_status, subsystem_word};
 ///  ________________________________________________
 /// | [ WARNING ] site · live tier vs design · MODE  |  header: verdict and tiers
 /// | agents fresh/stale/dead · data age · clock     |  header: how good the data is
-/// | [1 Overview]  2 Findings & SPOFs  3 Events     |  tabs
+/// | [1 Overview]  2 Findings & SPOFs  3 Components |  tabs
 /// |                                                |
 /// |                 the current view               |
 /// |                                                |
@@ -35,7 +37,7 @@ pub(crate) use overview::{group_status, subsystem_word};
 ///  ------------------------------------------------
 /// ```
 ///
-/// The `?` help is drawn over everything.
+/// A detail pane (Enter) is drawn over the view; the `?` help over everything.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let [head, tabs, body, foot] = Layout::vertical([
         Constraint::Length(2),
@@ -49,7 +51,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     match app.view {
         View::Overview => overview::render(frame, body, app, theme),
         View::Findings => findings::render(frame, body, app, theme),
+        View::Components => components::render(frame, body, app, theme),
         View::Events => events::render(frame, body, app, theme),
+    }
+    if let Some(id) = &app.detail {
+        detail::render(frame, body, id, app.obs.as_ref(), theme);
     }
     render_footer(frame, foot, app, theme);
     if app.help {

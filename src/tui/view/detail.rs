@@ -1,0 +1,194 @@
+//! The detail pane for one element or IT group, drawn over the current view: design facts,
+//! live state, the loads that depend on it and what its loss would do. Reads only the
+//! observation (the dependent loads were walked when it was built).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{clean, group_status};
+use crate::classify::GroupReport;
+use crate::model::Element;
+use crate::tui::components::{element_status, findings_naming, group_kind_word, member_map};
+use crate::tui::observe::Observation;
+use crate::tui::theme::Theme;
+
+fn field<'a>(name: &'a str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{name:<9}"), theme.dim),
+        value.into(),
+    ])
+}
+
+fn list(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        clean(&ids.join(", ")).into_owned()
+    }
+}
+
+fn element_lines<'a>(obs: &'a Observation, e: &'a Element, theme: &Theme) -> Vec<Line<'a>> {
+    let state = obs.live.element_state(&e.id);
+    let st = element_status(state);
+    let unit = e.subsystem().unit();
+    let mut design = format!(
+        "{} · capacity {} · zone {} · activation {}",
+        e.kind.name(),
+        e.capacity
+            .map_or_else(|| "-".into(), |c| format!("{c} {unit}")),
+        e.zone.as_deref().map_or_else(|| "-".into(), clean),
+        format!("{:?}", e.activation).to_lowercase(),
+    );
+    if let Some(t) = e.transfer_s {
+        design.push_str(&format!(" ({t} s)"));
+    }
+    let mut lines = vec![
+        field(
+            "state",
+            Span::styled(
+                format!("{} {}", st.marker(), state.name()),
+                theme.status(st),
+            ),
+            theme,
+        ),
+        field("design", Span::raw(design), theme),
+        field("inputs", Span::raw(list(&e.inputs)), theme),
+    ];
+    if let Some(m) = obs.live.battery_runtime_min.get(&e.id) {
+        lines.push(field(
+            "runtime",
+            Span::raw(format!("{m} min on battery")),
+            theme,
+        ));
+    }
+    let loads = obs.dependents.get(&e.id).cloned().unwrap_or_default();
+    lines.push(field(
+        "loads",
+        Span::raw(format!("{} ({})", list(&loads), loads.len())),
+        theme,
+    ));
+    let sub = e.subsystem().name();
+    let spofs = obs
+        .classification
+        .subsystem(e.subsystem())
+        .map(|s| s.live.spofs.ids())
+        .unwrap_or_default();
+    let zone_spof = e
+        .zone
+        .as_ref()
+        .is_some_and(|z| spofs.contains(&format!("zone:{z}").as_str()));
+    let loss = if spofs.contains(&e.id.as_str()) {
+        Span::styled(
+            format!("✗ a live SPOF of {sub}: its failure drops a load"),
+            theme.critical,
+        )
+    } else if loads.is_empty() {
+        Span::raw("no critical load depends on it")
+    } else {
+        Span::styled(
+            format!("✓ not a live SPOF of {sub}: its loads have another path"),
+            theme.ok,
+        )
+    };
+    lines.push(field("loss", loss, theme));
+    if zone_spof {
+        lines.push(field(
+            "",
+            Span::styled(
+                "▲ its zone is a common-mode SPOF: one event there drops a load",
+                theme.degraded,
+            ),
+            theme,
+        ));
+    }
+    let named = findings_naming(&obs.classification, &e.id);
+    lines.push(field(
+        "findings",
+        Span::raw(if named.is_empty() {
+            "none names it"
+        } else {
+            ""
+        }),
+        theme,
+    ));
+    for f in named {
+        lines.push(Line::raw(format!("  · {}", clean(f))));
+    }
+    lines
+}
+
+fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> Vec<Line<'a>> {
+    let st = group_status(g);
+    let mut lines = vec![
+        field(
+            "state",
+            Span::styled(
+                format!(
+                    "{} {} -> {} (grade {})",
+                    st.marker(),
+                    g.design.label,
+                    g.live.label,
+                    g.live.grade.roman()
+                ),
+                theme.status(st),
+            ),
+            theme,
+        ),
+        field("kind", Span::raw(group_kind_word(g.kind)), theme),
+        field("why", Span::raw(clean(&g.live.reason).into_owned()), theme),
+        field(
+            "members",
+            Span::raw(format!(
+                "{} available, {} needed",
+                g.live.available, g.live.need
+            )),
+            theme,
+        ),
+        field(
+            "loss",
+            Span::raw(format!("SPOFs: {}", list(&g.live.spofs))),
+            theme,
+        ),
+    ];
+    if let Some(r) = obs.site.raid.iter().find(|r| r.id == g.id) {
+        let map = member_map(&r.members, &r.spares, &obs.live);
+        lines.push(field(
+            "map",
+            Span::raw(format!("{map}  (U ok, _ failed, R rebuilding, S spare)")),
+            theme,
+        ));
+    }
+    for n in &g.notes {
+        lines.push(Line::raw(format!("  · {}", clean(n))));
+    }
+    for f in findings_naming(&obs.classification, &g.id) {
+        lines.push(Line::raw(format!("  · {}", clean(f))));
+    }
+    lines
+}
+
+pub fn render(frame: &mut Frame, area: Rect, id: &str, obs: Option<&Observation>, theme: &Theme) {
+    // the whole body: at 80x24 the pane needs every row, and a second border would waste two
+    let pane = area;
+    let lines = match obs {
+        Some(o) => match (o.site.element(id), o.classification.group(id)) {
+            (Some(e), _) => element_lines(o, e, theme),
+            (None, Some(g)) => group_lines(o, g, theme),
+            (None, None) => vec![Line::raw("not in the site any more")],
+        },
+        None => vec![Line::raw("waiting for the first data…")],
+    };
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", clean(id)), theme.title),
+        Span::raw("· Esc closes "),
+    ]);
+    frame.render_widget(Clear, pane);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(title))
+            .wrap(Wrap { trim: false }),
+        pane,
+    );
+}
