@@ -9,25 +9,7 @@ use redcon::model::{
 };
 
 fn el(id: &str, kind: Kind, capacity: Option<f64>, zone: &str, inputs: &[String]) -> Element {
-    Element {
-        id: id.to_string(),
-        kind,
-        capacity,
-        activation: Activation::Active,
-        transfer_s: None,
-        zone: Some(zone.to_string()),
-        isolation_group: None,
-        takes_down: vec![],
-        rating: None,
-        exempt_point_of_use: false,
-        inputs: inputs.to_vec(),
-        requires: vec![],
-        agent: None,
-        source: None,
-        description: None,
-        mtbf_h: None,
-        mttr_h: None,
-    }
+    redcon::model::synth::element(id.to_string(), kind, capacity, zone, inputs.to_vec())
 }
 
 fn empty_site(elements: Vec<Element>, loads: Vec<Load>, tanks: Vec<Tank>, cc: bool) -> Site {

@@ -7,7 +7,8 @@ use super::Prerequisites;
 use super::it::{Cluster, ClusterNode};
 use super::site::{Activation, Element, Kind, Load, Profile, Rating, Site, Subsystem, Tank};
 
-fn element(
+/// An active element with no extras: the building block of generated sites.
+pub fn element(
     id: String,
     kind: Kind,
     capacity: Option<f64>,
