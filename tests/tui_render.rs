@@ -264,3 +264,85 @@ fn detail_pane_of_a_raid_array_200x60() {
     let t = render(&app, &Theme::colored(), 200, 60);
     insta::assert_snapshot!(t.backend());
 }
+
+/// A poll view as the poller would hand it over: a fresh agent reporting UPS-A1's metrics
+/// with three earlier samples in the history, and a dead agent whose old numbers for the
+/// same UPS must not show.
+fn metrics_app() -> App {
+    use std::sync::{Arc, Mutex};
+
+    use redcon::api::{AgentInfo, ElementReport, Metrics, SCHEMA_VERSION, Snapshot};
+    use redcon::poll::{AgentSpec, AgentStatus, Freshness, History, PollView};
+
+    let snap = |agent: &str, at: f64, load: f64| Snapshot {
+        schema_version: SCHEMA_VERSION,
+        agent: AgentInfo {
+            id: agent.into(),
+            version: "test".into(),
+            hostname: None,
+        },
+        generated_at: at,
+        elements: vec![ElementReport {
+            id: "UPS-A1".into(),
+            state: ElementState::Ok,
+            observed_at: at,
+            flags: Vec::new(),
+            metrics: Metrics::from([
+                ("load_pct", load),
+                ("battery_charge_pct", 100.0),
+                ("runtime_min", 23.0),
+            ]),
+        }],
+        members: Vec::new(),
+        tanks: Vec::new(),
+        host: None,
+    };
+    let mut history = History::new(120, 1000);
+    for (i, load) in [20.0, 30.0, 35.0, 41.0].into_iter().enumerate() {
+        history.record(&snap("ups-a", T0 as f64 + 10.0 * i as f64, load));
+    }
+    let now = tokio::time::Instant::now();
+    let agent = |name: &str, freshness, load| {
+        let mut a = AgentStatus::new(&AgentSpec {
+            name: name.into(),
+            url: format!("http://{name}.test"),
+            interval: Duration::from_secs(10),
+            timeout: Duration::from_secs(2),
+        });
+        a.freshness = freshness;
+        a.last_ok = Some(now);
+        a.polls = 1;
+        a.snapshot = Some(Arc::new(snap(name, T0 as f64 + 30.0, load)));
+        a
+    };
+    let view = PollView {
+        agents: vec![
+            agent("ups-a", Freshness::Fresh, 41.0),
+            agent("old", Freshness::Dead, 99.0),
+        ],
+        history: Arc::new(Mutex::new(history)),
+    };
+    let site = redcon::demo::site().unwrap();
+    let obs = Observation::from_poll(&site, &view, now, t0());
+    let mut app = App::new("dc1", t0());
+    update(&mut app, Action::PollUpdate(Box::new(obs)));
+    update(&mut app, Action::Show(View::Components));
+    app
+}
+
+#[test]
+fn live_metrics_fill_the_components_row_and_the_detail_sparklines() {
+    let mut app = metrics_app();
+    let t = render(&app, &Theme::colored(), 200, 60);
+    let (_, row) = find(&t, "UPS-A1");
+    let (_, y) = find(&t, "load 41% · batt 100% · 23 min");
+    assert_eq!(y, row, "the metrics are on UPS-A1's row");
+    assert!(!text(&t).contains("load 99%"), "a dead agent's numbers");
+    update(&mut app, Action::Open);
+    assert_eq!(app.detail.as_deref(), Some("UPS-A1"));
+    let t = render(&app, &Theme::colored(), 200, 60);
+    let (_, y) = find(&t, "load_pct");
+    let (_, spark) = find(&t, "▁▄▆█");
+    assert_eq!(spark, y, "the load's samples sit on its line");
+    find(&t, "battery_charge_pct");
+}

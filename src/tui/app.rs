@@ -190,6 +190,8 @@ impl App {
                 && old.agents == obs.agents
                 && old.agent_freshness == obs.agent_freshness
                 && old.live == obs.live
+                && old.metrics == obs.metrics
+                && old.sparks == obs.sparks
                 && timefmt::age(self.now, old.newest) == timefmt::age(self.now, obs.newest)
         });
         for text in changes(self.obs.as_ref(), &obs) {

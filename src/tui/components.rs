@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::classify::{Classification, GroupKind};
 use crate::model::{ElementState, Id, Kind, LiveState, MemberState, Site, Subsystem};
+use crate::tui::metrics::summary;
 use crate::tui::observe::Observation;
 use crate::tui::theme::Status;
 use crate::tui::view::group_status;
@@ -184,13 +185,19 @@ fn element_rows(obs: &Observation, group: Group) -> Vec<Row> {
         .filter(|e| Group::of_kind(e.kind) == group)
         .map(|e| {
             let state = obs.live.element_state(&e.id);
-            // only the battery runtime reaches the console's live state; the agents'
-            // other metrics stay in the poller
+            // the agents' own numbers when they sent any; offline, only the live state's
+            // battery runtime is known
             let metrics = obs
-                .live
-                .battery_runtime_min
+                .metrics
                 .get(&e.id)
-                .map(|m| format!("runtime {} min", fmt_num(*m)))
+                .map(|m| summary(e.kind, m))
+                .filter(|s| !s.is_empty())
+                .or_else(|| {
+                    obs.live
+                        .battery_runtime_min
+                        .get(&e.id)
+                        .map(|m| format!("runtime {} min", fmt_num(*m)))
+                })
                 .unwrap_or_default();
             Row {
                 id: e.id.clone(),

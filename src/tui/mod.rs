@@ -14,6 +14,7 @@ pub mod drive;
 pub mod items;
 pub mod keys;
 pub mod log;
+pub mod metrics;
 pub mod observe;
 mod run;
 mod term;

@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::api::Metrics;
 use crate::classify::{Classification, classify};
 use crate::model::{Id, LiveState, Site};
 use crate::poll::{Freshness, PollView, live_state};
 use crate::status::source::health;
 use crate::status::{Options, Verdict, evaluate};
 use crate::tui::components::dependents;
+use crate::tui::metrics::{Sparks, gather};
 
 /// Agents by freshness, for the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,6 +43,11 @@ pub struct Observation {
     /// For each element, the loads that can draw on it (`components::dependents`), walked
     /// here once rather than on every frame of the detail pane.
     pub dependents: BTreeMap<Id, Vec<Id>>,
+    /// Each element's latest metrics from fresh or stale agents; empty offline.
+    pub metrics: BTreeMap<Id, Metrics>,
+    /// Recent samples of those metrics, copied out of the poller's history so a draw never
+    /// waits on its lock.
+    pub sparks: Sparks,
 }
 
 impl Observation {
@@ -57,6 +64,8 @@ impl Observation {
             site: Arc::new(site.clone()),
             live: live.clone(),
             dependents: dependents(site),
+            metrics: BTreeMap::new(),
+            sparks: Sparks::new(),
         }
     }
 
@@ -76,6 +85,7 @@ impl Observation {
             data_problems: problems,
         };
         let verdict = evaluate(&classification, &opts);
+        let (metrics, sparks) = gather(view);
         let mut counts = AgentCounts::default();
         for a in &view.agents {
             match a.freshness {
@@ -103,6 +113,8 @@ impl Observation {
             site: Arc::new(site.clone()),
             dependents: dependents(site),
             live,
+            metrics,
+            sparks,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::{clean, group_status};
 use crate::classify::GroupReport;
 use crate::model::Element;
 use crate::tui::components::{element_status, findings_naming, group_kind_word, member_map};
+use crate::tui::metrics::{fmt_value, sparkline};
 use crate::tui::observe::Observation;
 use crate::tui::theme::Theme;
 
@@ -59,10 +60,11 @@ fn element_lines<'a>(obs: &'a Observation, e: &'a Element, theme: &Theme) -> Vec
     if let Some(m) = obs.live.battery_runtime_min.get(&e.id) {
         lines.push(field(
             "runtime",
-            Span::raw(format!("{m} min on battery")),
+            Span::raw(format!("~{m} min of battery (agent estimate)")),
             theme,
         ));
     }
+    lines.extend(metric_lines(obs, &e.id, theme));
     let loads = obs.dependents.get(&e.id).cloned().unwrap_or_default();
     lines.push(field(
         "loads",
@@ -117,6 +119,29 @@ fn element_lines<'a>(obs: &'a Observation, e: &'a Element, theme: &Theme) -> Vec
         lines.push(Line::raw(format!("  · {}", clean(f))));
     }
     lines
+}
+
+/// One line per metric: name, current value and the recent samples as block characters,
+/// so a trend (a climbing return temperature, a draining battery) reads at a glance.
+fn metric_lines<'a>(obs: &'a Observation, id: &str, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(m) = obs.metrics.get(id) else {
+        return Vec::new();
+    };
+    let sparks = obs.sparks.get(id);
+    m.iter()
+        .enumerate()
+        .map(|(i, (name, v))| {
+            let spark = sparks
+                .and_then(|s| s.get(name.as_str()))
+                .map(|s| sparkline(s))
+                .unwrap_or_default();
+            field(
+                if i == 0 { "metrics" } else { "" },
+                Span::raw(format!("{:<20} {:>8}  {spark}", clean(name), fmt_value(v))),
+                theme,
+            )
+        })
+        .collect()
 }
 
 fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> Vec<Line<'a>> {
