@@ -4,8 +4,7 @@
 use proptest::prelude::*;
 use redcon::classify::{Tier, classify};
 use redcon::model::{
-    Activation, Element, ElementState, Kind, LiveState, Load, Prerequisites, Profile, Rating, Site,
-    Subsystem, Tank,
+    Activation, Element, ElementState, Kind, LiveState, Load, Rating, Site, Subsystem, Tank,
 };
 
 fn el(id: &str, kind: Kind, capacity: Option<f64>, zone: &str, inputs: &[String]) -> Element {
@@ -13,26 +12,10 @@ fn el(id: &str, kind: Kind, capacity: Option<f64>, zone: &str, inputs: &[String]
 }
 
 fn empty_site(elements: Vec<Element>, loads: Vec<Load>, tanks: Vec<Tank>, cc: bool) -> Site {
-    Site {
-        name: "generated".into(),
-        description: None,
-        profile: Profile::Uptime,
-        continuous_cooling: cc,
-        network_budget_s: 5.0,
-        required_hours: 12.0,
-        prerequisites: Prerequisites::default(),
-        in_scope: vec![Subsystem::Power, Subsystem::Cooling],
-        elements,
-        edges: vec![],
-        loads,
-        fuel_tanks: tanks,
-        makeup_water: vec![],
-        raid: vec![],
-        bonds: vec![],
-        bridges: vec![],
-        gateways: vec![],
-        clusters: vec![],
-    }
+    let mut site = Site::new("generated", elements, loads);
+    site.fuel_tanks = tanks;
+    site.continuous_cooling = cc;
+    site
 }
 
 const ZONES: [&str; 4] = ["GEN", "ELEC-A", "ELEC-B", "YARD"];

@@ -327,6 +327,31 @@ pub struct Site {
 }
 
 impl Site {
+    /// A site with these elements and loads and every other field at the file format's
+    /// default: the same defaults a site file gets for what it leaves out.
+    pub fn new(name: impl Into<String>, elements: Vec<Element>, loads: Vec<Load>) -> Site {
+        Site {
+            name: name.into(),
+            description: None,
+            profile: Profile::default(),
+            continuous_cooling: false,
+            network_budget_s: default_budget(),
+            required_hours: default_required_hours(),
+            prerequisites: Prerequisites::default(),
+            in_scope: default_in_scope(),
+            elements,
+            edges: vec![],
+            loads,
+            fuel_tanks: vec![],
+            makeup_water: vec![],
+            raid: vec![],
+            bonds: vec![],
+            bridges: vec![],
+            gateways: vec![],
+            clusters: vec![],
+        }
+    }
+
     pub fn element(&self, id: &str) -> Option<&Element> {
         self.elements.iter().find(|e| e.id == id)
     }

@@ -3,9 +3,8 @@
 //! generator yard, A and B distribution with N+1 UPS modules, PDU-fed panels with
 //! dual-corded racks, and a chilled-water plant with N+1 CRAHs.
 
-use super::Prerequisites;
 use super::it::{Cluster, ClusterNode};
-use super::site::{Activation, Element, Kind, Load, Profile, Rating, Site, Subsystem, Tank};
+use super::site::{Activation, Element, Kind, Load, Rating, Site, Subsystem, Tank};
 
 /// An active element with no extras: the building block of generated sites.
 pub fn element(
@@ -81,43 +80,28 @@ pub fn campus(halls: usize, shape: HallShape) -> Site {
             source: None,
         });
     }
-    Site {
-        name: format!("campus-{halls}"),
-        description: Some(format!("generated campus of {halls} halls")),
-        profile: Profile::Uptime,
-        continuous_cooling: false,
-        network_budget_s: 5.0,
-        required_hours: 12.0,
-        prerequisites: Prerequisites::default(),
-        in_scope: vec![Subsystem::Power, Subsystem::Cooling],
-        elements,
-        edges: vec![],
-        loads,
-        fuel_tanks: tanks,
-        makeup_water: vec![],
-        raid: vec![],
-        bonds: vec![],
-        bridges: vec![],
-        gateways: vec![],
-        clusters: vec![Cluster {
-            id: "campus-db".into(),
-            nodes: (1..=3)
-                .map(|i| ClusterNode {
-                    id: format!("db{i}"),
-                    votes: 1,
-                    via: vec![],
-                })
-                .collect(),
-            witness: None,
-            quorum: Default::default(),
-            nodes_needed: 1,
-            failover_s: 30.0,
-            resources: vec![],
-            shared: vec![],
-            agent: None,
-            source: None,
-        }],
-    }
+    let mut site = Site::new(format!("campus-{halls}"), elements, loads);
+    site.description = Some(format!("generated campus of {halls} halls"));
+    site.fuel_tanks = tanks;
+    site.clusters = vec![Cluster {
+        id: "campus-db".into(),
+        nodes: (1..=3)
+            .map(|i| ClusterNode {
+                id: format!("db{i}"),
+                votes: 1,
+                via: vec![],
+            })
+            .collect(),
+        witness: None,
+        quorum: Default::default(),
+        nodes_needed: 1,
+        failover_s: 30.0,
+        resources: vec![],
+        shared: vec![],
+        agent: None,
+        source: None,
+    }];
+    site
 }
 
 fn hall(h: usize, s: HallShape, elements: &mut Vec<Element>, loads: &mut Vec<Load>) {
