@@ -2,42 +2,14 @@
 //! beyond HTTP. Figures: docs/performance.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use redcon::api::{AgentInfo, ElementReport, SCHEMA_VERSION, Snapshot, decode_snapshot};
-use redcon::model::ElementState;
+use redcon::api::decode_snapshot;
 use redcon::poll::History;
 
+#[path = "support/snapshot.rs"]
+mod support;
+
 fn body() -> Vec<u8> {
-    let elements = (0..90)
-        .map(|i| ElementReport {
-            id: format!("UPS-{i:03}"),
-            state: ElementState::Ok,
-            observed_at: 1_790_000_000.0 + f64::from(i),
-            flags: vec!["OL".into(), "CHRG".into()],
-            metrics: [
-                ("load_pct", 41.5),
-                ("battery_charge_pct", 100.0),
-                ("runtime_min", 23.0),
-                ("input_voltage", 229.8),
-                ("output_voltage", 230.1),
-            ]
-            .into_iter()
-            .collect(),
-        })
-        .collect();
-    let s = Snapshot {
-        schema_version: SCHEMA_VERSION,
-        agent: AgentInfo {
-            id: "gw".into(),
-            version: "bench".into(),
-            hostname: None,
-        },
-        generated_at: 1_790_000_000.0,
-        elements,
-        members: vec![],
-        tanks: vec![],
-        host: None,
-    };
-    serde_json::to_vec(&s).unwrap_or_default()
+    support::ups_snapshot("gw", 1_790_000_000.0, 1_790_000_000.0)
 }
 
 fn decode(c: &mut Criterion) {

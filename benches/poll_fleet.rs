@@ -17,44 +17,16 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use redcon::api::{AgentInfo, ElementReport, SCHEMA_VERSION, Snapshot, unix_now};
+use redcon::api::unix_now;
 use redcon::config::PollPolicy;
-use redcon::model::ElementState;
 use redcon::poll::{AgentSpec, client, spawn};
 
+#[path = "support/snapshot.rs"]
+mod support;
+
 fn snapshot_body(agent: &str) -> Vec<u8> {
-    // ~20 KB: 90 UPS-like elements with flags and five metrics each
-    let elements = (0..90)
-        .map(|i| ElementReport {
-            id: format!("{agent}-UPS-{i:03}"),
-            state: ElementState::Ok,
-            observed_at: unix_now(),
-            flags: vec!["OL".into(), "CHRG".into()],
-            metrics: [
-                ("load_pct", 41.5),
-                ("battery_charge_pct", 100.0),
-                ("runtime_min", 23.0),
-                ("input_voltage", 229.8),
-                ("output_voltage", 230.1),
-            ]
-            .into_iter()
-            .collect(),
-        })
-        .collect();
-    let s = Snapshot {
-        schema_version: SCHEMA_VERSION,
-        agent: AgentInfo {
-            id: agent.into(),
-            version: "bench".into(),
-            hostname: None,
-        },
-        generated_at: 0.5,
-        elements,
-        members: vec![],
-        tanks: vec![],
-        host: None,
-    };
-    serde_json::to_vec(&s).unwrap_or_default()
+    // generated_at 0.5 is the marker the `change` mode rewrites into a fresh body
+    support::ups_snapshot(agent, unix_now(), 0.5)
 }
 
 struct Server {
