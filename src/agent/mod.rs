@@ -158,9 +158,9 @@ impl Agent {
             tanks: c.tanks,
             host: c.host,
         };
-        let rename = |id: &mut String| {
+        let rename = |id: &mut smol_str::SmolStr| {
             if let Some(site_id) = self.element_map.get(id.as_str()) {
-                id.clone_from(site_id);
+                *id = site_id.into();
             }
         };
         for e in &mut s.elements {
@@ -174,7 +174,9 @@ impl Agent {
             m.metrics.retain(|_, v| v.is_finite());
         }
         for t in &mut s.tanks {
-            rename(&mut t.id);
+            if let Some(site_id) = self.element_map.get(t.id.as_str()) {
+                t.id.clone_from(site_id);
+            }
         }
         s
     }

@@ -30,7 +30,8 @@ pub struct AgentInfo {
 /// Live state of one facility element (UPS, cooling unit, breaker ...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ElementReport {
-    pub id: String,
+    /// Element ids are short: stored inline, no allocation per element per poll.
+    pub id: SmolStr,
     pub state: ElementState,
     /// Unix seconds when the source last confirmed this value.
     pub observed_at: f64,
@@ -47,7 +48,7 @@ pub struct ElementReport {
 /// Live state of one IT-group member (RAID member, bond port, uplink, router, node).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MemberReport {
-    pub id: String,
+    pub id: SmolStr,
     pub state: MemberState,
     pub observed_at: f64,
     #[serde(default)]

@@ -111,10 +111,10 @@ pub fn live_state(site: &Site, agents: &[AgentStatus]) -> (LiveState, Vec<String
             }
             seen.insert(&e.id);
             if e.state != ElementState::Ok {
-                live.elements.insert(e.id.clone(), e.state);
+                live.elements.insert(e.id.to_string(), e.state);
             }
             if let Some(m) = e.metrics.get("runtime_min") {
-                live.battery_runtime_min.insert(e.id.clone(), m);
+                live.battery_runtime_min.insert(e.id.to_string(), m);
             }
         }
         for t in &snap.tanks {
@@ -138,11 +138,11 @@ pub fn live_state(site: &Site, agents: &[AgentStatus]) -> (LiveState, Vec<String
         for m in &snap.members {
             seen.insert(&m.id);
             if m.state != MemberState::Ok {
-                live.members.insert(m.id.clone(), m.state);
+                live.members.insert(m.id.to_string(), m.state);
             }
             if let Some(Rebuild { progress, eta_min }) = m.rebuild {
                 live.rebuilds.insert(
-                    m.id.clone(),
+                    m.id.to_string(),
                     Rebuild {
                         progress: progress.clamp(0.0, 1.0),
                         eta_min,

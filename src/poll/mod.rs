@@ -227,7 +227,10 @@ pub type Sample = (f32, f32);
 pub struct History {
     pub cap: usize,
     pub max_series: usize,
-    series: FastMap<String, FastMap<SmolStr, Series>>,
+    /// Element id to its slot in `elements`: one hash lookup per element per poll; the
+    /// handful of metrics an element carries are then found by a short linear scan.
+    index: FastMap<SmolStr, usize>,
+    elements: Vec<Vec<(SmolStr, Series)>>,
     count: usize,
 }
 
@@ -243,13 +246,13 @@ impl History {
         History {
             cap,
             max_series,
-            series: FastMap::default(),
-            count: 0,
+            ..History::default()
         }
     }
 
     pub fn get(&self, element: &str, metric: &str) -> Option<&Series> {
-        self.series.get(element)?.get(metric)
+        let per = self.elements.get(*self.index.get(element)?)?;
+        per.iter().find(|(m, _)| m == metric).map(|(_, s)| s)
     }
 
     pub fn series_count(&self) -> usize {
@@ -257,32 +260,34 @@ impl History {
     }
 
     pub fn record(&mut self, snap: &Snapshot) {
-        for e in &snap.elements {
-            // look up by borrowed keys: allocate only the first time a series appears
-            if !self.series.contains_key(&e.id) {
-                if self.count >= self.max_series {
-                    continue;
+        for e in snap.elements.iter().filter(|e| !e.metrics.is_empty()) {
+            let slot = match self.index.get(e.id.as_str()) {
+                Some(&i) => i,
+                None if self.count >= self.max_series => continue,
+                None => {
+                    self.elements.push(Vec::new());
+                    self.index.insert(e.id.clone(), self.elements.len() - 1);
+                    self.elements.len() - 1
                 }
-                self.series.insert(e.id.clone(), FastMap::default());
-            }
-            let Some(per) = self.series.get_mut(&e.id) else {
+            };
+            let Some(per) = self.elements.get_mut(slot) else {
                 continue;
             };
             for (metric, v) in e.metrics.iter() {
-                if !per.contains_key(metric) {
-                    if self.count >= self.max_series {
-                        continue;
+                let at = match per.iter().position(|(m, _)| m == metric) {
+                    Some(at) => at,
+                    None if self.count >= self.max_series => continue,
+                    None => {
+                        self.count += 1;
+                        let s = Series {
+                            origin: e.observed_at,
+                            samples: VecDeque::with_capacity(self.cap.min(64)),
+                        };
+                        per.push((metric.clone(), s));
+                        per.len() - 1
                     }
-                    self.count += 1;
-                    let s = Series {
-                        origin: e.observed_at,
-                        samples: VecDeque::with_capacity(self.cap.min(64)),
-                    };
-                    per.insert(metric.clone(), s);
-                }
-                let Some(s) = per.get_mut(metric) else {
-                    continue;
                 };
+                let s = &mut per[at].1;
                 let t = (e.observed_at - s.origin) as f32;
                 if s.samples.back().is_some_and(|&(last, _)| last >= t) {
                     continue;

@@ -158,7 +158,7 @@ impl View<'_> {
     fn element(&self, id: &str) -> ElementReport {
         let state = self.live.element_state(id);
         let mut report = ElementReport {
-            id: id.to_string(),
+            id: id.into(),
             state,
             observed_at: 0.0,
             flags: Vec::new(),
@@ -185,7 +185,7 @@ impl View<'_> {
     }
 
     fn ups(&self, r: &mut ElementReport, capacity: f64) {
-        let (peers, system_kw) = match self.plant.ups.get(&r.id) {
+        let (peers, system_kw) = match self.plant.ups.get(r.id.as_str()) {
             Some((peers, kw)) => (peers.as_slice(), *kw),
             None => (&[][..], 0.0),
         };
@@ -198,13 +198,13 @@ impl View<'_> {
         } else {
             0.0
         };
-        let battery = self.batteries.get(&r.id);
+        let battery = self.batteries.get(r.id.as_str());
         let charge = battery.map_or(100.0, |b| b.charge(self.now));
         let runtime = battery.map_or_else(
             || {
                 self.live
                     .battery_runtime_min
-                    .get(&r.id)
+                    .get(r.id.as_str())
                     .copied()
                     .unwrap_or(DEFAULT_RUNTIME_MIN)
             },
@@ -298,7 +298,7 @@ impl View<'_> {
             metrics.insert("speed_gbps", if up { speed } else { 0.0 });
         }
         MemberReport {
-            id: id.to_string(),
+            id: id.into(),
             state,
             observed_at: 0.0,
             rebuild,
