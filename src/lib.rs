@@ -9,6 +9,7 @@ pub mod classify;
 pub mod config;
 pub mod demo;
 pub mod model;
+pub mod ops;
 pub mod poll;
 pub mod sim;
 pub mod status;

@@ -75,6 +75,7 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
     let mut subsystems = Vec::new();
     let mut serving_now = true;
     let mut serving_notes = Vec::new();
+    let mut unserved_loads = Vec::new();
     for sub in Subsystem::ALL {
         let loads = ctx.loads_of(sub);
         if loads.is_empty() && ctx.elements_of(sub).is_empty() {
@@ -109,12 +110,15 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
             if !now.serves(&[]) {
                 serving_now = false;
                 let o = now.outcome(&[]);
+                // a load with no path left, or a path too small for what it draws
                 let ids: Vec<String> = o
                     .dead_loads
                     .iter()
+                    .chain(&o.short_loads)
                     .map(|&l| site.loads[l].id.clone())
                     .collect();
                 let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+                unserved_loads.extend(ids.iter().cloned());
                 serving_notes.push(ServingNote {
                     elements: vec![],
                     message: format!(
@@ -167,6 +171,7 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
         live_tier,
         serving_now,
         serving_notes,
+        unserved_loads,
         subsystems,
         groups: grade_groups(site, live),
         not_ok: site

@@ -231,6 +231,8 @@ pub struct Classification {
     /// Every critical load has power and cooling right now (utility and bypass counted).
     pub serving_now: bool,
     pub serving_notes: Vec<ServingNote>,
+    /// In-scope loads without supply right now, by id (the preflight compares these).
+    pub unserved_loads: Vec<Id>,
     pub subsystems: Vec<SubsystemReport>,
     pub groups: Vec<GroupReport>,
     /// Elements not `ok` right now, in site order: the facts behind the live tier.

@@ -71,6 +71,8 @@ pub(crate) struct Outcome {
     pub served: i64,
     pub demand: i64,
     pub dead_loads: Vec<usize>,
+    /// Loads with a path but less supply than they draw (a capacity shortfall).
+    pub short_loads: Vec<usize>,
     pub cut: Vec<usize>,
     pub stranded: Vec<usize>,
 }
@@ -384,6 +386,16 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             for (g, grp) in comp.groups.iter().enumerate() {
                 if !reach[comp.group_node(g)] {
                     out.dead_loads.extend(&grp.loads);
+                } else if flow < comp.demand {
+                    let inflow: i64 = grp.arcs.iter().map(|&(_, a)| comp.graph.flow(a)).sum();
+                    let want: i64 = grp
+                        .loads
+                        .iter()
+                        .map(|&l| scaled(self.ctx.site.loads[l].demand))
+                        .sum();
+                    if inflow < want {
+                        out.short_loads.extend(&grp.loads);
+                    }
                 }
             }
             for (l, &g) in comp.elems.iter().enumerate() {

@@ -43,6 +43,51 @@ pub(super) fn grade(c: &Cluster, live: &LiveState, budget: f64) -> GroupReport {
     }
 }
 
+/// A cluster's quorum arithmetic under one live state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Votes {
+    pub expected: u64,
+    pub quorum: u64,
+    pub present: u64,
+}
+
+impl Votes {
+    pub fn has_quorum(&self) -> bool {
+        self.present >= self.quorum
+    }
+}
+
+/// Votes present under `live`: nodes that are up (standby and resynchronising nodes keep
+/// their vote) and the witness unless it is down. Disk-only quorum has no vote count: the
+/// witness alone decides, so it reports 1 of 1 while the witness is up.
+pub fn votes(c: &Cluster, live: &LiveState) -> Votes {
+    if c.quorum == QuorumPolicy::DiskOnly {
+        let up = c
+            .witness
+            .as_ref()
+            .is_some_and(|w| !View::Live(live).component_down(&w.id));
+        return Votes {
+            expected: 1,
+            quorum: 1,
+            present: u64::from(up),
+        };
+    }
+    let rules = Rules::new(c);
+    let mut up: Vec<bool> = c
+        .nodes
+        .iter()
+        .map(|n| votes_while(live.member_state(&n.id)))
+        .collect();
+    if let Some(w) = &c.witness {
+        up.push(!View::Live(live).component_down(&w.id));
+    }
+    Votes {
+        expected: rules.expected,
+        quorum: rules.quorum,
+        present: rules.present(&up),
+    }
+}
+
 /// The static arithmetic of one cluster. Members are the nodes, then the witness when it votes.
 struct Rules {
     votes: Vec<u64>,

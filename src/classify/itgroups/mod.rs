@@ -8,6 +8,7 @@
 //! shape here, so the kinds only state their rule.
 
 mod cluster;
+pub use cluster::{Votes, votes};
 mod network;
 #[cfg(test)]
 mod network_tests;
