@@ -4,6 +4,7 @@
 
 mod decode;
 mod metrics;
+mod ops;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,7 @@ use crate::model::{ElementState, MemberState, Rebuild};
 
 pub use decode::{DecodeError, Decoded, ItemError, decode_snapshot};
 pub use metrics::Metrics;
+pub use ops::{OpReply, OpRequest};
 
 /// Bumped only when a change would break a v1 reader.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -2,8 +2,11 @@
 //! do to the site before anything is sent. Plain data and pure functions, like `classify`:
 //! the console, the CLI and the agent all judge an operation the same way.
 
+pub mod audit;
+pub mod execute;
 mod preflight;
 mod target;
+pub mod tokens;
 
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 //! the difference. Safe, degrades (the live tier falls or a new single point of failure
 //! appears), or refused (a load or a group would be lost).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::classify::itgroups::{Votes, votes};
 use crate::classify::{Classification, GroupReport, Tier, classify};
@@ -11,7 +11,7 @@ use crate::model::{Id, LiveState, MemberState, Site};
 use super::Operation;
 use super::target::{Target, TargetError, apply, resolve};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Safe,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -34,6 +34,7 @@ pub fn router(sim: SimHandle) -> Router {
         .route("/agents/{agent}/v1/snapshot", get(snapshot_handler))
         .route("/agents/{agent}/v1/health", get(health_handler))
         .route("/agents/{agent}/v1/schema", get(schema_handler))
+        .route("/agents/{agent}/v1/ops", post(ops_handler))
         .route("/v1/sim/agents", get(agents_handler))
         .route("/v1/sim/faults", post(faults_handler))
         .fallback(not_found)
@@ -168,6 +169,30 @@ async fn schema_handler(State(sim): State<SimHandle>, Path(agent): Path<String>)
         Ok(_) => schema_response(),
         Err(response) => response,
     }
+}
+
+async fn ops_handler(
+    State(sim): State<SimHandle>,
+    Path(agent): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // a slow or dead agent is slow or dead for operations too: that is how a test makes an
+    // operation whose outcome the console cannot know
+    if let Err(response) = preamble(&sim, &agent).await {
+        return response;
+    }
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let now = Instant::now();
+    let (code, reply) =
+        sim.lock_at(now)
+            .operate(&agent, header(AUTHORIZATION), header(IF_MATCH), &body, now);
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(reply)).into_response()
 }
 
 async fn agents_handler(State(sim): State<SimHandle>) -> Response {

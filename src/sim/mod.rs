@@ -9,6 +9,7 @@ mod body;
 mod catalog;
 mod faults;
 mod http;
+mod ops;
 mod report;
 mod scenario;
 mod state;

@@ -29,11 +29,13 @@ struct AgentState {
 /// A simulated site behind the agent API.
 #[derive(Debug)]
 pub struct Sim {
-    site: Site,
-    live: LiveState,
-    catalog: Catalog,
+    pub(super) site: Site,
+    pub(super) live: LiveState,
+    pub(super) catalog: Catalog,
     plant: Plant,
     agents: BTreeMap<String, AgentState>,
+    /// Tokens, answered operations and the audit log of `POST .../v1/ops`.
+    pub(super) desk: super::ops::Desk,
     batteries: BTreeMap<String, Battery>,
     pending: VecDeque<Event>,
     start: Instant,
@@ -103,6 +105,7 @@ impl Sim {
             batteries,
             pending: events.into(),
             start,
+            desk: super::ops::Desk::default(),
         })
     }
 
@@ -330,6 +333,15 @@ impl Sim {
             None => state.last = Some(content.clone()),
         }
         Some((state.version, content))
+    }
+
+    /// A change the snapshot does not show (which member of a group is active) still
+    /// makes a new version, so a plan computed before it is stale.
+    pub(super) fn touch(&mut self, agent: &str) {
+        if let Some(a) = self.agents.get_mut(agent) {
+            a.version += 1;
+            a.last = None;
+        }
     }
 
     pub fn health(&self, agent: &str, now: Instant) -> Health {

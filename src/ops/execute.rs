@@ -1,0 +1,138 @@
+//! Sending a cleared operation to the agent that owns its target, with the audit record
+//! written (and fsync'd) before it leaves and again with what came back.
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
+
+use super::audit::{AuditError, AuditLog, Outcome, Record};
+use super::{Mutation, Plan};
+use crate::api::{self, OpReply, OpRequest};
+
+/// What the agent said, as the console understands it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sent {
+    pub outcome: Outcome,
+    pub detail: String,
+    pub reply: Option<OpReply>,
+}
+
+/// The plan in a few lines, for the audit record.
+pub fn plan_lines(plan: &Plan) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{}: live {} -> {} (design {})",
+        plan.verdict.word(),
+        plan.live_tier_before,
+        plan.live_tier_after,
+        plan.design_tier
+    )];
+    lines.extend(plan.refusals.iter().map(|r| format!("refused: {r}")));
+    lines.extend(plan.degradations.iter().map(|d| format!("degrades: {d}")));
+    lines
+}
+
+pub fn record(mutation: &Mutation, plan: &Plan, outcome: Outcome, detail: &str) -> Record {
+    Record {
+        at: api::unix_now(),
+        by: "console".into(),
+        operation: mutation.operation.clone(),
+        verdict: Some(plan.verdict),
+        acknowledged: mutation.acknowledged,
+        plan: plan_lines(plan),
+        outcome,
+        detail: detail.to_string(),
+        duration_s: None,
+    }
+}
+
+/// POST the mutation to `{agent_url}/v1/ops`. Never fails: every way it can go wrong is an
+/// outcome, and a request that may have arrived is `unknown`, never `done`.
+pub async fn send(
+    client: &reqwest::Client,
+    agent_url: &str,
+    token: Option<&str>,
+    mutation: &Mutation,
+    timeout: Duration,
+) -> Sent {
+    let url = format!("{}/v1/ops", agent_url.trim_end_matches('/'));
+    let body = OpRequest {
+        operation: mutation.operation.clone(),
+        verdict: mutation.verdict,
+        acknowledged: mutation.acknowledged,
+    };
+    // plain data always serialises; an empty body would be refused by the agent, by name
+    let body = serde_json::to_vec(&body).unwrap_or_default();
+    let mut req = client
+        .post(&url)
+        .header(CONTENT_TYPE, "application/json")
+        .body(body)
+        .header(IF_MATCH, &mutation.state_version)
+        .timeout(timeout);
+    if let Some(t) = token {
+        req = req.header(AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let resp = match req.send().await {
+        Ok(r) => r,
+        // refused before anything was sent: nothing can have happened
+        Err(e) if e.is_connect() => {
+            return Sent {
+                outcome: Outcome::Rejected,
+                detail: format!("{url}: cannot connect, not sent: {e}"),
+                reply: None,
+            };
+        }
+        Err(e) => {
+            return Sent {
+                outcome: Outcome::Unknown,
+                detail: format!("{url}: sent, no answer: {e}"),
+                reply: None,
+            };
+        }
+    };
+    let code = resp.status().as_u16();
+    let reply = match resp.bytes().await {
+        Ok(b) => serde_json::from_slice::<OpReply>(b.as_ref()).ok(),
+        Err(_) => None,
+    };
+    let outcome = match code {
+        200 => Outcome::Done,
+        401 | 403 => Outcome::Unauthorised,
+        412 => Outcome::Stale,
+        400..=499 => Outcome::Rejected,
+        // a server error may have come after the change was made
+        _ => Outcome::Unknown,
+    };
+    let detail = match &reply {
+        Some(r) if !r.detail.is_empty() => format!("HTTP {code}: {}", r.detail),
+        Some(r) => format!("HTTP {code}: {}", r.outcome),
+        None => format!("HTTP {code} with no readable answer"),
+    };
+    Sent {
+        outcome: if outcome == Outcome::Done && reply.is_none() {
+            Outcome::Unknown
+        } else {
+            outcome
+        },
+        detail,
+        reply,
+    }
+}
+
+/// Audit, send, audit: the intent is on disk before the request leaves.
+pub async fn send_audited(
+    log: &mut AuditLog,
+    client: &reqwest::Client,
+    agent_url: &str,
+    token: Option<&str>,
+    mutation: &Mutation,
+    plan: &Plan,
+    timeout: Duration,
+) -> Result<Sent, AuditError> {
+    log.append(&record(mutation, plan, Outcome::Pending, "sending"))?;
+    let started = Instant::now();
+    let sent = send(client, agent_url, token, mutation, timeout).await;
+    let mut done = record(mutation, plan, sent.outcome, &sent.detail);
+    done.duration_s = Some(started.elapsed().as_secs_f64());
+    log.append(&done)?;
+    Ok(sent)
+}
