@@ -17,6 +17,7 @@ use redcon::status::{self, Options, State};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod ops_cli;
 mod serve;
 
 #[derive(Parser)]
@@ -94,6 +95,13 @@ enum Command {
         /// Print findings and SPOFs per subsystem after the status line.
         #[arg(long, short)]
         verbose: bool,
+        /// Audit log to read maintenance left in place from (default
+        /// $XDG_STATE_HOME/redcon/audit.jsonl when it exists).
+        #[arg(long, value_name = "FILE")]
+        audit: Option<PathBuf>,
+        /// Maintenance started through redcon and older than this is a WARNING.
+        #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
+        maintenance_age: f64,
     },
     /// Per subsystem: tier, redundancy label, what blocks the next tier, and the SPOFs.
     Explain,
@@ -114,6 +122,38 @@ enum Command {
     },
     /// Print the console's and the wallboard's key bindings.
     Keys,
+    /// Take a unit out of service for maintenance, after a preflight (see docs/operations.md).
+    Drain(OpArgs),
+    /// Put a cluster node into standby (it keeps its quorum vote), after a preflight.
+    Standby(OpArgs),
+    /// Return a unit to service.
+    Undrain(OpArgs),
+    /// Fail a VRRP group or active-backup bond over to member --to, or a UPS to its bypass.
+    Failover {
+        #[command(flatten)]
+        args: OpArgs,
+        /// The member to hand over to (a UPS: omit, or `bypass`).
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Move a cluster resource to node --to.
+    Move {
+        #[command(flatten)]
+        args: OpArgs,
+        #[arg(long)]
+        to: String,
+    },
+    /// Print the operations audit log.
+    Audit {
+        /// The log (default $XDG_STATE_HOME/redcon/audit.jsonl).
+        #[arg(long, value_name = "FILE")]
+        audit: Option<PathBuf>,
+        /// Only records from this many hours ago on.
+        #[arg(long, value_name = "HOURS")]
+        since: Option<f64>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Serve a simulated site (default: the demo) behind the agent API, with fault injection.
     Sim {
         /// Scenario timeline (RON): faults applied at given times.
@@ -121,7 +161,63 @@ enum Command {
         scenario: Option<PathBuf>,
         #[arg(long, default_value = "127.0.0.1:9480")]
         listen: std::net::SocketAddr,
+        /// Token file (`read`/`operate` tokens) enabling POST .../v1/ops; without it
+        /// operations are refused.
+        #[arg(long, value_name = "FILE")]
+        tokens: Option<PathBuf>,
+        /// Where the simulated agents audit the operations they receive (JSON lines).
+        #[arg(long, value_name = "FILE")]
+        audit: Option<PathBuf>,
     },
+}
+
+#[derive(clap::Args, Clone)]
+struct OpArgs {
+    /// Element, group member, group or resource id from the site file.
+    target: String,
+    /// Why (required; goes to the audit log and the agent).
+    #[arg(long)]
+    reason: String,
+    /// Print the plan and exit 0 safe / 1 degrades / 2 refused; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Carry out a plan that degrades the site.
+    #[arg(long)]
+    accept_degrade: bool,
+    /// Carry out a plan preflight refused (a load or quorum would be lost).
+    #[arg(long)]
+    force: bool,
+    /// Do not ask for confirmation (scripts).
+    #[arg(long, short)]
+    yes: bool,
+    /// File whose first line is the agent's operate token (else $REDCON_TOKEN).
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Audit log (default $XDG_STATE_HOME/redcon/audit.jsonl).
+    #[arg(long, value_name = "FILE")]
+    audit: Option<PathBuf>,
+    /// Who is acting (default $USER).
+    #[arg(long)]
+    operator: Option<String>,
+}
+
+impl OpArgs {
+    fn request(&self, kind: redcon::ops::OpKind) -> ops_cli::Request {
+        ops_cli::Request {
+            kind,
+            target: self.target.clone(),
+            reason: self.reason.clone(),
+            dry_run: self.dry_run,
+            ack: redcon::ops::Acknowledged {
+                degrade: self.accept_degrade,
+                force: self.force,
+            },
+            yes: self.yes,
+            token_file: self.token_file.clone(),
+            audit: self.audit.clone(),
+            operator: self.operator.clone(),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -131,14 +227,22 @@ fn main() -> ExitCode {
         let timeout = redcon::config::secs(cli.input.timeout);
         return redcon::tui::run(&cli.input.source(), timeout.max(Duration::from_millis(1)));
     }
-    let (format, require_tier, verbose) = match &cli.command {
+    let (format, require_tier, verbose, audit, maintenance_age) = match &cli.command {
         Some(Command::Status {
             format,
             require_tier,
             verbose,
-        }) => (*format, *require_tier, *verbose),
+            audit,
+            maintenance_age,
+        }) => (
+            *format,
+            *require_tier,
+            *verbose,
+            audit.clone(),
+            *maintenance_age,
+        ),
         // Without a terminal the bare command explains (the console is above).
-        Some(Command::Explain) | None => (Format::Text, None, true),
+        Some(Command::Explain) | None => (Format::Text, None, true, None, 24.0),
         Some(Command::Agent {
             agent_config,
             listen,
@@ -162,12 +266,47 @@ fn main() -> ExitCode {
             print!("{}", redcon::tui::keys::keys_text());
             return ExitCode::SUCCESS;
         }
-        Some(Command::Sim { scenario, listen }) => {
+        Some(Command::Drain(a) | Command::Standby(a) | Command::Undrain(a)) => {
+            use redcon::ops::OpKind;
+            let kind = match &cli.command {
+                Some(Command::Drain(_)) => OpKind::Drain,
+                Some(Command::Standby(_)) => OpKind::Standby,
+                _ => OpKind::Undrain,
+            };
+            let timeout = redcon::config::secs(cli.input.timeout).max(Duration::from_millis(1));
+            return ops_cli::run(&cli.input.source(), timeout, a.request(kind));
+        }
+        Some(Command::Failover { args, to }) => {
+            let kind = redcon::ops::OpKind::Failover { to: to.clone() };
+            let timeout = redcon::config::secs(cli.input.timeout).max(Duration::from_millis(1));
+            return ops_cli::run(&cli.input.source(), timeout, args.request(kind));
+        }
+        Some(Command::Move { args, to }) => {
+            let kind = redcon::ops::OpKind::Move { to: to.clone() };
+            let timeout = redcon::config::secs(cli.input.timeout).max(Duration::from_millis(1));
+            return ops_cli::run(&cli.input.source(), timeout, args.request(kind));
+        }
+        Some(Command::Audit {
+            audit,
+            since,
+            format,
+        }) => {
+            let since = since.map(|h| redcon::api::unix_now() - h * 3600.0);
+            return ops_cli::print_audit(audit.as_deref(), since, matches!(format, Format::Json));
+        }
+        Some(Command::Sim {
+            scenario,
+            listen,
+            tokens,
+            audit,
+        }) => {
             return serve::sim(
                 &cli.input.site,
                 &cli.input.live,
                 scenario.as_deref(),
                 *listen,
+                tokens.as_deref(),
+                audit.as_deref(),
             );
         }
     };
@@ -199,10 +338,17 @@ fn main() -> ExitCode {
         }
     };
     let c = classify(&gathered.site, &gathered.live);
+    let lingering = ops_cli::lingering(
+        audit.as_deref(),
+        &gathered.site,
+        &gathered.live,
+        maintenance_age * 3600.0,
+    );
     let opts = Options {
         require_tier,
         agents: gathered.agents,
         data_problems: gathered.problems,
+        lingering,
     };
     let verdict = status::evaluate(&c, &opts);
     match format {

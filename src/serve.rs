@@ -57,8 +57,18 @@ pub fn sim(
     live: &Option<PathBuf>,
     scenario: Option<&Path>,
     listen: SocketAddr,
+    tokens: Option<&Path>,
+    audit: Option<&Path>,
 ) -> ExitCode {
     report((|| {
+        let tokens = tokens
+            .map(redcon::ops::tokens::Tokens::load)
+            .transpose()
+            .map_err(|e| eyre!("{e}"))?;
+        let audit = audit
+            .map(redcon::ops::audit::AuditLog::open)
+            .transpose()
+            .map_err(|e| eyre!("{e}"))?;
         let (site, live) = match site {
             Some(p) => {
                 let site = load_site_file(p)?;
@@ -87,8 +97,20 @@ pub fn sim(
             for (name, url) in sim::agent_urls(&site, &base) {
                 eprintln!("  agent {name}: {url}/v1/snapshot");
             }
+            let mut sim = Sim::new(site, live, scenario).map_err(|e| eyre!("{e}"))?;
+            match tokens {
+                Some(t) => {
+                    eprintln!("  operations: POST {base}/agents/{{agent}}/v1/ops");
+                    sim.set_tokens(t);
+                }
+                None => eprintln!("  operations: disabled (no --tokens file)"),
+            }
+            if let Some(log) = audit {
+                sim.set_audit(log);
+            }
+            // printed last: tests and scripts wait for this line
             eprintln!("  faults: POST {base}/v1/sim/faults");
-            let handle = SimHandle::new(Sim::new(site, live, scenario).map_err(|e| eyre!("{e}"))?);
+            let handle = SimHandle::new(sim);
             sim::run(handle, listener, agent::shutdown_signal())
                 .await
                 .map_err(|e| eyre!("{e}"))

@@ -80,6 +80,7 @@ fn verdict(
             require_tier: None,
             agents: Some(statuses.iter().map(health).collect()),
             data_problems: problems,
+            ..Options::default()
         },
     );
     (c, v)

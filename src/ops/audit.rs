@@ -215,3 +215,177 @@ pub fn open_maintenance(records: &[Record]) -> Vec<OpenMaintenance> {
     open.sort_by(|a, b| a.since.total_cmp(&b.since));
     open
 }
+
+/// Open maintenance older than `max_age_s` that the live state still shows (a unit that is
+/// back in service by other means is not nagged about), one line each, oldest first.
+pub fn lingering(
+    open: &[OpenMaintenance],
+    site: &crate::model::Site,
+    live: &crate::model::LiveState,
+    now: f64,
+    max_age_s: f64,
+) -> Vec<String> {
+    open.iter()
+        .filter(|m| now - m.since > max_age_s)
+        .filter(|m| {
+            let is_element = site.elements.iter().any(|e| e.id == m.target);
+            if is_element {
+                live.element_state(&m.target) != crate::model::ElementState::Ok
+            } else {
+                live.members.get(&m.target).is_some() || !site_has_member(site, &m.target)
+            }
+        })
+        .map(|m| {
+            format!(
+                "maintenance left in place: {} by {} {} ago ({})",
+                m.what,
+                m.operator,
+                age_text(now - m.since),
+                m.reason
+            )
+        })
+        .collect()
+}
+
+fn site_has_member(site: &crate::model::Site, id: &str) -> bool {
+    matches!(
+        super::resolve(site, id),
+        Ok(super::Target::RaidMember { .. }
+            | super::Target::BondMember { .. }
+            | super::Target::Uplink { .. }
+            | super::Target::Router { .. }
+            | super::Target::ClusterNode { .. })
+    )
+}
+
+/// `3 d 4 h`, `5 h 12 min`, `40 min`.
+pub fn age_text(s: f64) -> String {
+    let m = (s.max(0.0) / 60.0) as u64;
+    match (m / 1440, (m % 1440) / 60, m % 60) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// `2026-11-22 03:04:05Z` from Unix seconds (UTC: operators and agents may sit in
+/// different zones, and the log must read the same for all of them).
+pub fn utc_text(unix_s: f64) -> String {
+    let secs = if unix_s.is_finite() {
+        unix_s.max(0.0) as i64
+    } else {
+        0
+    };
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // civil-from-days (proleptic Gregorian), after Howard Hinnant's algorithm
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::OpKind;
+
+    fn rec(at: f64, kind: OpKind, target: &str, key: &str, outcome: Outcome) -> Record {
+        Record {
+            at,
+            by: "console".into(),
+            operation: Operation {
+                kind,
+                target: target.into(),
+                reason: "r".into(),
+                operator: "alice".into(),
+                idempotency_key: key.into(),
+            },
+            verdict: Some(Verdict::Safe),
+            acknowledged: Acknowledged::default(),
+            plan: Vec::new(),
+            outcome,
+            detail: String::new(),
+            duration_s: None,
+        }
+    }
+
+    #[test]
+    fn dates_are_utc_calendar_dates() {
+        assert_eq!(utc_text(0.0), "1970-01-01 00:00:00Z");
+        assert_eq!(utc_text(951_782_400.0), "2000-02-29 00:00:00Z");
+        assert_eq!(utc_text(1_795_316_645.0), "2026-11-22 03:04:05Z");
+        assert_eq!(utc_text(f64::NAN), "1970-01-01 00:00:00Z");
+    }
+
+    #[test]
+    fn intents_settle_and_undrain_closes_maintenance() {
+        let log = [
+            rec(10.0, OpKind::Drain, "U1", "a", Outcome::Pending),
+            rec(11.0, OpKind::Drain, "U1", "a", Outcome::Done),
+            rec(20.0, OpKind::Drain, "U2", "b", Outcome::Pending),
+            rec(30.0, OpKind::Standby, "n3", "c", Outcome::Pending),
+            rec(31.0, OpKind::Standby, "n3", "c", Outcome::Done),
+            rec(40.0, OpKind::Undrain, "n3", "d", Outcome::Pending),
+            rec(41.0, OpKind::Undrain, "n3", "d", Outcome::Done),
+        ];
+        let settled = settle(&log);
+        let outcomes: Vec<(&str, Outcome)> = settled
+            .iter()
+            .map(|r| (r.operation.target.as_str(), r.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("U1", Outcome::Done),
+                ("U2", Outcome::Unknown),
+                ("n3", Outcome::Done),
+                ("n3", Outcome::Done)
+            ]
+        );
+        let open = open_maintenance(&settled);
+        assert_eq!(open.len(), 1);
+        assert_eq!((open[0].target.as_str(), open[0].since), ("U1", 11.0));
+    }
+
+    #[test]
+    fn a_torn_or_garbled_line_costs_only_itself() {
+        let dir = std::env::temp_dir().join(format!("redcon-audit-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("audit.jsonl");
+        let _ = std::fs::remove_file(&path);
+        let mut log = AuditLog::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        log.append(&rec(1.0, OpKind::Drain, "U1", "a", Outcome::Done))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let _ = f.write_all(b"{\"at\": 2, \"by\": \x00\xff garbage\n{\"at\":");
+        drop(f);
+        let (records, errors) = read(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(records.len(), 1);
+        assert_eq!(errors.len(), 2);
+        let first = errors[0].to_string();
+        assert!(first.contains("audit.jsonl:2"), "{first}");
+        assert!(read(&dir.join("missing.jsonl")).is_ok_and(|(r, e)| r.is_empty() && e.is_empty()));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn ages_read_like_a_person_says_them() {
+        assert_eq!(age_text(59.0), "0 min");
+        assert_eq!(age_text(3.0 * 3600.0 + 120.0), "3 h 2 min");
+        assert_eq!(age_text(50.0 * 3600.0), "2 d 2 h");
+    }
+}

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod execute;
 mod preflight;
+mod show;
 mod target;
 pub mod tokens;
 
@@ -13,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::Id;
 
 pub use preflight::{GroupChange, Plan, SubsystemChange, Verdict, preflight};
-pub use target::{Target, TargetError, resolve};
+pub use show::plan_text;
+pub use target::{Target, TargetError, owner, resolve};
 
 /// What an operator can ask for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

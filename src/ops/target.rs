@@ -209,3 +209,43 @@ fn describe(t: &Target) -> String {
         }
     }
 }
+
+/// The agent that reports `id` (an element, a group member, a group or a resource), as the
+/// site file names it; `None` when the site assigns it to no agent.
+pub fn owner(site: &Site, id: &str) -> Option<String> {
+    if let Some(e) = site.elements.iter().find(|e| e.id == id) {
+        return e.agent.clone();
+    }
+    let raid = site
+        .raid
+        .iter()
+        .find(|r| r.members.iter().chain(&r.spares).any(|m| m == id));
+    if let Some(r) = raid {
+        return r.agent.clone();
+    }
+    let bond = site
+        .bonds
+        .iter()
+        .find(|b| b.id == id || b.members.iter().any(|m| m.id == id));
+    if let Some(b) = bond {
+        return b.agent.clone();
+    }
+    if let Some(g) = site
+        .bridges
+        .iter()
+        .find(|g| g.members.iter().any(|m| m.id == id))
+    {
+        return g.agent.clone();
+    }
+    let gateway = site
+        .gateways
+        .iter()
+        .find(|g| g.id == id || g.members.iter().any(|m| m.id == id));
+    if let Some(g) = gateway {
+        return g.agent.clone();
+    }
+    site.clusters
+        .iter()
+        .find(|c| c.nodes.iter().any(|n| n.id == id) || c.resources.iter().any(|r| r.id == id))
+        .and_then(|c| c.agent.clone())
+}

@@ -56,6 +56,9 @@ pub struct Options {
     pub agents: Option<Vec<AgentHealth>>,
     /// Data that could not be used (reports of unknown ids, items no agent reported).
     pub data_problems: Vec<String>,
+    /// Maintenance started through redcon and left in place longer than allowed, one line
+    /// each (from the audit log): each is a WARNING.
+    pub lingering: Vec<String>,
 }
 
 /// The verdict and the reasons for it, worst first.
@@ -153,6 +156,7 @@ pub fn evaluate(c: &Classification, opts: &Options) -> Verdict {
             ));
         }
     }
+    warn.extend(opts.lingering.iter().cloned());
     for g in &c.groups {
         if g.live.tolerance < 0 {
             crit.push(format!("{}: {} (not serving)", g.id, g.live.label));

@@ -83,6 +83,7 @@ impl Observation {
             require_tier: None,
             agents: Some(view.agents.iter().map(health).collect()),
             data_problems: problems,
+            ..Options::default()
         };
         let verdict = evaluate(&classification, &opts);
         let (metrics, sparks) = gather(view);

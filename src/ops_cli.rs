@@ -1,0 +1,402 @@
+//! `redcon drain|standby|undrain|failover|move`: poll the site once, preflight, print the
+//! plan, clear and confirm, then send it audited to the agent that owns the target.
+//! `redcon audit` prints the log. Exit codes are in docs/operations.md.
+
+use std::hash::{BuildHasher, Hasher};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use redcon::config::PollPolicy;
+use redcon::model::{LiveState, Site};
+use redcon::ops::audit::{self, AuditLog, Outcome};
+use redcon::ops::execute::{record, send_audited};
+use redcon::ops::tokens::Tokens;
+use redcon::ops::{
+    Acknowledged, Authority, Mutation, NotCleared, OpKind, Operation, Verdict, owner, plan_text,
+    preflight,
+};
+use redcon::poll::{self, AgentSpec, AgentStatus};
+use redcon::status::source::{Source, configured_site};
+
+pub const DONE: u8 = 0;
+pub const NOT_ACKNOWLEDGED: u8 = 1;
+pub const REFUSED: u8 = 2;
+pub const REJECTED: u8 = 3;
+pub const STALE: u8 = 4;
+pub const UNAUTHORISED: u8 = 5;
+pub const UNKNOWN: u8 = 6;
+
+pub struct Request {
+    pub kind: OpKind,
+    pub target: String,
+    pub reason: String,
+    pub dry_run: bool,
+    pub ack: Acknowledged,
+    pub yes: bool,
+    pub token_file: Option<PathBuf>,
+    pub audit: Option<PathBuf>,
+    pub operator: Option<String>,
+}
+
+/// `$XDG_STATE_HOME/redcon/audit.jsonl`, else `~/.local/state/redcon/audit.jsonl`.
+pub fn default_audit_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(base.join("redcon").join("audit.jsonl"))
+}
+
+fn random_hex() -> String {
+    let state = std::collections::hash_map::RandomState::new();
+    let mut out = String::new();
+    for i in 0..2u64 {
+        let mut h = state.build_hasher();
+        h.write_u64(i ^ u64::from(std::process::id()));
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out
+}
+
+/// Where the operation goes: the agents to poll and, for the embedded demo, the simulator
+/// that stands in for them (with a token made up for this run).
+struct Reach {
+    site: Site,
+    specs: Vec<AgentSpec>,
+    policy: PollPolicy,
+    demo_token: Option<String>,
+    _sim: Option<tokio::task::JoinHandle<Result<(), redcon::sim::SimError>>>,
+}
+
+async fn open_site(source: &Source, timeout: Duration) -> Result<Reach, String> {
+    match source {
+        Source::Config { path, site } => {
+            let (site, specs, policy) =
+                configured_site(path, site.as_deref()).map_err(|e| e.lines().join("\n"))?;
+            Ok(Reach {
+                site,
+                specs,
+                policy,
+                demo_token: None,
+                _sim: None,
+            })
+        }
+        Source::Demo { live: None } => {
+            let site = redcon::demo::site().map_err(|e| e.to_string())?;
+            let live = redcon::demo::live(&site).map_err(|e| e.to_string())?;
+            let (addr, sim, task) = redcon::sim::spawn_local(site.clone(), live, None)
+                .await
+                .map_err(|e| format!("embedded demo simulator: {e}"))?;
+            let token = random_hex();
+            sim.lock()
+                .set_tokens(Tokens::single_operator(&token, "demo operator"));
+            let specs = redcon::sim::agent_urls(&site, &format!("http://{addr}"))
+                .into_iter()
+                .map(|(name, url)| AgentSpec {
+                    name,
+                    url,
+                    interval: timeout,
+                    timeout,
+                })
+                .collect();
+            Ok(Reach {
+                site,
+                specs,
+                policy: PollPolicy::default(),
+                demo_token: Some(token),
+                _sim: Some(task),
+            })
+        }
+        Source::File { .. } | Source::Demo { live: Some(_) } => Err(
+            "operations need live agents: use --config (or the embedded demo without --live); with --site/--live only --dry-run is possible".into(),
+        ),
+    }
+}
+
+fn read_token(req: &Request) -> Result<Option<String>, String> {
+    if let Some(path) = &req.token_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("token file {}: {e}", path.display()))?;
+        let token = text.lines().next().unwrap_or("").trim().to_string();
+        if token.is_empty() {
+            return Err(format!(
+                "token file {}: first line is empty",
+                path.display()
+            ));
+        }
+        return Ok(Some(token));
+    }
+    Ok(std::env::var("REDCON_TOKEN").ok().filter(|t| !t.is_empty()))
+}
+
+/// Ask on the terminal: site-level targets need their id typed, others `yes`.
+fn confirm(target: &str, site_level: bool) -> bool {
+    let want = if site_level { target } else { "yes" };
+    eprint!("type {want:?} to carry this out (anything else cancels): ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    line.trim() == want
+}
+
+fn exit_for(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Done => DONE,
+        Outcome::NotCleared => NOT_ACKNOWLEDGED,
+        Outcome::Rejected => REJECTED,
+        Outcome::Stale => STALE,
+        Outcome::Unauthorised => UNAUTHORISED,
+        Outcome::Pending | Outcome::Unknown => UNKNOWN,
+    }
+}
+
+fn verdict_exit(v: Verdict) -> u8 {
+    match v {
+        Verdict::Safe => DONE,
+        Verdict::Degrades => NOT_ACKNOWLEDGED,
+        Verdict::Refused => REFUSED,
+    }
+}
+
+fn live_and_problems(site: &Site, statuses: &[AgentStatus]) -> (LiveState, Vec<String>) {
+    poll::live_state(site, statuses)
+}
+
+pub fn run(source: &Source, timeout: Duration, req: Request) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("redcon: cannot start the async runtime: {e}");
+            return ExitCode::from(REJECTED);
+        }
+    };
+    ExitCode::from(rt.block_on(operate(source, timeout, req)))
+}
+
+async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
+    let fail = |msg: String| {
+        eprintln!("redcon: {msg}");
+        REJECTED
+    };
+    let now = redcon::api::unix_now();
+    let audit_path = req.audit.clone().or_else(default_audit_path);
+    let history = match &audit_path {
+        Some(p) => audit::read(p)
+            .map(|(r, _)| audit::settle(&r))
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let since = audit::open_maintenance(&history)
+        .into_iter()
+        .find(|m| m.target == req.target)
+        .map(|m| m.since);
+    let operator = req
+        .operator
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".into());
+    let op = Operation {
+        kind: req.kind.clone(),
+        target: req.target.clone(),
+        reason: req.reason.clone(),
+        operator: operator.clone(),
+        idempotency_key: format!("{}-{}", req.target, random_hex()),
+    };
+    // a dry run on files needs no agent
+    if let (true, Source::File { site, live }) = (req.dry_run, source) {
+        let site = match redcon::model::load_site_file(site) {
+            Ok(s) => s,
+            Err(e) => return fail(e.to_string()),
+        };
+        let live = match live {
+            Some(l) => match redcon::model::load_live_file(l, &site) {
+                Ok(l) => l,
+                Err(e) => return fail(e.to_string()),
+            },
+            None => LiveState::default(),
+        };
+        return match preflight(&site, &live, &op, since, now) {
+            Ok(plan) => {
+                println!("{}", plan_text(&plan).join("\n"));
+                verdict_exit(plan.verdict)
+            }
+            Err(e) => fail(e.to_string()),
+        };
+    }
+    let target = match open_site(source, timeout).await {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let client = match poll::client() {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let statuses = poll::poll_once(&client, &target.specs, &target.policy, timeout).await;
+    let (live, problems) = live_and_problems(&target.site, &statuses);
+    for p in &problems {
+        eprintln!("redcon: {p}");
+    }
+    let plan = match preflight(&target.site, &live, &op, since, now) {
+        Ok(p) => p,
+        Err(e) => return fail(e.to_string()),
+    };
+    println!("{}", plan_text(&plan).join("\n"));
+    if req.dry_run {
+        return verdict_exit(plan.verdict);
+    }
+    let agent =
+        owner(&target.site, &op.target).unwrap_or_else(|| redcon::sim::DEFAULT_AGENT.into());
+    let Some(status) = statuses.iter().find(|s| s.name == agent) else {
+        return fail(format!(
+            "{}: owned by agent {agent}, which is not configured",
+            op.target
+        ));
+    };
+    let Some(version) = status.etag.clone() else {
+        return fail(format!(
+            "agent {agent} gave no state version ({}): cannot guard the operation against a changed state",
+            status.last_error.as_deref().unwrap_or("no answer")
+        ));
+    };
+    let Some(path) = audit_path else {
+        return fail("no audit log path (set --audit, XDG_STATE_HOME or HOME)".into());
+    };
+    let mut log = match AuditLog::open(&path) {
+        Ok(l) => l,
+        Err(e) => return fail(e.to_string()),
+    };
+    let authority = Authority::operator(operator);
+    let mutation = match Mutation::clear(&authority, op.clone(), &plan, req.ack, version) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("redcon: {e}");
+            let code = match e {
+                NotCleared::Refused(..) => REFUSED,
+                NotCleared::Degrades(_) | NotCleared::NoReason => NOT_ACKNOWLEDGED,
+            };
+            let fake = Mutation {
+                operation: op,
+                verdict: plan.verdict,
+                acknowledged: req.ack,
+                state_version: String::new(),
+            };
+            if let Err(e) = log.append(&record(&fake, &plan, Outcome::NotCleared, &e.to_string())) {
+                eprintln!("redcon: {e}");
+            }
+            return code;
+        }
+    };
+    if !req.yes {
+        if !std::io::stdin().is_terminal() {
+            eprintln!("redcon: not confirmed: no terminal to ask on (use --yes in scripts)");
+            return NOT_ACKNOWLEDGED;
+        }
+        if !confirm(&mutation.operation.target, plan.site_level) {
+            eprintln!("redcon: cancelled");
+            return NOT_ACKNOWLEDGED;
+        }
+    }
+    let token = match (&target.demo_token, read_token(&req)) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Ok(t)) => t,
+        (None, Err(e)) => return fail(e),
+    };
+    let sent = match send_audited(
+        &mut log,
+        &client,
+        &status.url,
+        token.as_deref(),
+        &mutation,
+        &plan,
+        timeout,
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => return fail(e.to_string()),
+    };
+    println!("{}: {}", sent.outcome.word(), sent.detail);
+    if target.demo_token.is_some() && sent.outcome == Outcome::Done {
+        println!("(the embedded demo site forgets this when the command ends)");
+    }
+    exit_for(sent.outcome)
+}
+
+/// `redcon audit`: the settled log, oldest first, from `since` (Unix seconds) on.
+pub fn print_audit(path: Option<&Path>, since: Option<f64>, json: bool) -> ExitCode {
+    let Some(path) = path.map(Path::to_path_buf).or_else(default_audit_path) else {
+        eprintln!("redcon: no audit log path (set --audit, XDG_STATE_HOME or HOME)");
+        return ExitCode::from(REJECTED);
+    };
+    let (records, errors) = match audit::read(&path) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("redcon: {e}");
+            return ExitCode::from(REJECTED);
+        }
+    };
+    for e in &errors {
+        eprintln!("redcon: {e}");
+    }
+    for r in audit::settle(&records)
+        .iter()
+        .filter(|r| since.is_none_or(|s| r.at >= s))
+    {
+        if json {
+            println!("{}", serde_json::to_string(r).unwrap_or_default());
+            continue;
+        }
+        let verdict = r.verdict.map_or("-", |v| v.word());
+        println!(
+            "{}  {:<12} {:<28} {:<9} {:<14} {}  \"{}\"{}",
+            audit::utc_text(r.at),
+            r.operation.operator,
+            r.operation.describe(),
+            verdict,
+            r.outcome.word(),
+            r.by,
+            r.operation.reason,
+            if r.detail.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", r.detail)
+            }
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Maintenance left in place longer than `max_age_s`, from the audit log (`--audit`, else
+/// the default log when it exists). An unreadable log is said on stderr, not fatal: the
+/// status of the site does not depend on it.
+pub fn lingering(
+    path: Option<&Path>,
+    site: &Site,
+    live: &LiveState,
+    max_age_s: f64,
+) -> Vec<String> {
+    let Some(path) = path.map(Path::to_path_buf).or_else(default_audit_path) else {
+        return Vec::new();
+    };
+    match audit::read(&path) {
+        Ok((records, errors)) => {
+            for e in errors {
+                eprintln!("redcon: {e}");
+            }
+            let open = audit::open_maintenance(&audit::settle(&records));
+            audit::lingering(&open, site, live, redcon::api::unix_now(), max_age_s)
+        }
+        Err(e) => {
+            eprintln!("redcon: {e}");
+            Vec::new()
+        }
+    }
+}
