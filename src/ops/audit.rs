@@ -232,7 +232,7 @@ pub fn lingering(
             if is_element {
                 live.element_state(&m.target) != crate::model::ElementState::Ok
             } else {
-                live.members.get(&m.target).is_some() || !site_has_member(site, &m.target)
+                live.members.contains_key(&m.target) || !site_has_member(site, &m.target)
             }
         })
         .map(|m| {
