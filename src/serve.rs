@@ -44,7 +44,11 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
                 .await
                 .wrap_err_with(|| format!("cannot listen on {}", cfg.listen))?;
             let at = listener.local_addr().unwrap_or(cfg.listen);
-            eprintln!("redcon agent {} serving http://{at}/v1/snapshot", cfg.id);
+            let scheme = if cfg.tls.is_some() { "https" } else { "http" };
+            eprintln!(
+                "redcon agent {} serving {scheme}://{at}/v1/snapshot",
+                cfg.id
+            );
             agent::run(cfg, listener, agent::shutdown_signal())
                 .await
                 .map_err(|e| eyre!("{e}"))

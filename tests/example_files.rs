@@ -19,6 +19,8 @@ fn the_example_agent_config_loads() {
         cfg.element_map.get("ups1").map(String::as_str),
         Some("UPS-A1")
     );
+    assert!(cfg.tokens.is_some() && cfg.audit.is_some());
+    assert!(cfg.tls.is_some_and(|t| t.cert.ends_with("agent.crt")));
 }
 
 #[test]

@@ -43,6 +43,23 @@ pub struct AgentConfig {
     /// Source name -> site id.
     #[serde(default)]
     pub element_map: BTreeMap<String, String>,
+    /// Token file enabling `POST /v1/ops` (docs/operations.md); without it every
+    /// operation is refused.
+    #[serde(default)]
+    pub tokens: Option<PathBuf>,
+    /// Where received operations are audited (JSON lines).
+    #[serde(default)]
+    pub audit: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain and key (PEM files).
+    #[serde(default)]
+    pub tls: Option<TlsFiles>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 /// One source the agent reads. One variant per collector in `collectors/`.
@@ -74,6 +91,9 @@ impl AgentConfig {
             collect_every_s: DEFAULT_COLLECT_EVERY_S,
             collectors: vec![CollectorSpec::Host { root: None }],
             element_map: BTreeMap::new(),
+            tokens: None,
+            audit: None,
+            tls: None,
         }
     }
 }

@@ -7,17 +7,19 @@ mod collect;
 pub mod collectors;
 pub mod config;
 pub mod http;
+mod ops;
+mod tls;
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
 use crate::api::{self, AgentInfo, Health, SCHEMA_VERSION, Snapshot};
@@ -33,6 +35,8 @@ pub enum AgentError {
     CollectorThread(String),
     #[error("serving HTTP: {0}")]
     Serve(#[source] std::io::Error),
+    #[error("{0}")]
+    Config(String),
 }
 
 /// The agent's published state. Shared between the collection task and the handlers.
@@ -41,6 +45,8 @@ pub struct Agent {
     element_map: BTreeMap<String, String>,
     started: Instant,
     published: RwLock<Published>,
+    /// Operations: tokens, stored answers, audit log (`POST /v1/ops`).
+    desk: Mutex<ops::Desk>,
 }
 
 struct Published {
@@ -81,6 +87,7 @@ impl Agent {
             element_map: config.element_map.clone(),
             started: Instant::now(),
             published: RwLock::new(published),
+            desk: Mutex::new(ops::Desk::default()),
         }
     }
 
@@ -137,6 +144,7 @@ impl Agent {
             .route("/v1/snapshot", get(get_snapshot))
             .route("/v1/health", get(get_health))
             .route("/v1/schema", get(|| async { http::schema_response() }))
+            .route("/v1/ops", post(ops::post_ops))
             .fallback(not_found)
             .with_state(Arc::clone(self))
     }
@@ -220,6 +228,14 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), AgentError> {
     let agent = Arc::new(Agent::new(&config));
+    *agent.desk.lock().unwrap_or_else(PoisonError::into_inner) =
+        ops::desk(config.tokens.as_deref(), config.audit.as_deref()).map_err(AgentError::Config)?;
+    let tls = config
+        .tls
+        .as_ref()
+        .map(|t| tls::acceptor(&t.cert, &t.key))
+        .transpose()
+        .map_err(AgentError::Config)?;
     let (collectors, collected, errors) = collect::round(None, &config.collectors).await?;
     let logged: Vec<String> = errors.iter().map(ToString::to_string).collect();
     for e in &logged {
@@ -237,6 +253,12 @@ pub async fn run(
         every,
         logged,
     )));
+    if let Some(acceptor) = tls {
+        return axum::serve(tls::TlsListener::new(listener, acceptor), agent.router())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(AgentError::Serve);
+    }
     axum::serve(listener, agent.router())
         .with_graceful_shutdown(shutdown)
         .await
