@@ -19,6 +19,8 @@ fn the_example_agent_config_loads() {
         cfg.element_map.get("ups1").map(String::as_str),
         Some("UPS-A1")
     );
+    let names: Vec<&str> = cfg.collectors.iter().map(|c| c.name()).collect();
+    assert!(names.contains(&"nut"), "{names:?}");
 }
 
 #[test]
