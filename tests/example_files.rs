@@ -21,6 +21,7 @@ fn the_example_agent_config_loads() {
     );
     let names: Vec<&str> = cfg.collectors.iter().map(|c| c.name()).collect();
     assert!(names.contains(&"nut"), "{names:?}");
+    assert!(names.contains(&"haproxy"), "{names:?}");
 }
 
 #[test]

@@ -64,6 +64,15 @@ pub enum CollectorSpec {
         #[serde(default = "default_timeout_s")]
         timeout_s: f64,
     },
+    /// Backend servers behind HAProxy's stats socket (collectors/haproxy.rs).
+    Haproxy {
+        socket: PathBuf,
+        /// Backends to report; empty: all.
+        #[serde(default)]
+        backends: Vec<String>,
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
 }
 
 impl CollectorSpec {
@@ -71,6 +80,7 @@ impl CollectorSpec {
         match self {
             CollectorSpec::Host { .. } => "host",
             CollectorSpec::Nut { .. } => "nut",
+            CollectorSpec::Haproxy { .. } => "haproxy",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the next snapshot. They are synchronous on purpose: sources are files, sockets and
 //! commands, and the agent runs them on a blocking thread.
 
+pub mod haproxy;
 pub mod host;
 pub mod nut;
 pub mod nut_proto;
@@ -48,6 +49,13 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     ups,
                     timeout_s,
                 } => Ok(Box::new(nut::NutCollector::new(server, ups, *timeout_s)?)),
+                CollectorSpec::Haproxy {
+                    socket,
+                    backends,
+                    timeout_s,
+                } => Ok(Box::new(haproxy::HaproxyCollector::new(
+                    socket, backends, *timeout_s,
+                )?)),
             }
         })
         .collect()
