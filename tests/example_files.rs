@@ -22,6 +22,7 @@ fn the_example_agent_config_loads() {
     let names: Vec<&str> = cfg.collectors.iter().map(|c| c.name()).collect();
     assert!(names.contains(&"nut"), "{names:?}");
     assert!(names.contains(&"haproxy"), "{names:?}");
+    assert!(names.contains(&"keepalived"), "{names:?}");
 }
 
 #[test]

@@ -64,6 +64,13 @@ pub enum CollectorSpec {
         #[serde(default = "default_timeout_s")]
         timeout_s: f64,
     },
+    /// VRRP instances from keepalived's notify FIFO (collectors/keepalived.rs).
+    Keepalived {
+        fifo: PathBuf,
+        /// Instances always reported (unknown until heard of); others as they appear.
+        #[serde(default)]
+        instances: Vec<String>,
+    },
     /// Backend servers behind HAProxy's stats socket (collectors/haproxy.rs).
     Haproxy {
         socket: PathBuf,
@@ -81,6 +88,7 @@ impl CollectorSpec {
             CollectorSpec::Host { .. } => "host",
             CollectorSpec::Nut { .. } => "nut",
             CollectorSpec::Haproxy { .. } => "haproxy",
+            CollectorSpec::Keepalived { .. } => "keepalived",
         }
     }
 }

@@ -11,21 +11,43 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A daemon started by a test: killed and reaped by PID when dropped, also on panic.
+/// A daemon started by a test: stopped and reaped by PID when dropped, also on panic.
 pub struct Daemon {
     pub name: &'static str,
     pub child: Child,
+    /// Stop with SIGTERM first (keepalived must stop its own children), SIGKILL after
+    /// a few seconds.
+    pub graceful: bool,
 }
 
 impl Daemon {
     pub fn start(name: &'static str, cmd: &mut Command) -> Daemon {
+        Daemon::start_logged(name, cmd, None)
+    }
+
+    /// As `start`, with stdout and stderr going to `log` (read it when a test fails).
+    pub fn start_logged(name: &'static str, cmd: &mut Command, log: Option<&Path>) -> Daemon {
+        let out = |log: Option<&Path>| {
+            log.and_then(|p| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .ok()
+            })
+            .map_or_else(Stdio::null, Stdio::from)
+        };
         let child = cmd
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(out(log))
+            .stderr(out(log))
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-        Daemon { name, child }
+        Daemon {
+            name,
+            child,
+            graceful: false,
+        }
     }
 
     pub fn pid(&self) -> u32 {
@@ -38,6 +60,23 @@ impl Daemon {
         let _ = self.child.wait();
     }
 
+    /// SIGTERM, then SIGKILL if it has not exited within five seconds.
+    pub fn terminate(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: signalling our own child by its PID; it is not reaped yet, so the
+            // PID cannot have been reused.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.kill();
+    }
+
     /// Panics when the daemon has already exited: its config was refused.
     pub fn assert_running(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {
@@ -48,7 +87,49 @@ impl Daemon {
 
 impl Drop for Daemon {
     fn drop(&mut self) {
-        self.kill();
+        if self.graceful {
+            self.terminate();
+        } else {
+            self.kill();
+        }
+    }
+}
+
+/// A network namespace made by a test, deleted (with its links) when dropped.
+pub struct Netns(pub String);
+
+impl Netns {
+    /// `None` when namespaces cannot be made here (not root, no `ip`).
+    pub fn add(name: String) -> Option<Netns> {
+        let _ = Command::new("ip").args(["netns", "del", &name]).status();
+        let ok = Command::new("ip")
+            .args(["netns", "add", &name])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Netns(name))
+    }
+
+    /// `ip -n <ns> ARGS`, panicking with the command on failure.
+    pub fn ip(&self, args: &str) {
+        let mut full = vec!["-n", self.0.as_str()];
+        full.extend(args.split_whitespace());
+        let out = Command::new("ip")
+            .args(&full)
+            .output()
+            .unwrap_or_else(|e| panic!("ip: {e}"));
+        assert!(
+            out.status.success(),
+            "ip {}: {}",
+            full.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
     }
 }
 
@@ -155,6 +236,7 @@ pub fn start_agent(config: &Path) -> (Daemon, String) {
         Daemon {
             name: "redcon agent",
             child,
+            graceful: false,
         },
         format!("127.0.0.1:{port}"),
     )

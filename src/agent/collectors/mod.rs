@@ -4,6 +4,7 @@
 
 pub mod haproxy;
 pub mod host;
+pub mod keepalived;
 pub mod nut;
 pub mod nut_proto;
 
@@ -49,6 +50,9 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     ups,
                     timeout_s,
                 } => Ok(Box::new(nut::NutCollector::new(server, ups, *timeout_s)?)),
+                CollectorSpec::Keepalived { fifo, instances } => Ok(Box::new(
+                    keepalived::KeepalivedCollector::new(fifo, instances)?,
+                )),
                 CollectorSpec::Haproxy {
                     socket,
                     backends,
