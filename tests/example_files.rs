@@ -21,6 +21,10 @@ fn the_example_agent_config_loads() {
     );
     assert!(cfg.tokens.is_some() && cfg.audit.is_some());
     assert!(cfg.tls.is_some_and(|t| t.cert.ends_with("agent.crt")));
+    let names: Vec<&str> = cfg.collectors.iter().map(|c| c.name()).collect();
+    assert!(names.contains(&"nut"), "{names:?}");
+    assert!(names.contains(&"haproxy"), "{names:?}");
+    assert!(names.contains(&"keepalived"), "{names:?}");
 }
 
 #[test]

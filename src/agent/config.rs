@@ -12,8 +12,7 @@
 //!
 //! `element_map` renames what sources call things (a NUT `ups@host`, a bond `bond0`) to
 //! the ids the site file uses, so one agent config fits the site without touching the
-//! sources. It applies to the ids of elements, members and tanks; the host collector
-//! reports none, so today it is parsed and checked but changes nothing.
+//! sources. It applies to the ids of elements, members and tanks.
 //!
 //! Mistakes are refused while parsing, so every error carries the file, line and column.
 
@@ -72,12 +71,41 @@ pub enum CollectorSpec {
         #[serde(default)]
         root: Option<PathBuf>,
     },
+    /// UPSs behind a NUT upsd (collectors/nut.rs); see docs/collectors.md.
+    Nut {
+        #[serde(default = "default_nut_server")]
+        server: String,
+        /// UPS names as upsd knows them; empty: every UPS it lists.
+        #[serde(default)]
+        ups: Vec<String>,
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
+    /// VRRP instances from keepalived's notify FIFO (collectors/keepalived.rs).
+    Keepalived {
+        fifo: PathBuf,
+        /// Instances always reported (unknown until heard of); others as they appear.
+        #[serde(default)]
+        instances: Vec<String>,
+    },
+    /// Backend servers behind HAProxy's stats socket (collectors/haproxy.rs).
+    Haproxy {
+        socket: PathBuf,
+        /// Backends to report; empty: all.
+        #[serde(default)]
+        backends: Vec<String>,
+        #[serde(default = "default_timeout_s")]
+        timeout_s: f64,
+    },
 }
 
 impl CollectorSpec {
     pub fn name(&self) -> &'static str {
         match self {
             CollectorSpec::Host { .. } => "host",
+            CollectorSpec::Nut { .. } => "nut",
+            CollectorSpec::Haproxy { .. } => "haproxy",
+            CollectorSpec::Keepalived { .. } => "keepalived",
         }
     }
 }
@@ -142,6 +170,15 @@ fn default_listen() -> SocketAddr {
 
 fn default_every() -> f64 {
     DEFAULT_COLLECT_EVERY_S
+}
+
+/// Seconds a source may take to connect or answer one request.
+fn default_timeout_s() -> f64 {
+    3.0
+}
+
+fn default_nut_server() -> String {
+    "127.0.0.1:3493".into()
 }
 
 /// Checks that must fail with a location live in these deserializers: after parsing,
@@ -236,7 +273,7 @@ mod tests {
                 "expected",
             ),
             ("(id: \"h\",\n colectors: [])", 2, "colectors"),
-            ("(id: \"h\",\n collectors: [nut()])", 2, "nut"),
+            ("(id: \"h\",\n collectors: [nutt()])", 2, "nutt"),
             ("(id: \"h\",\n listen: \"localhost\")", 2, "address"),
             ("(id: \"h\",\n collect_every_s: 0.0)", 2, "between 0.5"),
             ("(id: \"h\",\n collect_every_s: \"5\")", 2, "float"),

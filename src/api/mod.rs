@@ -53,6 +53,10 @@ pub struct MemberReport {
     pub id: SmolStr,
     pub state: MemberState,
     pub observed_at: f64,
+    /// Source status words, e.g. HAProxy's `DRAIN` and `L4OK`, keepalived's `BACKUP`.
+    /// Left out of the JSON when empty, so reports of sources without words are as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<SmolStr>,
     #[serde(default)]
     pub rebuild: Option<Rebuild>,
     #[serde(default)]

@@ -301,6 +301,7 @@ impl View<'_> {
             id: id.into(),
             state,
             observed_at: 0.0,
+            flags: Vec::new(),
             rebuild,
             metrics,
         }

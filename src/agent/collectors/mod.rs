@@ -2,7 +2,11 @@
 //! the next snapshot. They are synchronous on purpose: sources are files, sockets and
 //! commands, and the agent runs them on a blocking thread.
 
+pub mod haproxy;
 pub mod host;
+pub mod keepalived;
+pub mod nut;
+pub mod nut_proto;
 
 use crate::api::{ElementReport, HostReport, MemberReport, TankReport};
 
@@ -41,6 +45,21 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                 CollectorSpec::Host { root } => {
                     Ok(Box::new(host::HostCollector::new(root.as_deref())?))
                 }
+                CollectorSpec::Nut {
+                    server,
+                    ups,
+                    timeout_s,
+                } => Ok(Box::new(nut::NutCollector::new(server, ups, *timeout_s)?)),
+                CollectorSpec::Keepalived { fifo, instances } => Ok(Box::new(
+                    keepalived::KeepalivedCollector::new(fifo, instances)?,
+                )),
+                CollectorSpec::Haproxy {
+                    socket,
+                    backends,
+                    timeout_s,
+                } => Ok(Box::new(haproxy::HaproxyCollector::new(
+                    socket, backends, *timeout_s,
+                )?)),
             }
         })
         .collect()
@@ -57,4 +76,57 @@ pub fn collect_all(collectors: &mut [Box<dyn Collector>]) -> (Collected, Vec<Col
         }
     }
     (out, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ElementState;
+
+    /// A source that always reads fine.
+    struct Steady;
+
+    impl Collector for Steady {
+        fn name(&self) -> &'static str {
+            "steady"
+        }
+        fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
+            out.elements.push(ElementReport {
+                id: "CRAH-1".into(),
+                state: ElementState::Ok,
+                observed_at: 0.0,
+                flags: Vec::new(),
+                metrics: crate::api::Metrics::new(),
+            });
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_broken_source_costs_only_itself() {
+        let server = nut::tests::fake_upsd(b"ERR\x00\xff garbage \"\n".to_vec());
+        let mut collectors: Vec<Box<dyn Collector>> = vec![
+            Box::new(nut::NutCollector::new(&server, &["ups1".into()], 1.0).unwrap()),
+            Box::new(Steady),
+        ];
+        let (out, errors) = collect_all(&mut collectors);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].to_string().starts_with("collector nut: upsd"),
+            "{}",
+            errors[0]
+        );
+        let states: Vec<_> = out
+            .elements
+            .iter()
+            .map(|e| (e.id.as_str(), e.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("ups1", ElementState::Unknown),
+                ("CRAH-1", ElementState::Ok)
+            ]
+        );
+    }
 }

@@ -1,0 +1,267 @@
+//! Helpers for the tests against real peers (upsd, haproxy, keepalived): a guard that
+//! stops a daemon by its PID however the test ends, skipping when the Debian packages
+//! are missing (failing instead under CI, which installs them), and polling for a
+//! condition with a deadline instead of fixed sleeps.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A daemon started by a test: stopped and reaped by PID when dropped, also on panic.
+pub struct Daemon {
+    pub name: &'static str,
+    pub child: Child,
+    /// Stop with SIGTERM first (keepalived must stop its own children), SIGKILL after
+    /// a few seconds.
+    pub graceful: bool,
+}
+
+impl Daemon {
+    pub fn start(name: &'static str, cmd: &mut Command) -> Daemon {
+        Daemon::start_logged(name, cmd, None)
+    }
+
+    /// As `start`, with stdout and stderr going to `log` (read it when a test fails).
+    pub fn start_logged(name: &'static str, cmd: &mut Command, log: Option<&Path>) -> Daemon {
+        let out = |log: Option<&Path>| {
+            log.and_then(|p| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .ok()
+            })
+            .map_or_else(Stdio::null, Stdio::from)
+        };
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(out(log))
+            .stderr(out(log))
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Daemon {
+            name,
+            child,
+            graceful: false,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Stop now (SIGKILL) and wait for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then SIGKILL if it has not exited within five seconds.
+    pub fn terminate(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: signalling our own child by its PID; it is not reaped yet, so the
+            // PID cannot have been reused.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.kill();
+    }
+
+    /// Panics when the daemon has already exited: its config was refused.
+    pub fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("{} exited early: {status}", self.name);
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if self.graceful {
+            self.terminate();
+        } else {
+            self.kill();
+        }
+    }
+}
+
+/// A network namespace made by a test, deleted (with its links) when dropped.
+pub struct Netns(pub String);
+
+impl Netns {
+    /// `None` when namespaces cannot be made here (not root, no `ip`).
+    pub fn add(name: String) -> Option<Netns> {
+        let _ = Command::new("ip").args(["netns", "del", &name]).status();
+        let ok = Command::new("ip")
+            .args(["netns", "add", &name])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Netns(name))
+    }
+
+    /// `ip -n <ns> ARGS`, panicking with the command on failure.
+    pub fn ip(&self, args: &str) {
+        let mut full = vec!["-n", self.0.as_str()];
+        full.extend(args.split_whitespace());
+        let out = Command::new("ip")
+            .args(&full)
+            .output()
+            .unwrap_or_else(|e| panic!("ip: {e}"));
+        assert!(
+            out.status.success(),
+            "ip {}: {}",
+            full.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+/// Whether every binary exists. When one is missing the test is skipped with a message,
+/// except under `CI=true`, where the packages are installed and a missing one is a bug.
+pub fn have(binaries: &[&str], packages: &str) -> bool {
+    let missing: Vec<&str> = binaries
+        .iter()
+        .copied()
+        .filter(|b| !Path::new(b).exists())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!("missing {missing:?}: install the Debian packages {packages}");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg} (CI=true: they should be installed)");
+    }
+    eprintln!("SKIPPED: {msg}");
+    false
+}
+
+/// Whether we are root (daemons here run as root, namespaces need it).
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// Poll `check` until it returns `Some` or `within` passes; panics naming `what`, with
+/// the last thing `check` saw.
+pub fn wait_for<T>(
+    what: &str,
+    within: Duration,
+    mut check: impl FnMut() -> Result<T, String>,
+) -> T {
+    let t0 = Instant::now();
+    loop {
+        let last = match check() {
+            Ok(v) => return v,
+            Err(e) => e,
+        };
+        assert!(
+            t0.elapsed() < within,
+            "{what}: not within {within:?}; last: {last}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A loopback port free right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+/// A fresh directory for one test's files, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let d = std::env::temp_dir().join(format!("redcon-peer-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
+        TempDir(d)
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(dir) = p.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `redcon agent` as a process on a free loopback port; returns it and its base URL.
+pub fn start_agent(config: &Path) -> (Daemon, String) {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_redcon"))
+        .args(["agent", "--agent-config"])
+        .arg(config)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start redcon agent: {e}"));
+    (
+        Daemon {
+            name: "redcon agent",
+            child,
+            graceful: false,
+        },
+        format!("127.0.0.1:{port}"),
+    )
+}
+
+/// `GET /v1/snapshot` over plain HTTP/1.1, decoded; `Err` while the agent is not up.
+pub fn snapshot(addr: &str) -> Result<redcon::api::Snapshot, String> {
+    let mut s = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        s,
+        "GET /v1/snapshot HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    let at = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("no header end")?;
+    let decoded =
+        redcon::api::decode_snapshot(&raw[at + 4..], "agent").map_err(|e| e.to_string())?;
+    if !decoded.errors.is_empty() {
+        return Err(format!("{:?}", decoded.errors));
+    }
+    Ok(decoded.snapshot)
+}
