@@ -55,12 +55,18 @@ pub enum CollectorSpec {
         #[serde(default)]
         root: Option<PathBuf>,
     },
+    /// Linux md RAID from `<root>/sys/block/md*/md`, else `<root>/proc/mdstat`.
+    Mdraid {
+        #[serde(default)]
+        root: Option<PathBuf>,
+    },
 }
 
 impl CollectorSpec {
     pub fn name(&self) -> &'static str {
         match self {
             CollectorSpec::Host { .. } => "host",
+            CollectorSpec::Mdraid { .. } => "mdraid",
         }
     }
 }

@@ -53,6 +53,10 @@ pub struct MemberReport {
     pub observed_at: f64,
     #[serde(default)]
     pub rebuild: Option<Rebuild>,
+    /// Source words that say why a member is in its state, e.g. `faulty`, `spare`,
+    /// `blocking`, `churned`; shown to the operator, not used by the classification.
+    #[serde(default)]
+    pub flags: Vec<SmolStr>,
     #[serde(default)]
     pub metrics: Metrics,
 }

@@ -302,6 +302,7 @@ impl View<'_> {
             state,
             observed_at: 0.0,
             rebuild,
+            flags: Vec::new(),
             metrics,
         }
     }

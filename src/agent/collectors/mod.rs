@@ -3,6 +3,8 @@
 //! commands, and the agent runs them on a blocking thread.
 
 pub mod host;
+pub mod mdraid;
+pub mod parse;
 
 use crate::api::{ElementReport, HostReport, MemberReport, TankReport};
 
@@ -40,6 +42,9 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
             match spec {
                 CollectorSpec::Host { root } => {
                     Ok(Box::new(host::HostCollector::new(root.as_deref())?))
+                }
+                CollectorSpec::Mdraid { root } => {
+                    Ok(Box::new(mdraid::MdraidCollector::new(root.as_deref())))
                 }
             }
         })
