@@ -60,6 +60,11 @@ pub enum CollectorSpec {
         #[serde(default)]
         root: Option<PathBuf>,
     },
+    /// Linux bonds from `<root>/proc/net/bonding/*`, else `<root>/sys/class/net`.
+    Bonding {
+        #[serde(default)]
+        root: Option<PathBuf>,
+    },
 }
 
 impl CollectorSpec {
@@ -67,6 +72,7 @@ impl CollectorSpec {
         match self {
             CollectorSpec::Host { .. } => "host",
             CollectorSpec::Mdraid { .. } => "mdraid",
+            CollectorSpec::Bonding { .. } => "bonding",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the next snapshot. They are synchronous on purpose: sources are files, sockets and
 //! commands, and the agent runs them on a blocking thread.
 
+pub mod bonding;
 pub mod host;
 pub mod mdraid;
 pub mod parse;
@@ -45,6 +46,9 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                 }
                 CollectorSpec::Mdraid { root } => {
                     Ok(Box::new(mdraid::MdraidCollector::new(root.as_deref())))
+                }
+                CollectorSpec::Bonding { root } => {
+                    Ok(Box::new(bonding::BondingCollector::new(root.as_deref())))
                 }
             }
         })
