@@ -65,6 +65,14 @@ pub enum CollectorSpec {
         #[serde(default)]
         root: Option<PathBuf>,
     },
+    /// Linux bridges' kernel STP from `<root>/sys/class/net/<br>`; all bridges when
+    /// `bridges` is empty.
+    Bridge {
+        #[serde(default)]
+        root: Option<PathBuf>,
+        #[serde(default)]
+        bridges: Vec<String>,
+    },
 }
 
 impl CollectorSpec {
@@ -73,6 +81,7 @@ impl CollectorSpec {
             CollectorSpec::Host { .. } => "host",
             CollectorSpec::Mdraid { .. } => "mdraid",
             CollectorSpec::Bonding { .. } => "bonding",
+            CollectorSpec::Bridge { .. } => "bridge",
         }
     }
 }

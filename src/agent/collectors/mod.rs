@@ -3,6 +3,7 @@
 //! commands, and the agent runs them on a blocking thread.
 
 pub mod bonding;
+pub mod bridge;
 pub mod host;
 pub mod mdraid;
 pub mod parse;
@@ -50,6 +51,9 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                 CollectorSpec::Bonding { root } => {
                     Ok(Box::new(bonding::BondingCollector::new(root.as_deref())))
                 }
+                CollectorSpec::Bridge { root, bridges } => Ok(Box::new(
+                    bridge::BridgeCollector::new(root.as_deref(), bridges),
+                )),
             }
         })
         .collect()

@@ -1,0 +1,238 @@
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+
+use super::*;
+
+/// br1 of two bridges joined by two veth pairs (values as the kernel gave them): vb1
+/// closes the loop and blocks, vb0 is the root port.
+fn looped_br1() -> SysTree {
+    let mut t = SysTree::default();
+    for (k, v) in [
+        ("bridge/stp_state", "1"),
+        ("bridge/bridge_id", "8000.128d8723cff6"),
+        ("bridge/root_id", "1000.726b934bbadc"),
+        ("bridge/root_port", "1"),
+        ("bridge/root_path_cost", "2"),
+        ("bridge/topology_change", "1"),
+        ("bridge/forward_delay", "400"),
+        ("brif/vb0/state", "3"),
+        ("brif/vb0/port_no", "0x1"),
+        ("brif/vb0/path_cost", "2"),
+        ("brif/vb1/state", "4"),
+        ("brif/vb1/port_no", "0x2"),
+        ("brif/vb1/path_cost", "2"),
+    ] {
+        t.files.insert(k.into(), v.into());
+    }
+    t
+}
+
+#[test]
+fn blocking_port_and_root_port_field_by_field() {
+    let b = parse_bridge_sysfs("br1", &looped_br1(), "br1").unwrap();
+    assert_eq!(b.stp_state, 1);
+    assert_eq!(b.root_id, "1000.726b934bbadc");
+    assert!(!b.is_root());
+    assert_eq!(
+        (b.root_port, b.root_path_cost, b.topology_change),
+        (1, Some(2), true)
+    );
+    assert_eq!(
+        b.ports[0],
+        BridgePort {
+            name: "vb0".into(),
+            port_no: Some(1),
+            state: PortState::Forwarding,
+            path_cost: Some(2)
+        }
+    );
+    assert_eq!(b.ports[1].state, PortState::Blocking);
+
+    let r = bridge_reports(&[b], 1.0);
+    assert_eq!(r[0].id, "br1");
+    assert_eq!(r[0].state, MemberState::Ok);
+    assert_eq!(r[0].flags, ["stp", "topology_change"]);
+    assert_eq!(r[0].metrics.get("ports_blocking"), Some(1.0));
+    assert_eq!(
+        (r[1].state, r[1].flags.as_slice()),
+        (
+            MemberState::Ok,
+            &["forwarding".into(), "root_port".into()][..]
+        )
+    );
+    assert_eq!(
+        (r[2].state, r[2].flags.as_slice()),
+        (MemberState::Ok, &["blocking".into()][..])
+    );
+    assert_eq!(r[2].metrics.get("stp_state"), Some(4.0));
+}
+
+#[test]
+fn converging_and_disabled_ports() {
+    let mut t = looped_br1();
+    t.files.insert("brif/vb0/state".into(), "0".into());
+    t.files.insert("brif/vb1/state".into(), "2".into());
+    let r = bridge_reports(&[parse_bridge_sysfs("br1", &t, "br1").unwrap()], 1.0);
+    assert_eq!(r[0].state, MemberState::Failed, "nothing forwards");
+    assert_eq!(r[1].state, MemberState::Failed);
+    assert_eq!(r[2].state, MemberState::Rebuilding);
+    assert_eq!(r[2].flags[0], "learning");
+}
+
+#[test]
+fn broken_values_name_the_bridge() {
+    for (k, v, needle) in [
+        ("bridge/stp_state", "7", "bridge/stp_state: \"7\""),
+        ("brif/vb1/state", "9", "brif/vb1/state: \"9\""),
+        ("bridge/root_port", "x", "bridge/root_port"),
+    ] {
+        let mut t = looped_br1();
+        t.files.insert(k.into(), v.into());
+        let e = parse_bridge_sysfs("br1", &t, "/sys/class/net/br1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/sys/class/net/br1: ") && e.contains(needle),
+            "{e}"
+        );
+    }
+    let mut t = looped_br1();
+    t.files.remove("bridge/root_id");
+    assert!(
+        parse_bridge_sysfs("br1", &t, "br1")
+            .unwrap_err()
+            .to_string()
+            .contains("not a bridge")
+    );
+}
+
+proptest! {
+    #[test]
+    fn garbage_values_never_panic(vals in proptest::collection::vec(".{0,12}", 13)) {
+        let mut t = looped_br1();
+        let keys: Vec<String> = t.files.keys().cloned().collect();
+        for (k, v) in keys.into_iter().zip(vals) {
+            t.files.insert(k, v);
+        }
+        match parse_bridge_sysfs("br1", &t, "src") {
+            Ok(b) => { bridge_reports(&[b], 0.0); }
+            Err(e) => prop_assert!(e.to_string().starts_with("src: ")),
+        }
+    }
+}
+
+/// Removes the namespace however the test ends.
+struct Netns(String);
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+fn ip_in(ns: &str, args: &str) {
+    let mut cmd = Command::new("ip");
+    cmd.args(["netns", "exec", ns, "ip"])
+        .args(args.split_whitespace());
+    let status = cmd.status().unwrap();
+    assert!(status.success(), "ip {args} failed");
+}
+
+/// The kernel's own STP in a namespace: two bridges, two parallel links, so one port
+/// must block. Needs root and `ip`; skips without them, except under CI=true.
+#[test]
+fn live_kernel_stp_blocks_one_port() {
+    let ci = std::env::var("CI").as_deref() == Ok("true");
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n");
+    let has_ip = Command::new("ip")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !(root && has_ip) {
+        let msg = "live STP test needs root and iproute2 (`ip`): skipping";
+        assert!(!ci, "{msg}");
+        eprintln!("{msg}");
+        return;
+    }
+    let ns = Netns(format!("rc-stp-{}", std::process::id()));
+    assert!(
+        Command::new("ip")
+            .args(["netns", "add", &ns.0])
+            .status()
+            .unwrap()
+            .success()
+    );
+    ip_in(
+        &ns.0,
+        "link add br0 type bridge stp_state 1 forward_delay 200 hello_time 100 priority 4096",
+    );
+    ip_in(
+        &ns.0,
+        "link add br1 type bridge stp_state 1 forward_delay 200 hello_time 100 priority 32768",
+    );
+    ip_in(&ns.0, "link add va0 type veth peer name vb0");
+    ip_in(&ns.0, "link add va1 type veth peer name vb1");
+    for (port, br) in [
+        ("va0", "br0"),
+        ("va1", "br0"),
+        ("vb0", "br1"),
+        ("vb1", "br1"),
+    ] {
+        ip_in(&ns.0, &format!("link set {port} master {br}"));
+    }
+    for dev in ["br0", "br1", "va0", "va1", "vb0", "vb1", "lo"] {
+        ip_in(&ns.0, &format!("link set {dev} up"));
+    }
+    // sysfs shows the namespace of whoever mounted it: copy br1's files from inside.
+    let copy = std::env::temp_dir().join(format!("{}-sys", ns.0));
+    let net = copy.join("sys/class/net");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let bridges = loop {
+        let _ = std::fs::remove_dir_all(&copy);
+        std::fs::create_dir_all(net.join("br1")).unwrap();
+        let script = format!(
+            "cp -rL /sys/class/net/br1/bridge /sys/class/net/br1/brif {}/ 2>/dev/null; true",
+            net.join("br1").display()
+        );
+        Command::new("ip")
+            .args(["netns", "exec", &ns.0, "sh", "-c", &script])
+            .status()
+            .unwrap();
+        let mut out = Collected::default();
+        BridgeCollector::new(Some(&copy), &["br1".to_string()])
+            .collect(&mut out)
+            .unwrap();
+        let converged = out
+            .members
+            .iter()
+            .any(|m| m.flags.first().is_some_and(|f| f == "blocking"))
+            && out
+                .members
+                .iter()
+                .any(|m| m.flags.iter().any(|f| f == "root_port"));
+        if converged || Instant::now() > deadline {
+            break out.members;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let _ = std::fs::remove_dir_all(&copy);
+    let br1 = &bridges[0];
+    assert_eq!(br1.id, "br1");
+    assert!(
+        !br1.flags.iter().any(|f| f == "root"),
+        "br0 has the lower priority: {:?}",
+        br1.flags
+    );
+    let blocking: Vec<_> = bridges
+        .iter()
+        .filter(|m| m.flags.first().is_some_and(|f| f == "blocking"))
+        .collect();
+    assert_eq!(blocking.len(), 1, "{bridges:?}");
+    assert_eq!(blocking[0].state, MemberState::Ok);
+    assert_eq!(blocking[0].metrics.get("stp_state"), Some(4.0));
+}
