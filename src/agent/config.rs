@@ -73,6 +73,19 @@ pub enum CollectorSpec {
         #[serde(default)]
         bridges: Vec<String>,
     },
+    /// A Pacemaker cluster from `crm_mon --output-as=xml` (`command`, default
+    /// `crm_mon --one-shot --output-as=xml`, with `CIB_file` set from `cib_file`), or
+    /// from a saved output (`xml_file`). `cluster` names the cluster's own report.
+    Pacemaker {
+        #[serde(default)]
+        command: Option<Vec<String>>,
+        #[serde(default)]
+        xml_file: Option<PathBuf>,
+        #[serde(default)]
+        cib_file: Option<PathBuf>,
+        #[serde(default)]
+        cluster: Option<String>,
+    },
 }
 
 impl CollectorSpec {
@@ -82,6 +95,7 @@ impl CollectorSpec {
             CollectorSpec::Mdraid { .. } => "mdraid",
             CollectorSpec::Bonding { .. } => "bonding",
             CollectorSpec::Bridge { .. } => "bridge",
+            CollectorSpec::Pacemaker { .. } => "pacemaker",
         }
     }
 }

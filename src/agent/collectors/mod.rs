@@ -6,6 +6,7 @@ pub mod bonding;
 pub mod bridge;
 pub mod host;
 pub mod mdraid;
+pub mod pacemaker;
 pub mod parse;
 
 use crate::api::{ElementReport, HostReport, MemberReport, TankReport};
@@ -54,6 +55,17 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                 CollectorSpec::Bridge { root, bridges } => Ok(Box::new(
                     bridge::BridgeCollector::new(root.as_deref(), bridges),
                 )),
+                CollectorSpec::Pacemaker {
+                    command,
+                    xml_file,
+                    cib_file,
+                    cluster,
+                } => Ok(Box::new(pacemaker::PacemakerCollector::new(
+                    command.as_deref(),
+                    xml_file.as_deref(),
+                    cib_file.as_deref(),
+                    cluster.as_deref(),
+                )?)),
             }
         })
         .collect()
