@@ -86,6 +86,17 @@ pub enum CollectorSpec {
         #[serde(default)]
         cluster: Option<String>,
     },
+    /// A BMC's power supplies, fans and redundancy groups over Redfish (read-only).
+    /// `url` is the service's origin; `password_file` keeps the password out of here.
+    Redfish {
+        url: String,
+        #[serde(default)]
+        username: Option<String>,
+        #[serde(default)]
+        password_file: Option<PathBuf>,
+        #[serde(default)]
+        accept_invalid_certs: bool,
+    },
 }
 
 impl CollectorSpec {
@@ -96,6 +107,7 @@ impl CollectorSpec {
             CollectorSpec::Bonding { .. } => "bonding",
             CollectorSpec::Bridge { .. } => "bridge",
             CollectorSpec::Pacemaker { .. } => "pacemaker",
+            CollectorSpec::Redfish { .. } => "redfish",
         }
     }
 }

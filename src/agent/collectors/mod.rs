@@ -8,6 +8,7 @@ pub mod host;
 pub mod mdraid;
 pub mod pacemaker;
 pub mod parse;
+pub mod redfish;
 
 use crate::api::{ElementReport, HostReport, MemberReport, TankReport};
 
@@ -65,6 +66,17 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     xml_file.as_deref(),
                     cib_file.as_deref(),
                     cluster.as_deref(),
+                )?)),
+                CollectorSpec::Redfish {
+                    url,
+                    username,
+                    password_file,
+                    accept_invalid_certs,
+                } => Ok(Box::new(redfish::RedfishCollector::new(
+                    url,
+                    username.as_deref(),
+                    password_file.as_deref(),
+                    *accept_invalid_certs,
                 )?)),
             }
         })
