@@ -19,6 +19,25 @@ fn the_example_agent_config_loads() {
         cfg.element_map.get("ups1").map(String::as_str),
         Some("UPS-A1")
     );
+    let names: Vec<_> = cfg.collectors.iter().map(|c| c.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "host",
+            "mdraid",
+            "bonding",
+            "bridge",
+            "pacemaker",
+            "redfish"
+        ]
+    );
+    assert!(
+        cfg.collectors
+            .contains(&redcon::agent::CollectorSpec::Bridge {
+                root: None,
+                bridges: vec!["br0".into()],
+            })
+    );
 }
 
 #[test]

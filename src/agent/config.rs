@@ -12,8 +12,7 @@
 //!
 //! `element_map` renames what sources call things (a NUT `ups@host`, a bond `bond0`) to
 //! the ids the site file uses, so one agent config fits the site without touching the
-//! sources. It applies to the ids of elements, members and tanks; the host collector
-//! reports none, so today it is parsed and checked but changes nothing.
+//! sources. It applies to the ids of elements, members and tanks.
 //!
 //! Mistakes are refused while parsing, so every error carries the file, line and column.
 
@@ -241,6 +240,45 @@ mod tests {
             }]
         );
         assert_eq!(c.element_map["ups@localhost"], "UPS-A1");
+    }
+
+    #[test]
+    fn file_collectors_parse_with_their_options() {
+        let c = parse(
+            r#"(id: "h", collectors: [
+                mdraid(root: "/srv/capture"), bonding(), bridge(bridges: ["br0"]),
+                pacemaker(xml_file: "/tmp/crm_mon.xml", cluster: "db"),
+                redfish(url: "https://bmc1"),
+            ])"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.collectors[0],
+            CollectorSpec::Mdraid {
+                root: Some("/srv/capture".into())
+            }
+        );
+        assert_eq!(c.collectors[1], CollectorSpec::Bonding { root: None });
+        assert_eq!(
+            c.collectors[3],
+            CollectorSpec::Pacemaker {
+                command: None,
+                xml_file: Some("/tmp/crm_mon.xml".into()),
+                cib_file: None,
+                cluster: Some("db".into()),
+            }
+        );
+        assert_eq!(
+            c.collectors[4],
+            CollectorSpec::Redfish {
+                url: "https://bmc1".into(),
+                username: None,
+                password_file: None,
+                accept_invalid_certs: false,
+            }
+        );
+        let e = parse("(id: \"h\",\n collectors: [redfish()])").unwrap_err();
+        assert!(e.starts_with("agent.ron:2:") && e.contains("url"), "{e}");
     }
 
     #[test]
