@@ -57,7 +57,10 @@ pub fn subsystem_reports(
 ) -> Vec<MemberReport> {
     let mut out = Vec::new();
     for c in &sub.components {
-        let (state, flags) = component_state(c);
+        let (state, mut flags) = component_state(c);
+        if let Some(raid) = &c.raid_type {
+            flags.insert(0, raid.to_lowercase().into());
+        }
         let mut metrics = Metrics::new();
         if let Some(r) = c.reading {
             metrics.insert("reading", r);
@@ -234,18 +237,71 @@ impl RedfishCollector {
                     Err(e) => {
                         errors.push(e);
                         // known to exist, state unknown: never counted as healthy
-                        sub.components.push(Component {
-                            path: resource::member_path(&m),
-                            name: String::new(),
-                            state: None,
-                            health: None,
-                            reading: None,
-                        });
+                        sub.components.push(unreadable(&m));
                     }
                 }
             }
         }
         Some(sub)
+    }
+
+    /// The drives and volumes of every storage subsystem of one computer system.
+    async fn storage(&self, system: &str, errors: &mut Vec<ParseError>) -> Subsystem {
+        let mut sub = Subsystem::default();
+        let storages = match self
+            .get(system)
+            .await
+            .and_then(|(u, t)| resource::parse_system(&t, &u))
+        {
+            Ok(Some(link)) => self
+                .get(&link)
+                .await
+                .and_then(|(u, t)| resource::parse_collection(&t, &u)),
+            Ok(None) => Ok(Vec::new()), // no Storage: nothing to say, not an error
+            Err(e) => Err(e),
+        };
+        for storage in storages.unwrap_or_else(|e| {
+            errors.push(e);
+            Vec::new()
+        }) {
+            let links = match self
+                .get(&storage)
+                .await
+                .and_then(|(u, t)| resource::parse_storage(&t, &u))
+            {
+                Ok(l) => l,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let mut members: Vec<(String, &str)> =
+                links.drives.into_iter().map(|d| (d, "Drives")).collect();
+            if let Some(v) = links.volumes {
+                match self
+                    .get(&v)
+                    .await
+                    .and_then(|(u, t)| resource::parse_collection(&t, &u))
+                {
+                    Ok(vols) => members.extend(vols.into_iter().map(|v| (v, "Volumes"))),
+                    Err(e) => errors.push(e),
+                }
+            }
+            for (m, kind) in members {
+                match self
+                    .get(&m)
+                    .await
+                    .and_then(|(u, t)| resource::parse_component(&t, kind, &u))
+                {
+                    Ok(c) => sub.components.push(c),
+                    Err(e) => {
+                        errors.push(e);
+                        sub.components.push(unreadable(&m));
+                    }
+                }
+            }
+        }
+        sub
     }
 
     async fn walk(&self, out: &mut Collected) -> Vec<ParseError> {
@@ -282,7 +338,38 @@ impl RedfishCollector {
                 }
             }
         }
+        // Storage hangs off the systems, not the chassis.
+        let systems = self
+            .get("/redfish/v1/Systems")
+            .await
+            .and_then(|(u, t)| resource::parse_collection(&t, &u));
+        for system in systems.unwrap_or_else(|e| {
+            errors.push(e);
+            Vec::new()
+        }) {
+            let sub = self.storage(&system, &mut errors).await;
+            let id = resource::member_path(&system);
+            let id = id.rsplit('/').next().unwrap_or(&id);
+            out.members.extend(subsystem_reports(
+                id,
+                "StorageRedundancy",
+                &sub,
+                api::unix_now(),
+            ));
+        }
         errors
+    }
+}
+
+/// A member known to exist whose state could not be read: never counted as healthy.
+fn unreadable(odata_id: &str) -> Component {
+    Component {
+        path: resource::member_path(odata_id),
+        name: String::new(),
+        state: None,
+        health: None,
+        reading: None,
+        raid_type: None,
     }
 }
 

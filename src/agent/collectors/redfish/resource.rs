@@ -18,6 +18,8 @@ pub struct Component {
     pub health: Option<String>,
     /// Fan speed or supply capacity, when given.
     pub reading: Option<f64>,
+    /// A volume's `RAIDType` (`RAID1`, `RAID5` ...).
+    pub raid_type: Option<String>,
 }
 
 /// A redundancy group: `Power.Redundancy[]`, `Thermal.Redundancy[]`,
@@ -78,6 +80,8 @@ struct RawComponent {
     capacity_w: Option<f64>,
     #[serde(rename = "SpeedPercent")]
     speed: Option<SpeedPercent>,
+    #[serde(rename = "RAIDType")]
+    raid_type: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -160,6 +164,7 @@ fn component(raw: RawComponent, kind: &str) -> Component {
             .or(raw.capacity_w)
             .or(raw.speed.and_then(|s| s.reading))
             .filter(|r| r.is_finite()),
+        raid_type: raw.raid_type,
         path,
     }
 }
@@ -267,5 +272,38 @@ pub fn parse_chassis(text: &str, source: &str) -> Result<ChassisLinks, ParseErro
         id: c.id,
         power: c.power_subsystem.or(c.power).map(|l| l.id),
         thermal: c.thermal_subsystem.or(c.thermal).map(|l| l.id),
+    })
+}
+
+/// A `ComputerSystem` resource's link to its `Storage` collection.
+pub fn parse_system(text: &str, source: &str) -> Result<Option<String>, ParseError> {
+    #[derive(Deserialize)]
+    struct System {
+        #[serde(rename = "Storage")]
+        storage: Option<Link>,
+    }
+    let s: System = json(text, source)?;
+    Ok(s.storage.map(|l| l.id))
+}
+
+/// A `Storage` resource: its drives (links) and its `Volumes` collection.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StorageLinks {
+    pub drives: Vec<String>,
+    pub volumes: Option<String>,
+}
+
+pub fn parse_storage(text: &str, source: &str) -> Result<StorageLinks, ParseError> {
+    #[derive(Deserialize)]
+    struct Storage {
+        #[serde(rename = "Drives", default)]
+        drives: Vec<Link>,
+        #[serde(rename = "Volumes")]
+        volumes: Option<Link>,
+    }
+    let s: Storage = json(text, source)?;
+    Ok(StorageLinks {
+        drives: s.drives.into_iter().map(|l| l.id).collect(),
+        volumes: s.volumes.map(|l| l.id),
     })
 }

@@ -181,6 +181,64 @@ fn collector_walks_the_mockup_over_http() {
     );
 }
 
+/// The rackmount mockup has no Storage; add one as DMTF's Storage schema describes it:
+/// a RAID1 volume degraded by a failed drive.
+#[test]
+fn storage_volumes_and_drives() {
+    let Some(dir) = mockup() else { return };
+    let sys = "/redfish/v1/Systems/437XR1138R2";
+    let mut system: serde_json::Value = serde_json::from_str(&read(&dir, sys)).unwrap();
+    system["Storage"] = serde_json::json!({"@odata.id": format!("{sys}/Storage")});
+    let st = format!("{sys}/Storage/1");
+    let mut edit = BTreeMap::new();
+    let mut put = |path: String, v: serde_json::Value| edit.insert(path, v.to_string());
+    put(sys.to_string(), system);
+    put(
+        format!("{sys}/Storage"),
+        serde_json::json!({"Members": [{"@odata.id": st}]}),
+    );
+    put(
+        st.clone(),
+        serde_json::json!({"Id": "1", "Drives": [{"@odata.id": format!("{st}/Drives/0")}, {"@odata.id": format!("{st}/Drives/1")}],
+        "Volumes": {"@odata.id": format!("{st}/Volumes")}}),
+    );
+    put(
+        format!("{st}/Drives/0"),
+        serde_json::json!({"@odata.id": format!("{st}/Drives/0"), "Id": "0", "Status": {"State": "Enabled", "Health": "OK"}}),
+    );
+    put(
+        format!("{st}/Drives/1"),
+        serde_json::json!({"@odata.id": format!("{st}/Drives/1"), "Id": "1", "Status": {"State": "Enabled", "Health": "Critical"}}),
+    );
+    put(
+        format!("{st}/Volumes"),
+        serde_json::json!({"Members": [{"@odata.id": format!("{st}/Volumes/1")}]}),
+    );
+    put(
+        format!("{st}/Volumes/1"),
+        serde_json::json!({"@odata.id": format!("{st}/Volumes/1"), "Id": "1", "RAIDType": "RAID1",
+        "Status": {"State": "Enabled", "Health": "Warning"}}),
+    );
+    let url = serve(&dir, edit);
+    let mut out = Collected::default();
+    let result = RedfishCollector::new(&url, None, None, false)
+        .unwrap()
+        .collect(&mut out);
+    assert!(result.is_ok(), "{result:?}");
+    let r = &out.members;
+    assert_eq!(get(r, "437XR1138R2/Drives/0").state, MemberState::Ok);
+    let d1 = get(r, "437XR1138R2/Drives/1");
+    assert_eq!(
+        (d1.state, d1.flags.as_slice()),
+        (MemberState::Failed, &["critical".into()][..])
+    );
+    let v = get(r, "437XR1138R2/Volumes/1");
+    assert_eq!(
+        (v.state, v.flags.as_slice()),
+        (MemberState::Ok, &["raid1".into(), "warning".into()][..])
+    );
+}
+
 #[test]
 fn config_mistakes_are_refused() {
     assert!(
