@@ -36,6 +36,7 @@ fn the_example_agent_config_loads() {
             .contains(&redcon::agent::CollectorSpec::Bridge {
                 root: None,
                 bridges: vec!["br0".into()],
+                mstpctl: None,
             })
     );
 }

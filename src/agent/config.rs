@@ -64,13 +64,15 @@ pub enum CollectorSpec {
         #[serde(default)]
         root: Option<PathBuf>,
     },
-    /// Linux bridges' kernel STP from `<root>/sys/class/net/<br>`; all bridges when
-    /// `bridges` is empty.
+    /// Linux bridges' STP from `<root>/sys/class/net/<br>`; all bridges when `bridges`
+    /// is empty. Port roles from `mstpctl` (default `mstpctl`) where mstpd runs a bridge.
     Bridge {
         #[serde(default)]
         root: Option<PathBuf>,
         #[serde(default)]
         bridges: Vec<String>,
+        #[serde(default)]
+        mstpctl: Option<String>,
     },
     /// A Pacemaker cluster from `crm_mon --output-as=xml` (`command`, default
     /// `crm_mon --one-shot --output-as=xml`, with `CIB_file` set from `cib_file`), or

@@ -7,13 +7,17 @@ use std::path::{Path, PathBuf};
 
 use smol_str::SmolStr;
 
+use super::command;
 use super::parse::{ParseError, SysTree, finish, under};
 use super::{Collected, Collector, CollectorError};
 use crate::api::{self, MemberReport, Metrics};
 use crate::model::MemberState;
 
+mod rstp;
 #[cfg(test)]
 mod tests;
+
+pub use rstp::{RstpPort, parse_mstpctl_showport};
 
 const NAME: &str = "bridge";
 
@@ -37,6 +41,8 @@ pub struct BridgePort {
     pub port_no: Option<u32>,
     pub state: PortState,
     pub path_cost: Option<u64>,
+    /// From mstpd, when it runs this bridge.
+    pub rstp: Option<RstpPort>,
 }
 
 /// `BR_STATE_*` of `include/uapi/linux/if_bridge.h`.
@@ -123,6 +129,7 @@ pub fn parse_bridge_sysfs(
             port_no: tree.get(&attr("port_no")).and_then(port_number),
             state,
             path_cost: tree.get(&attr("path_cost")).and_then(|v| v.parse().ok()),
+            rstp: None,
         });
     }
     Ok(BridgeState {
@@ -185,6 +192,16 @@ pub fn bridge_reports(bridges: &[BridgeState], observed_at: f64) -> Vec<MemberRe
             if b.root_port != 0 && p.port_no == Some(b.root_port) {
                 flags.push("root_port".into());
             }
+            if let Some(r) = &p.rstp {
+                flags.push(r.role.as_str().into());
+                if r.edge {
+                    flags.push("edge".into());
+                }
+                // RSTP's fast handshake needs point-to-point; shared links wait on timers.
+                if !r.point_to_point {
+                    flags.push("shared".into());
+                }
+            }
             let mut metrics = Metrics::new();
             metrics.insert("stp_state", p.state as u8 as f64);
             if let Some(c) = p.path_cost {
@@ -211,14 +228,36 @@ pub fn bridge_reports(bridges: &[BridgeState], observed_at: f64) -> Vec<MemberRe
 pub struct BridgeCollector {
     root: PathBuf,
     bridges: Vec<String>,
+    mstpctl: String,
 }
 
 impl BridgeCollector {
-    pub fn new(root: Option<&Path>, bridges: &[String]) -> Self {
+    pub fn new(root: Option<&Path>, bridges: &[String], mstpctl: Option<&str>) -> Self {
         BridgeCollector {
             root: root.unwrap_or(Path::new("/")).to_path_buf(),
             bridges: bridges.to_vec(),
+            mstpctl: mstpctl.unwrap_or("mstpctl").to_string(),
         }
+    }
+
+    /// Port roles from mstpd for a bridge it runs (`stp_state` 2). Without mstpctl
+    /// installed there are no roles, and the kernel's port states still stand.
+    fn add_roles(&self, b: &mut BridgeState) -> Result<(), ParseError> {
+        let argv = [self.mstpctl.clone(), "showport".into(), b.name.clone()];
+        let out = match command::run(&argv, &[]) {
+            Ok(out) => out,
+            Err(e) if e.message.contains("No such file") => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        if !out.success {
+            return Err(ParseError::new(&out.source, out.why));
+        }
+        for r in parse_mstpctl_showport(&out.stdout, &out.source)? {
+            if let Some(p) = b.ports.iter_mut().find(|p| p.name == r.name) {
+                p.rstp = Some(r);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -267,7 +306,14 @@ impl Collector for BridgeCollector {
                 .map_err(|e| ParseError::new(&source, format!("cannot read: {e}")))
                 .and_then(|t| parse_bridge_sysfs(&name, &t, &source));
             match parsed {
-                Ok(b) => bridges.push(b),
+                Ok(mut b) => {
+                    if b.stp_state == 2
+                        && let Err(e) = self.add_roles(&mut b)
+                    {
+                        errors.push(e);
+                    }
+                    bridges.push(b);
+                }
                 Err(e) => errors.push(e),
             }
         }

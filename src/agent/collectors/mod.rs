@@ -4,6 +4,7 @@
 
 pub mod bonding;
 pub mod bridge;
+pub mod command;
 pub mod host;
 pub mod mdraid;
 pub mod pacemaker;
@@ -53,9 +54,15 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                 CollectorSpec::Bonding { root } => {
                     Ok(Box::new(bonding::BondingCollector::new(root.as_deref())))
                 }
-                CollectorSpec::Bridge { root, bridges } => Ok(Box::new(
-                    bridge::BridgeCollector::new(root.as_deref(), bridges),
-                )),
+                CollectorSpec::Bridge {
+                    root,
+                    bridges,
+                    mstpctl,
+                } => Ok(Box::new(bridge::BridgeCollector::new(
+                    root.as_deref(),
+                    bridges,
+                    mstpctl.as_deref(),
+                ))),
                 CollectorSpec::Pacemaker {
                     command,
                     xml_file,

@@ -5,11 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::command;
 use super::parse::{ParseError, finish, read_text};
 use super::{Collected, Collector, CollectorError};
 use crate::api;
 
-mod command;
 mod report;
 #[cfg(test)]
 mod tests;
@@ -275,7 +275,17 @@ impl PacemakerCollector {
     fn read(&self) -> Result<(String, String), ParseError> {
         match &self.source {
             Source::XmlFile(path) => Ok((path.display().to_string(), read_text(path)?)),
-            Source::Command { argv, cib_file } => command::run(argv, cib_file.as_deref()),
+            Source::Command { argv, cib_file } => {
+                let env: Vec<(&str, &Path)> =
+                    cib_file.iter().map(|f| ("CIB_file", f.as_path())).collect();
+                let out = command::run(argv, &env)?;
+                // crm_mon exits non-zero without quorum or a DC yet still writes a full
+                // status; the XML's own <status> says what went wrong, so prefer it.
+                if !out.success && !out.stdout.contains("<pacemaker-result") {
+                    return Err(ParseError::new(&out.source, out.why));
+                }
+                Ok((out.source, out.stdout))
+            }
         }
     }
 }

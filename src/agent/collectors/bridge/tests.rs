@@ -45,7 +45,8 @@ fn blocking_port_and_root_port_field_by_field() {
             name: "vb0".into(),
             port_no: Some(1),
             state: PortState::Forwarding,
-            path_cost: Some(2)
+            path_cost: Some(2),
+            rstp: None,
         }
     );
     assert_eq!(b.ports[1].state, PortState::Blocking);
@@ -108,7 +109,111 @@ fn broken_values_name_the_bridge() {
     );
 }
 
+/// In the layout of mstpd's `ctl_main.c`: swp1 an edge port, swp2 on a shared link.
+const SHOWPORT: &str = "\
+ E swp1  8.001 forw F.000.00:14:01:01:01:00 F.000.00:14:01:01:01:00 8.001 Desg
+*  swp2  8.002 disc F.000.00:14:01:01:01:00 8.000.00:14:01:01:01:09 8.003 Altn
+   swp3  8.003 forw F.000.00:14:01:01:01:00 8.000.00:14:01:01:01:09 8.001 Root
+";
+
+#[test]
+fn mstpctl_roles_field_by_field() {
+    let ports = parse_mstpctl_showport(SHOWPORT, "mstpctl showport br2").unwrap();
+    assert_eq!(
+        ports[1],
+        RstpPort {
+            name: "swp2".into(),
+            state: "discarding".into(),
+            role: "alternate".into(),
+            edge: false,
+            point_to_point: false,
+        }
+    );
+    assert!(ports[0].edge && ports[0].point_to_point);
+    assert_eq!(
+        (ports[2].role.as_str(), ports[2].state.as_str()),
+        ("root", "forwarding")
+    );
+    let e = parse_mstpctl_showport(" E swp1 8.001 forw x y 8.001 Boss\n", "m").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "m:1: unknown role in \" E swp1 8.001 forw x y 8.001 Boss\""
+    );
+}
+
+/// A bridge run by mstpd (stp_state 2): roles come from `mstpctl`, here a stand-in
+/// script printing what mstpctl prints.
+#[test]
+fn user_space_stp_gets_roles_from_mstpctl() {
+    let root = std::env::temp_dir().join(format!("redcon-rstp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let br = root.join("sys/class/net/br2");
+    for (k, v) in [
+        ("bridge/stp_state", "2"),
+        ("bridge/bridge_id", "8000.001401010109"),
+        ("bridge/root_id", "f000.001401010100"),
+        ("bridge/root_port", "3"),
+        ("brif/swp1/state", "3"),
+        ("brif/swp1/port_no", "0x1"),
+        ("brif/swp2/state", "4"),
+        ("brif/swp2/port_no", "0x2"),
+        ("brif/swp3/state", "3"),
+        ("brif/swp3/port_no", "0x3"),
+    ] {
+        let path = br.join(k);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("{v}\n")).unwrap();
+    }
+    let script = root.join("mstpctl");
+    std::fs::write(&script, format!("#!/bin/sh\ncat <<'EOF'\n{SHOWPORT}EOF\n")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut out = Collected::default();
+    let script_path = script.display().to_string();
+    BridgeCollector::new(Some(&root), &[], Some(&script_path))
+        .collect(&mut out)
+        .unwrap();
+    let swp2 = out.members.iter().find(|m| m.id == "swp2").unwrap();
+    assert_eq!(swp2.state, MemberState::Ok);
+    assert_eq!(swp2.flags, ["blocking", "alternate", "shared"]);
+    let swp3 = out.members.iter().find(|m| m.id == "swp3").unwrap();
+    assert_eq!(swp3.flags, ["forwarding", "root_port", "root"]);
+    assert_eq!(out.members[0].flags, ["user_stp"]);
+
+    // without mstpctl the kernel's states still stand; a failing one is named
+    let mut out = Collected::default();
+    BridgeCollector::new(Some(&root), &[], Some("/nonexistent/mstpctl"))
+        .collect(&mut out)
+        .unwrap();
+    assert_eq!(
+        out.members.iter().find(|m| m.id == "swp2").unwrap().flags,
+        ["blocking"]
+    );
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho 'br2 is not an mstpd bridge' >&2\nexit 1\n",
+    )
+    .unwrap();
+    let e = BridgeCollector::new(Some(&root), &[], Some(&script_path))
+        .collect(&mut Collected::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("showport br2: exited with exit status: 1: br2 is not an mstpd bridge"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
 proptest! {
+    #[test]
+    fn garbage_showport_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(e) = parse_mstpctl_showport(&text, "src") {
+            prop_assert!(e.to_string().starts_with("src:"));
+        }
+    }
+
     #[test]
     fn garbage_values_never_panic(vals in proptest::collection::vec(".{0,12}", 13)) {
         let mut t = looped_br1();
@@ -204,7 +309,7 @@ fn live_kernel_stp_blocks_one_port() {
             .status()
             .unwrap();
         let mut out = Collected::default();
-        BridgeCollector::new(Some(&copy), &["br1".to_string()])
+        BridgeCollector::new(Some(&copy), &["br1".to_string()], None)
             .collect(&mut out)
             .unwrap();
         let converged = out

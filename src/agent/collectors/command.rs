@@ -1,17 +1,29 @@
-//! Running `crm_mon` with a time limit: a cluster stack that hangs must cost one round,
-//! not the collector thread.
+//! Running a source's command (`crm_mon`, `mstpctl`) with a time limit: a tool that
+//! hangs must cost one round, not the collector thread.
 
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::agent::collectors::parse::ParseError;
+use super::parse::ParseError;
 
 const TIME_LIMIT: Duration = Duration::from_secs(15);
 
-/// Run `argv` and return (its name for errors, its standard output).
-pub fn run(argv: &[String], cib_file: Option<&Path>) -> Result<(String, String), ParseError> {
+/// What a finished command said.
+#[derive(Debug)]
+pub struct Output {
+    /// The command line, to name it in errors.
+    pub source: String,
+    pub stdout: String,
+    pub success: bool,
+    /// Why it failed, as the command put it (the first line of its standard error).
+    pub why: String,
+}
+
+/// Run `argv` with `env` added to the environment. `Err` when it cannot be started, does
+/// not finish in time or prints no text; `Ok` however it exits.
+pub fn run(argv: &[String], env: &[(&str, &Path)]) -> Result<Output, ParseError> {
     let source = argv.join(" ");
     let fail = |m: String| ParseError::new(&source, m);
     let (program, args) = argv
@@ -22,8 +34,8 @@ pub fn run(argv: &[String], cib_file: Option<&Path>) -> Result<(String, String),
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    if let Some(cib) = cib_file {
-        cmd.env("CIB_file", cib);
+    for (k, v) in env {
+        cmd.env(k, v);
     }
     let mut child = cmd.spawn().map_err(|e| fail(format!("cannot run: {e}")))?;
     // Drain both pipes on their own threads: a child blocked on a full pipe never exits.
@@ -64,12 +76,14 @@ pub fn run(argv: &[String], cib_file: Option<&Path>) -> Result<(String, String),
     let out = stdout.join().unwrap_or_default();
     let err = stderr.join().unwrap_or_default();
     let text = String::from_utf8(out).map_err(|_| fail("output is not UTF-8".into()))?;
-    // crm_mon exits non-zero without quorum or a DC yet still writes a full status; the
-    // XML's own <status> says what went wrong, so prefer it when there is one.
-    if !status.success() && !text.contains("<pacemaker-result") {
-        let why = String::from_utf8_lossy(&err);
-        let why = why.lines().next().unwrap_or("").trim();
-        return Err(fail(format!("exited with {status}: {why}")));
-    }
-    Ok((source, text))
+    let why = String::from_utf8_lossy(&err);
+    Ok(Output {
+        source,
+        stdout: text,
+        success: status.success(),
+        why: format!(
+            "exited with {status}: {}",
+            why.lines().next().unwrap_or("").trim()
+        ),
+    })
 }
