@@ -246,7 +246,7 @@ impl BridgeCollector {
         let argv = [self.mstpctl.clone(), "showport".into(), b.name.clone()];
         let out = match command::run(&argv, &[]) {
             Ok(out) => out,
-            Err(e) if e.message.contains("No such file") => return Ok(()),
+            Err(e) if e.message == command::NOT_INSTALLED => return Ok(()),
             Err(e) => return Err(e),
         };
         if !out.success {

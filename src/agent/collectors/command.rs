@@ -10,6 +10,9 @@ use super::parse::ParseError;
 
 const TIME_LIMIT: Duration = Duration::from_secs(15);
 
+/// The message when the program does not exist, for callers to whom that is no error.
+pub const NOT_INSTALLED: &str = "not installed (no such program)";
+
 /// What a finished command said.
 #[derive(Debug)]
 pub struct Output {
@@ -37,7 +40,10 @@ pub fn run(argv: &[String], env: &[(&str, &Path)]) -> Result<Output, ParseError>
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().map_err(|e| fail(format!("cannot run: {e}")))?;
+    let mut child = cmd.spawn().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => fail(NOT_INSTALLED.into()),
+        _ => fail(format!("cannot run: {e}")),
+    })?;
     // Drain both pipes on their own threads: a child blocked on a full pipe never exits.
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use smol_str::SmolStr;
-
 use super::CollectorError;
 
 /// A source could not be understood. `source` names it the way an operator would look
@@ -122,10 +120,6 @@ fn read_into(
 /// `root` joined with an absolute-looking path such as `/proc/mdstat`.
 pub fn under(root: &Path, path: &str) -> PathBuf {
     root.join(path.trim_start_matches('/'))
-}
-
-pub fn flag(s: &str) -> SmolStr {
-    SmolStr::new(s)
 }
 
 /// The shared public fixtures (`REDCON_SHARED_FIXTURES`, else `../shared/fixtures`), or
