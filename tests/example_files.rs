@@ -21,10 +21,29 @@ fn the_example_agent_config_loads() {
     );
     assert!(cfg.tokens.is_some() && cfg.audit.is_some());
     assert!(cfg.tls.is_some_and(|t| t.cert.ends_with("agent.crt")));
-    let names: Vec<&str> = cfg.collectors.iter().map(|c| c.name()).collect();
-    assert!(names.contains(&"nut"), "{names:?}");
-    assert!(names.contains(&"haproxy"), "{names:?}");
-    assert!(names.contains(&"keepalived"), "{names:?}");
+    let names: Vec<_> = cfg.collectors.iter().map(|c| c.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "host",
+            "mdraid",
+            "bonding",
+            "bridge",
+            "pacemaker",
+            "redfish",
+            "nut",
+            "haproxy",
+            "keepalived"
+        ]
+    );
+    assert!(
+        cfg.collectors
+            .contains(&redcon::agent::CollectorSpec::Bridge {
+                root: None,
+                bridges: vec!["br0".into()],
+                mstpctl: None,
+            })
+    );
 }
 
 #[test]

@@ -97,6 +97,50 @@ pub enum CollectorSpec {
         #[serde(default = "default_timeout_s")]
         timeout_s: f64,
     },
+    /// Linux md RAID from `<root>/sys/block/md*/md`, else `<root>/proc/mdstat`.
+    Mdraid {
+        #[serde(default)]
+        root: Option<PathBuf>,
+    },
+    /// Linux bonds from `<root>/proc/net/bonding/*`, else `<root>/sys/class/net`.
+    Bonding {
+        #[serde(default)]
+        root: Option<PathBuf>,
+    },
+    /// Linux bridges' STP from `<root>/sys/class/net/<br>`; all bridges when `bridges`
+    /// is empty. Port roles from `mstpctl` (default `mstpctl`) where mstpd runs a bridge.
+    Bridge {
+        #[serde(default)]
+        root: Option<PathBuf>,
+        #[serde(default)]
+        bridges: Vec<String>,
+        #[serde(default)]
+        mstpctl: Option<String>,
+    },
+    /// A Pacemaker cluster from `crm_mon --output-as=xml` (`command`, default
+    /// `crm_mon --one-shot --output-as=xml`, with `CIB_file` set from `cib_file`), or
+    /// from a saved output (`xml_file`). `cluster` names the cluster's own report.
+    Pacemaker {
+        #[serde(default)]
+        command: Option<Vec<String>>,
+        #[serde(default)]
+        xml_file: Option<PathBuf>,
+        #[serde(default)]
+        cib_file: Option<PathBuf>,
+        #[serde(default)]
+        cluster: Option<String>,
+    },
+    /// A BMC's power supplies, fans and redundancy groups over Redfish (read-only).
+    /// `url` is the service's origin; `password_file` keeps the password out of here.
+    Redfish {
+        url: String,
+        #[serde(default)]
+        username: Option<String>,
+        #[serde(default)]
+        password_file: Option<PathBuf>,
+        #[serde(default)]
+        accept_invalid_certs: bool,
+    },
 }
 
 impl CollectorSpec {
@@ -106,6 +150,11 @@ impl CollectorSpec {
             CollectorSpec::Nut { .. } => "nut",
             CollectorSpec::Haproxy { .. } => "haproxy",
             CollectorSpec::Keepalived { .. } => "keepalived",
+            CollectorSpec::Mdraid { .. } => "mdraid",
+            CollectorSpec::Bonding { .. } => "bonding",
+            CollectorSpec::Bridge { .. } => "bridge",
+            CollectorSpec::Pacemaker { .. } => "pacemaker",
+            CollectorSpec::Redfish { .. } => "redfish",
         }
     }
 }
@@ -251,6 +300,45 @@ mod tests {
             }]
         );
         assert_eq!(c.element_map["ups@localhost"], "UPS-A1");
+    }
+
+    #[test]
+    fn file_collectors_parse_with_their_options() {
+        let c = parse(
+            r#"(id: "h", collectors: [
+                mdraid(root: "/srv/capture"), bonding(), bridge(bridges: ["br0"]),
+                pacemaker(xml_file: "/tmp/crm_mon.xml", cluster: "db"),
+                redfish(url: "https://bmc1"),
+            ])"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.collectors[0],
+            CollectorSpec::Mdraid {
+                root: Some("/srv/capture".into())
+            }
+        );
+        assert_eq!(c.collectors[1], CollectorSpec::Bonding { root: None });
+        assert_eq!(
+            c.collectors[3],
+            CollectorSpec::Pacemaker {
+                command: None,
+                xml_file: Some("/tmp/crm_mon.xml".into()),
+                cib_file: None,
+                cluster: Some("db".into()),
+            }
+        );
+        assert_eq!(
+            c.collectors[4],
+            CollectorSpec::Redfish {
+                url: "https://bmc1".into(),
+                username: None,
+                password_file: None,
+                accept_invalid_certs: false,
+            }
+        );
+        let e = parse("(id: \"h\",\n collectors: [redfish()])").unwrap_err();
+        assert!(e.starts_with("agent.ron:2:") && e.contains("url"), "{e}");
     }
 
     #[test]

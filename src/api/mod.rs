@@ -53,12 +53,13 @@ pub struct MemberReport {
     pub id: SmolStr,
     pub state: MemberState,
     pub observed_at: f64,
-    /// Source status words, e.g. HAProxy's `DRAIN` and `L4OK`, keepalived's `BACKUP`.
-    /// Left out of the JSON when empty, so reports of sources without words are as before.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flags: Vec<SmolStr>,
     #[serde(default)]
     pub rebuild: Option<Rebuild>,
+    /// Source words that say why a member is in its state: `faulty`, `spare`, `blocking`,
+    /// `churned`, HAProxy's `DRAIN` and `L4OK`, keepalived's `BACKUP`. Shown to the
+    /// operator, not used by the classification; left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<SmolStr>,
     #[serde(default)]
     pub metrics: Metrics,
 }

@@ -301,8 +301,8 @@ impl View<'_> {
             id: id.into(),
             state,
             observed_at: 0.0,
-            flags: Vec::new(),
             rebuild,
+            flags: Vec::new(),
             metrics,
         }
     }

@@ -2,11 +2,18 @@
 //! the next snapshot. They are synchronous on purpose: sources are files, sockets and
 //! commands, and the agent runs them on a blocking thread.
 
+pub mod bonding;
+pub mod bridge;
+pub mod command;
 pub mod haproxy;
 pub mod host;
 pub mod keepalived;
+pub mod mdraid;
 pub mod nut;
 pub mod nut_proto;
+pub mod pacemaker;
+pub mod parse;
+pub mod redfish;
 
 use crate::api::{ElementReport, HostReport, MemberReport, TankReport};
 
@@ -59,6 +66,43 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     timeout_s,
                 } => Ok(Box::new(haproxy::HaproxyCollector::new(
                     socket, backends, *timeout_s,
+                )?)),
+                CollectorSpec::Mdraid { root } => {
+                    Ok(Box::new(mdraid::MdraidCollector::new(root.as_deref())))
+                }
+                CollectorSpec::Bonding { root } => {
+                    Ok(Box::new(bonding::BondingCollector::new(root.as_deref())))
+                }
+                CollectorSpec::Bridge {
+                    root,
+                    bridges,
+                    mstpctl,
+                } => Ok(Box::new(bridge::BridgeCollector::new(
+                    root.as_deref(),
+                    bridges,
+                    mstpctl.as_deref(),
+                ))),
+                CollectorSpec::Pacemaker {
+                    command,
+                    xml_file,
+                    cib_file,
+                    cluster,
+                } => Ok(Box::new(pacemaker::PacemakerCollector::new(
+                    command.as_deref(),
+                    xml_file.as_deref(),
+                    cib_file.as_deref(),
+                    cluster.as_deref(),
+                )?)),
+                CollectorSpec::Redfish {
+                    url,
+                    username,
+                    password_file,
+                    accept_invalid_certs,
+                } => Ok(Box::new(redfish::RedfishCollector::new(
+                    url,
+                    username.as_deref(),
+                    password_file.as_deref(),
+                    *accept_invalid_certs,
                 )?)),
             }
         })

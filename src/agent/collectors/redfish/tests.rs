@@ -1,0 +1,289 @@
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use super::resource::{parse_chassis, parse_collection, parse_component};
+use super::*;
+use crate::agent::collectors::parse::{cut_points, shared_fixtures};
+
+fn mockup() -> Option<std::path::PathBuf> {
+    Some(shared_fixtures()?.join("redfish/public-rackmount1"))
+}
+
+fn read(dir: &Path, id: &str) -> String {
+    std::fs::read_to_string(mockup_path(dir, id)).unwrap()
+}
+
+fn get<'a>(r: &'a [MemberReport], id: &str) -> &'a MemberReport {
+    r.iter()
+        .find(|m| m.id == id)
+        .unwrap_or_else(|| panic!("no {id} in {r:?}"))
+}
+
+#[test]
+fn old_power_and_thermal_resources() {
+    let Some(dir) = mockup() else { return };
+    let power = parse_subsystem(&read(&dir, "/redfish/v1/Chassis/1U/Power"), "Power").unwrap();
+    assert_eq!(power.components.len(), 1);
+    let psu = &power.components[0];
+    assert_eq!(
+        (psu.path.as_str(), psu.health.as_deref(), psu.reading),
+        ("PowerSupplies/0", Some("Warning"), Some(800.0))
+    );
+    let thermal =
+        parse_subsystem(&read(&dir, "/redfish/v1/Chassis/1U/Thermal"), "Thermal").unwrap();
+    assert_eq!(
+        thermal
+            .components
+            .iter()
+            .map(|c| c.path.as_str())
+            .collect::<Vec<_>>(),
+        ["Fans/0", "Fans/1"]
+    );
+    let g = &thermal.redundancy[0];
+    assert_eq!(
+        (g.mode.as_str(), g.min_needed, g.max_supported),
+        ("N+m", Some(1), Some(2))
+    );
+    assert_eq!(g.members, ["Fans/0", "Fans/1"]);
+    let r = subsystem_reports("1U", "FanRedundancy", &thermal, 1.0);
+    let group = get(&r, "1U/FanRedundancy/0");
+    assert_eq!(
+        (group.state, group.flags.as_slice()),
+        (MemberState::Ok, &["N+m".into()][..])
+    );
+    assert_eq!(group.metrics.get("spare_count"), Some(1.0));
+    assert_eq!(get(&r, "1U/Fans/1").metrics.get("reading"), Some(2050.0));
+}
+
+/// The mockup's PowerSubsystem: Bay1 up with a warning, Bay2 absent, a Failover group
+/// needing one: still carried, no redundancy left.
+#[test]
+fn power_subsystem_with_a_failed_supply() {
+    let Some(dir) = mockup() else { return };
+    let mut sub =
+        parse_subsystem(&read(&dir, "/redfish/v1/Chassis/1U/PowerSubsystem"), "ps").unwrap();
+    let coll = sub.collection.take().unwrap();
+    assert_eq!(coll, "/redfish/v1/Chassis/1U/PowerSubsystem/PowerSupplies");
+    for m in parse_collection(&read(&dir, &coll), "coll").unwrap() {
+        sub.components
+            .push(parse_component(&read(&dir, &m), "PowerSupplies", &m).unwrap());
+    }
+    let g = &sub.redundancy[0];
+    assert_eq!(
+        (g.mode.as_str(), g.min_needed, g.max_supported),
+        ("Failover", Some(1), Some(2))
+    );
+    assert_eq!(g.state.as_deref(), Some("UnavailableOffline"));
+    let r = subsystem_reports("1U", "PowerRedundancy", &sub, 1.0);
+    let bay1 = get(&r, "1U/PowerSupplies/Bay1");
+    assert_eq!(
+        (bay1.state, bay1.flags.as_slice()),
+        (MemberState::Ok, &["warning".into()][..])
+    );
+    assert_eq!(bay1.metrics.get("reading"), Some(400.0));
+    let bay2 = get(&r, "1U/PowerSupplies/Bay2");
+    assert_eq!(
+        (bay2.state, bay2.flags.as_slice()),
+        (MemberState::Failed, &["absent".into()][..])
+    );
+    let group = get(&r, "1U/PowerRedundancy/0");
+    assert_eq!(group.state, MemberState::Ok);
+    assert_eq!(group.flags, ["Failover", "unavailableoffline", "degraded"]);
+    assert_eq!(
+        (
+            group.metrics.get("members_ok"),
+            group.metrics.get("spare_count")
+        ),
+        (Some(1.0), Some(0.0))
+    );
+
+    // the last supply goes critical too: below MinNeededInGroup
+    sub.components[0].health = Some("Critical".into());
+    let r = subsystem_reports("1U", "PowerRedundancy", &sub, 1.0);
+    assert_eq!(get(&r, "1U/PowerRedundancy/0").state, MemberState::Failed);
+    assert_eq!(get(&r, "1U/PowerSupplies/Bay1").state, MemberState::Failed);
+}
+
+#[test]
+fn chassis_prefers_the_subsystems() {
+    let Some(dir) = mockup() else { return };
+    let c = parse_chassis(&read(&dir, "/redfish/v1/Chassis/1U"), "1U").unwrap();
+    assert_eq!(c.id, "1U");
+    assert_eq!(
+        c.power.as_deref(),
+        Some("/redfish/v1/Chassis/1U/PowerSubsystem")
+    );
+    assert_eq!(
+        c.thermal.as_deref(),
+        Some("/redfish/v1/Chassis/1U/ThermalSubsystem")
+    );
+}
+
+/// Serve a mockup directory read-only on loopback, as sushy-static would; `edit`
+/// replaces resources by path.
+fn serve(dir: &Path, edit: BTreeMap<String, String>) -> String {
+    use axum::extract::State;
+    use axum::http::{StatusCode, Uri};
+    use std::sync::Arc;
+    let dir = dir.to_path_buf();
+    let state = Arc::new((dir, edit));
+    let app = axum::Router::new().fallback(
+        |State(s): State<Arc<(std::path::PathBuf, BTreeMap<String, String>)>>, uri: Uri| async move {
+            let path = uri.path().trim_end_matches('/').to_string();
+            if let Some(body) = s.1.get(&path) {
+                return (StatusCode::OK, body.clone());
+            }
+            match std::fs::read_to_string(mockup_path(&s.0, &path)) {
+                Ok(body) => (StatusCode::OK, body),
+                Err(_) => (StatusCode::NOT_FOUND, String::new()),
+            }
+        },
+    ).with_state(state);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{}", rx.recv().unwrap())
+}
+
+#[test]
+fn collector_walks_the_mockup_over_http() {
+    let Some(dir) = mockup() else { return };
+    let mut edit = BTreeMap::new();
+    // one fan resource broken: it costs itself (reported unknown) and names its URL
+    edit.insert(
+        "/redfish/v1/Chassis/1U/ThermalSubsystem/Fans/CPU2".to_string(),
+        "{oops".to_string(),
+    );
+    let url = serve(&dir, edit);
+    let mut c = RedfishCollector::new(&url, None, None, false).unwrap();
+    let mut out = Collected::default();
+    let e = c.collect(&mut out).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("collector redfish: {url}/redfish/v1/Chassis/1U/ThermalSubsystem/Fans/CPU2: not the expected JSON")), "{e}");
+    let r = &out.members;
+    assert_eq!(get(r, "1U/PowerSupplies/Bay2").state, MemberState::Failed);
+    assert_eq!(get(r, "1U/Fans/Bay1").state, MemberState::Ok);
+    assert_eq!(get(r, "1U/Fans/CPU2").state, MemberState::Unknown);
+    assert_eq!(get(r, "1U/FanRedundancy/0").state, MemberState::Ok);
+    assert!(
+        !r.iter().any(|m| m.id == "1U/PowerSupplies/0"),
+        "old Power not read twice"
+    );
+}
+
+/// The rackmount mockup has no Storage; add one as DMTF's Storage schema describes it:
+/// a RAID1 volume degraded by a failed drive.
+#[test]
+fn storage_volumes_and_drives() {
+    let Some(dir) = mockup() else { return };
+    let sys = "/redfish/v1/Systems/437XR1138R2";
+    let mut system: serde_json::Value = serde_json::from_str(&read(&dir, sys)).unwrap();
+    system["Storage"] = serde_json::json!({"@odata.id": format!("{sys}/Storage")});
+    let st = format!("{sys}/Storage/1");
+    let mut edit = BTreeMap::new();
+    let mut put = |path: String, v: serde_json::Value| edit.insert(path, v.to_string());
+    put(sys.to_string(), system);
+    put(
+        format!("{sys}/Storage"),
+        serde_json::json!({"Members": [{"@odata.id": st}]}),
+    );
+    put(
+        st.clone(),
+        serde_json::json!({"Id": "1", "Drives": [{"@odata.id": format!("{st}/Drives/0")}, {"@odata.id": format!("{st}/Drives/1")}],
+        "Volumes": {"@odata.id": format!("{st}/Volumes")}}),
+    );
+    put(
+        format!("{st}/Drives/0"),
+        serde_json::json!({"@odata.id": format!("{st}/Drives/0"), "Id": "0", "Status": {"State": "Enabled", "Health": "OK"}}),
+    );
+    put(
+        format!("{st}/Drives/1"),
+        serde_json::json!({"@odata.id": format!("{st}/Drives/1"), "Id": "1", "Status": {"State": "Enabled", "Health": "Critical"}}),
+    );
+    put(
+        format!("{st}/Volumes"),
+        serde_json::json!({"Members": [{"@odata.id": format!("{st}/Volumes/1")}]}),
+    );
+    put(
+        format!("{st}/Volumes/1"),
+        serde_json::json!({"@odata.id": format!("{st}/Volumes/1"), "Id": "1", "RAIDType": "RAID1",
+        "Status": {"State": "Enabled", "Health": "Warning"}}),
+    );
+    let url = serve(&dir, edit);
+    let mut out = Collected::default();
+    let result = RedfishCollector::new(&url, None, None, false)
+        .unwrap()
+        .collect(&mut out);
+    assert!(result.is_ok(), "{result:?}");
+    let r = &out.members;
+    assert_eq!(get(r, "437XR1138R2/Drives/0").state, MemberState::Ok);
+    let d1 = get(r, "437XR1138R2/Drives/1");
+    assert_eq!(
+        (d1.state, d1.flags.as_slice()),
+        (MemberState::Failed, &["critical".into()][..])
+    );
+    let v = get(r, "437XR1138R2/Volumes/1");
+    assert_eq!(
+        (v.state, v.flags.as_slice()),
+        (MemberState::Ok, &["raid1".into(), "warning".into()][..])
+    );
+}
+
+#[test]
+fn config_mistakes_are_refused() {
+    assert!(
+        RedfishCollector::new("bmc1", None, None, false)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("http://")
+    );
+    let e = RedfishCollector::new("https://bmc1", Some("root"), None, false)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("both username and password_file"), "{e}");
+}
+
+#[test]
+fn truncated_resources_never_panic() {
+    let Some(dir) = mockup() else { return };
+    let text = read(&dir, "/redfish/v1/Chassis/1U/Power");
+    for cut in cut_points(&text, 300) {
+        if let Err(e) = parse_subsystem(&text[..cut], "Power") {
+            assert!(e.to_string().starts_with("Power: "), "{e}");
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn garbage_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let text = String::from_utf8_lossy(&bytes);
+        for r in [parse_subsystem(&text, "src").map(|_| ()), parse_collection(&text, "src").map(|_| ()),
+                  parse_component(&text, "Fans", "src").map(|_| ()), parse_chassis(&text, "src").map(|_| ())] {
+            if let Err(e) = r { prop_assert!(e.to_string().starts_with("src: ")); }
+        }
+    }
+
+    #[test]
+    fn hostile_numbers(min in any::<i64>(), reading in any::<f64>(), id in "[a-zA-Z0-9/#]{0,12}") {
+        let text = format!(r#"{{"Fans": [{{"@odata.id": "{id}", "Reading": {reading:?}, "Status": {{"State": "Enabled"}}}}],
+            "Redundancy": [{{"MinNumNeeded": {min}, "RedundancySet": [{{"@odata.id": "{id}"}}]}}]}}"#);
+        if let Ok(sub) = parse_subsystem(&text, "src") {
+            for m in subsystem_reports("c", "g", &sub, 0.0) {
+                for (_, v) in m.metrics.iter() { prop_assert!(v.is_finite()); }
+            }
+        }
+    }
+}
