@@ -69,11 +69,11 @@ fn tab_and_number_keys_switch_views() {
     assert_eq!(app.view, View::Overview);
     type_keys(&mut app, "\t");
     assert_eq!(app.view, View::Findings);
-    type_keys(&mut app, "\t\t\t");
+    type_keys(&mut app, "\t\t\t\t");
     assert_eq!(app.view, View::Overview, "Tab wraps around");
     let back = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
     apply(&mut app, Input::Key(back));
-    assert_eq!(app.view, View::Events);
+    assert_eq!(app.view, View::Topology);
     type_keys(&mut app, "2");
     assert_eq!(app.view, View::Findings);
 }
@@ -275,4 +275,40 @@ fn dependent_loads_follow_the_chain_upstream() {
     );
     assert!(rows("CRAH-3").contains(&"HALL-1-HEAT".to_string()));
     assert!(!rows("UPS-A2").contains(&"HALL-1-HEAT".to_string()));
+}
+
+#[test]
+fn topology_rows_select_and_enter_opens_the_element_detail() {
+    let mut app = demo_app();
+    type_keys(&mut app, "5");
+    assert_eq!(app.view, View::Topology);
+    // the heading opens nothing
+    type_keys(&mut app, "\n");
+    assert_eq!(app.detail, None);
+    // power, UTIL-1, TX-A, MSWG-A, UPS-A1, UOB-A, PDU-A1, ROW-1 (a load: no pane)
+    type_keys(&mut app, "jjjjjjj\n");
+    assert_eq!(app.topology[app.selected].id, "ROW-1");
+    assert_eq!(app.detail, None, "a load has no element pane");
+    type_keys(&mut app, "kkk\n");
+    assert_eq!(app.detail.as_deref(), Some("UPS-A1"));
+    let t = frame(&app, 80, 24);
+    let shown: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(shown.contains("UPS-A1 · Esc closes"), "{shown}");
+    type_keys(&mut app, "\x1b");
+    assert_eq!(app.detail, None);
+    // a reference row opens the element it names
+    let at = app
+        .topology
+        .iter()
+        .position(|r| r.id == "MSWG-B" && r.feed == Some('B'))
+        .unwrap();
+    app.selected = at;
+    type_keys(&mut app, "\n");
+    assert_eq!(app.detail.as_deref(), Some("MSWG-B"));
 }

@@ -346,3 +346,35 @@ fn live_metrics_fill_the_components_row_and_the_detail_sparklines() {
     assert_eq!(spark, y, "the load's samples sit on its line");
     find(&t, "battery_charge_pct");
 }
+
+#[test]
+fn topology_80x24() {
+    let t = render(&demo_app(View::Topology), &Theme::colored(), 80, 24);
+    // the failed UPS carries its state as a symbol and a word, in the status colour
+    let (x, y) = find(&t, "✗ failed");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn topology_200x60() {
+    let t = render(&demo_app(View::Topology), &Theme::colored(), 200, 60);
+    // both cords of a dual-corded row are on screen, each under its own PDU
+    find(&t, "ROW-1");
+    find(&t, "[A of 2]");
+    find(&t, "[B of 2]");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn topology_with_a_feed_down_says_which_load_is_on_one_cord_200x60() {
+    let mut app = demo_app(View::Topology);
+    update(
+        &mut app,
+        Action::PollUpdate(Box::new(demo_obs(&["PDU-B1"]))),
+    );
+    let t = render(&app, &Theme::colored(), 200, 60);
+    let (x, y) = find(&t, "▲ fed 1/2");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Yellow);
+    insta::assert_snapshot!(t.backend());
+}

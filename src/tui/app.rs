@@ -8,22 +8,25 @@ use super::items::{self, Item};
 use super::log::{EventLog, changes};
 use super::observe::Observation;
 use super::timefmt;
+use super::topology;
 
-/// The screens reachable with Tab / 1-4.
+/// The screens reachable with Tab / 1-5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Overview,
     Findings,
     Components,
     Events,
+    Topology,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [
+    pub const ALL: [View; 5] = [
         View::Overview,
         View::Findings,
         View::Components,
         View::Events,
+        View::Topology,
     ];
 
     pub fn title(self) -> &'static str {
@@ -32,6 +35,7 @@ impl View {
             View::Findings => "Findings & SPOFs",
             View::Components => "Components",
             View::Events => "Events",
+            View::Topology => "Topology",
         }
     }
 
@@ -90,6 +94,8 @@ pub struct App {
     pub obs: Option<Observation>,
     /// Findings & SPOF rows of `obs`, kept so a frame does not rebuild them.
     pub items: Vec<Item>,
+    /// The Topology view's rows, rebuilt only when the design changes.
+    pub topology: Vec<topology::Row>,
     pub now: SystemTime,
     pub view: View,
     /// Row selected in the current list view.
@@ -115,6 +121,7 @@ impl App {
             mode: "OPERATOR",
             obs: None,
             items: Vec::new(),
+            topology: Vec::new(),
             now,
             view: View::Overview,
             selected: 0,
@@ -142,6 +149,7 @@ impl App {
                     .filter(|e| e.text.to_lowercase().contains(&needle))
                     .count()
             }
+            View::Topology => self.topology.len(),
         }
     }
 
@@ -168,6 +176,11 @@ impl App {
                 .iter()
                 .find(|id| obs.site.element(id).is_some() || obs.classification.group(id).is_some())
                 .cloned(),
+            View::Topology => self
+                .topology
+                .get(self.selected)?
+                .element()
+                .map(str::to_string),
             View::Overview | View::Events => None,
         }
     }
@@ -194,6 +207,10 @@ impl App {
                 && old.sparks == obs.sparks
                 && timefmt::age(self.now, old.newest) == timefmt::age(self.now, obs.newest)
         });
+        if self.obs.as_ref().is_none_or(|old| old.site != obs.site) {
+            self.topology = topology::build(&obs.site);
+            self.dirty = true;
+        }
         for text in changes(self.obs.as_ref(), &obs) {
             self.log.push(self.now, text);
         }

@@ -26,7 +26,9 @@ pub fn gather(view: &PollView) -> (BTreeMap<Id, Metrics>, Sparks) {
         }
         let Some(snap) = &a.snapshot else { continue };
         for e in snap.elements.iter().filter(|e| !e.metrics.is_empty()) {
-            let newer = latest.get(e.id.as_str()).is_none_or(|(at, _)| e.observed_at > *at);
+            let newer = latest
+                .get(e.id.as_str())
+                .is_none_or(|(at, _)| e.observed_at > *at);
             if newer {
                 latest.insert(e.id.to_string(), (e.observed_at, &e.metrics));
             }

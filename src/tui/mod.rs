@@ -20,6 +20,7 @@ mod run;
 mod term;
 pub mod theme;
 pub mod timefmt;
+pub mod topology;
 pub mod view;
 pub mod wall;
 

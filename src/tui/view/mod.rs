@@ -8,6 +8,7 @@ mod findings;
 mod header;
 mod help;
 mod overview;
+mod topology;
 
 use std::borrow::Cow;
 
@@ -53,6 +54,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         View::Findings => findings::render(frame, body, app, theme),
         View::Components => components::render(frame, body, app, theme),
         View::Events => events::render(frame, body, app, theme),
+        View::Topology => topology::render(frame, body, app, theme),
     }
     if let Some(id) = &app.detail {
         detail::render(frame, body, id, app.obs.as_ref(), theme);
@@ -60,7 +62,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     render_footer(frame, foot, app, theme);
     if app.help {
         // over the whole screen: at 80x24 the body alone is too short for every key
-        help::render(frame, frame.area(), theme);
+        help::render(frame, frame.area(), &super::keys::help_lines(), theme);
     }
 }
 
