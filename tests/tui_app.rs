@@ -312,3 +312,75 @@ fn topology_rows_select_and_enter_opens_the_element_detail() {
     type_keys(&mut app, "\n");
     assert_eq!(app.detail.as_deref(), Some("MSWG-B"));
 }
+
+fn screen(app: &App) -> String {
+    let t = frame(app, 120, 40);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Enter on every row of Findings & SPOFs lands on what the row names: an element, a
+/// compartment (zone SPOFs and common-mode findings), or, for a finding that names
+/// nothing, a footer line saying so.
+#[test]
+fn enter_on_every_findings_row_opens_what_it_names() {
+    let mut app = demo_app();
+    type_keys(&mut app, "2");
+    let expected: Vec<Option<&str>> = vec![
+        Some("zone:GEN-YARD"),
+        Some("LOOP-B"),
+        Some("zone:PLANT"),
+        Some("zone:RISER-B"),
+        Some("zone:ROOF"),
+        None,
+        Some("RATS-R4"),
+        Some("zone:GEN-YARD"),
+        Some("LOOP-B"),
+        Some("zone:PLANT"),
+        Some("zone:ROOF"),
+    ];
+    assert_eq!(app.rows(), expected.len(), "{:#?}", app.items);
+    for (i, want) in expected.iter().enumerate() {
+        type_keys(&mut app, "\n");
+        assert_eq!(app.detail.as_deref(), *want, "row {i}: {:?}", app.items[i]);
+        let shown = screen(&app);
+        match want {
+            Some(id) => {
+                assert!(shown.contains(&format!("{id} · Esc closes")), "{shown}");
+                assert!(!shown.contains("not in the site any more"), "{shown}");
+                type_keys(&mut app, "\x1b");
+                assert_eq!(app.detail, None);
+            }
+            None => {
+                assert!(shown.contains("names no element"), "{shown}");
+                assert_eq!(app.message.as_deref().map(|m| m.is_empty()), Some(false));
+            }
+        }
+        type_keys(&mut app, "j");
+        assert_eq!(app.message, None, "the next key clears the footer message");
+    }
+}
+
+#[test]
+fn a_zone_pane_lists_its_elements_and_says_it_is_a_spof() {
+    let mut app = demo_app();
+    app.detail = Some("zone:GEN-YARD".into());
+    let shown = screen(&app);
+    for needle in ["G-1", "G-2", "G-3", "✗ a live SPOF of power", "compartment"] {
+        assert!(shown.contains(needle), "{needle} missing:\n{shown}");
+    }
+    app.detail = Some("ROW-1".into());
+    let shown = screen(&app);
+    assert!(shown.contains("✓ fed by 2 of 2 inputs"), "{shown}");
+    app.detail = Some("TK-1".into());
+    let shown = screen(&app);
+    assert!(shown.contains("fuel tank · 24 h at N"), "{shown}");
+    assert!(shown.contains("20.5 h at N now"), "{shown}");
+}

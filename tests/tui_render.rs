@@ -378,3 +378,14 @@ fn topology_with_a_feed_down_says_which_load_is_on_one_cord_200x60() {
     assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Yellow);
     insta::assert_snapshot!(t.backend());
 }
+
+#[test]
+fn zone_pane_from_a_findings_row_80x24() {
+    let mut app = demo_app(View::Findings);
+    update(&mut app, Action::Open);
+    assert_eq!(app.detail.as_deref(), Some("zone:GEN-YARD"));
+    let t = render(&app, &Theme::colored(), 80, 24);
+    let (x, y) = find(&t, "✗ a live SPOF");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
+    insta::assert_snapshot!(t.backend());
+}

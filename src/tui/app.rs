@@ -9,6 +9,7 @@ use super::log::{EventLog, changes};
 use super::observe::Observation;
 use super::timefmt;
 use super::topology;
+use super::view::has_pane;
 
 /// The screens reachable with Tab / 1-5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +111,9 @@ pub struct App {
     /// The element (or IT group) whose detail pane is open over the current view.
     pub detail: Option<String>,
     pub log: EventLog,
+    /// A one-off answer for the footer (Enter on a row that names nothing); the next key
+    /// clears it.
+    pub message: Option<String>,
     /// Something visible changed since the last frame.
     pub dirty: bool,
 }
@@ -132,6 +136,7 @@ impl App {
             sort: Sort::Id,
             detail: None,
             log: EventLog::default(),
+            message: None,
             dirty: true,
         }
     }
@@ -160,8 +165,9 @@ impl App {
         })
     }
 
-    /// What Enter on the selected row opens: a Components row's id, or the first id of a
-    /// Findings row that is a site element or IT group (`zone:NAME` has no pane).
+    /// What Enter on the selected row opens: a Components or Topology row's element, or the
+    /// first thing a Findings row names that has a pane (element, IT group, `zone:NAME`,
+    /// load, tank).
     fn selected_target(&self) -> Option<String> {
         let obs = self.obs.as_ref()?;
         match self.view {
@@ -174,7 +180,7 @@ impl App {
                 .get(self.selected)?
                 .elements
                 .iter()
-                .find(|id| obs.site.element(id).is_some() || obs.classification.group(id).is_some())
+                .find(|id| has_pane(obs, id))
                 .cloned(),
             View::Topology => self
                 .topology
@@ -225,6 +231,13 @@ impl App {
 }
 
 pub fn update(app: &mut App, action: Action) -> Effect {
+    let from_runtime = matches!(
+        action,
+        Action::PollUpdate(_) | Action::Tick(_) | Action::Resize
+    );
+    if !from_runtime && app.message.take().is_some() {
+        app.dirty = true;
+    }
     match action {
         Action::Quit => return Effect::Quit,
         Action::NextView | Action::PrevView | Action::Show(_) => {
@@ -295,10 +308,14 @@ pub fn update(app: &mut App, action: Action) -> Effect {
         }
         Action::NextGroup | Action::PrevGroup | Action::CycleSort => {}
         Action::Open => {
-            if let Some(id) = app.selected_target() {
-                app.detail = Some(id);
-                app.dirty = true;
+            match app.selected_target() {
+                Some(id) => app.detail = Some(id),
+                None if app.view == View::Findings && app.rows() > 0 => {
+                    app.message = Some("this row names no element, zone or load to open".into());
+                }
+                None => {}
             }
+            app.dirty = true;
         }
         Action::CloseDetail => {
             app.detail = None;

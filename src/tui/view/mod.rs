@@ -3,6 +3,7 @@
 
 mod components;
 mod detail;
+mod detail_site;
 mod events;
 mod findings;
 mod header;
@@ -21,6 +22,8 @@ use super::app::{App, View};
 use super::theme::Theme;
 
 // the wallboard draws the same facts in its own layout, from the same words
+/// Whether Enter can open a pane for `id` (an element, IT group, zone, load or tank).
+pub use detail::has_pane;
 pub(crate) use header::tier_marker;
 pub(crate) use overview::{group_status, subsystem_word};
 
@@ -82,7 +85,9 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let line = if app.filtering {
+    let line = if let Some(m) = &app.message {
+        Line::styled(clean(m).into_owned(), theme.title)
+    } else if app.filtering {
         Line::from(vec![
             Span::styled("filter /", theme.title),
             Span::raw(clean(&app.filter).into_owned()),
