@@ -384,3 +384,119 @@ fn a_zone_pane_lists_its_elements_and_says_it_is_a_spof() {
     assert!(shown.contains("fuel tank · 24 h at N"), "{shown}");
     assert!(shown.contains("20.5 h at N now"), "{shown}");
 }
+
+#[test]
+fn the_palette_jumps_to_views_and_kind_groups() {
+    let mut app = demo_app();
+    type_keys(&mut app, ":top");
+    assert_eq!(app.palette.as_deref(), Some("top"));
+    assert!(
+        screen(&app).contains(":top_"),
+        "the footer shows what is typed"
+    );
+    type_keys(&mut app, "\t");
+    assert_eq!(app.palette.as_deref(), Some("topology"), "Tab completes");
+    type_keys(&mut app, "\n");
+    assert_eq!((app.view, app.palette.clone()), (View::Topology, None));
+
+    type_keys(&mut app, ":ups\n");
+    assert_eq!((app.view, app.group), (View::Components, Group::Ups));
+    type_keys(&mut app, ":cooling\n");
+    assert_eq!(app.group, Group::Cooling);
+    type_keys(&mut app, ":raid\n");
+    assert_eq!(app.group, Group::It);
+    assert_eq!(app.component_rows()[app.selected].id, "db1-md0");
+    type_keys(&mut app, ":vrrp\n");
+    assert_eq!(app.component_rows()[app.selected].id, "vrrp-51");
+    type_keys(&mut app, ":cluster\n");
+    assert_eq!(app.component_rows()[app.selected].id, "pg-cluster");
+    type_keys(&mut app, ":bond\n");
+    assert_eq!(app.component_rows()[app.selected].id, "db1-bond0");
+    for (cmd, view) in [
+        (":overview\n", View::Overview),
+        (":findings\n", View::Findings),
+        (":events\n", View::Events),
+    ] {
+        type_keys(&mut app, cmd);
+        assert_eq!(app.view, view, "{cmd:?}");
+    }
+}
+
+#[test]
+fn the_palette_cancels_refuses_clearly_and_quits_on_q() {
+    let mut app = demo_app();
+    // q and Tab are text while typing a command, Esc drops it
+    assert!(!type_keys(&mut app, ":q\x1b"));
+    assert_eq!((app.palette.clone(), app.view), (None, View::Overview));
+    type_keys(&mut app, ":frob\n");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("unknown command :frob"), "{msg}");
+    assert!(screen(&app).contains("unknown command :frob"));
+    assert_eq!(
+        app.view,
+        View::Overview,
+        "an unknown command changes nothing"
+    );
+    type_keys(&mut app, ":site dc9\n");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("one site only"), "{msg}");
+    // Backspace on an empty command leaves the palette
+    type_keys(&mut app, ":x\x08\x08");
+    assert_eq!(app.palette, None);
+    assert!(type_keys(&mut app, ":q\n"), ":q quits");
+}
+
+#[test]
+fn site_switches_only_between_configured_sites_and_drops_the_old_sites_data() {
+    let mut app = App::new("dc1", t0()).with_sites(vec!["dc1".into(), "dc2".into()], None);
+    update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
+    type_keys(&mut app, ":site dc7\n");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(
+        msg.contains("no site \"dc7\"") && msg.contains("dc1, dc2"),
+        "{msg}"
+    );
+    type_keys(&mut app, ":site dc1\n");
+    assert!(app.message.clone().unwrap_or_default().contains("already"));
+    type_keys(&mut app, ":site d\t");
+    assert_eq!(
+        app.palette.as_deref(),
+        Some("site dc"),
+        "Tab completes site names"
+    );
+    type_keys(&mut app, "2");
+    let effect = redcon::tui::drive::step(&mut app, Input::Key(key(KeyCode::Enter)));
+    assert_eq!(
+        effect,
+        Effect::SwitchSite {
+            name: "dc2".into(),
+            generation: 1
+        }
+    );
+    assert!(app.obs.is_none() && app.items.is_empty() && app.topology.is_empty());
+    assert_eq!(app.site, "dc2");
+    // an observation of the old site still in flight is not taken for the new one
+    update(
+        &mut app,
+        Action::PollUpdate(Box::new(demo_obs(&["UPS-B1"]))),
+    );
+    assert!(app.obs.is_none());
+    let mut fresh = demo_obs(&[]);
+    fresh.generation = 1;
+    update(&mut app, Action::PollUpdate(Box::new(fresh)));
+    assert!(app.obs.is_some());
+    // the runtime's word on a failed switch reaches the footer
+    update(
+        &mut app,
+        Action::Notice("cannot switch to site dc2: gone".into()),
+    );
+    assert!(screen(&app).contains("cannot switch to site dc2"));
+}
+
+#[test]
+fn with_one_configured_site_the_palette_says_so() {
+    let mut app = App::new("dc1", t0()).with_sites(vec!["dc1".into()], None);
+    type_keys(&mut app, ":site dc2\n");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("only one site is configured (dc1)"), "{msg}");
+}

@@ -10,6 +10,7 @@ use super::observe::Observation;
 use super::timefmt;
 use super::topology;
 use super::view::has_pane;
+use super::{command, palette};
 
 /// The screens reachable with Tab / 1-5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +79,18 @@ pub enum Action {
     Open,
     /// Esc with the detail pane open.
     CloseDetail,
+    /// `:`: start typing a command.
+    PaletteStart,
+    PaletteInput(char),
+    PaletteBackspace,
+    /// Tab while typing a command.
+    PaletteComplete,
+    /// Enter while typing a command.
+    PaletteRun,
+    /// Esc while typing a command.
+    PaletteCancel,
+    /// A line from the runtime for the footer (a site switch that failed).
+    Notice(String),
     PollUpdate(Box<Observation>),
     /// The wall clock, once a second; redraws only when the shown clock or age changes.
     Tick(SystemTime),
@@ -111,6 +124,15 @@ pub struct App {
     /// The element (or IT group) whose detail pane is open over the current view.
     pub detail: Option<String>,
     pub log: EventLog,
+    /// The `:` command being typed; keys go into it while this is set.
+    pub palette: Option<String>,
+    /// The sites of the console config, for `:site`; empty for a file or the demo.
+    pub sites: Vec<String>,
+    /// Which of `sites` is shown (its config name, which the site file need not share).
+    pub current_site: Option<String>,
+    /// Bumped on every site switch; observations of another generation are from the old
+    /// site and are dropped.
+    pub generation: u64,
     /// A one-off answer for the footer (Enter on a row that names nothing); the next key
     /// clears it.
     pub message: Option<String>,
@@ -136,6 +158,10 @@ impl App {
             sort: Sort::Id,
             detail: None,
             log: EventLog::default(),
+            palette: None,
+            sites: Vec::new(),
+            current_site: None,
+            generation: 0,
             message: None,
             dirty: true,
         }
@@ -197,11 +223,21 @@ impl App {
         (timefmt::clock(self.now), timefmt::age(self.now, newest))
     }
 
-    fn clamp_selection(&mut self) {
+    pub(super) fn clamp_selection(&mut self) {
         self.selected = self.selected.min(self.rows().saturating_sub(1));
     }
 
+    /// The configured sites `:site` can switch between, and the one shown first.
+    pub fn with_sites(mut self, sites: Vec<String>, current: Option<String>) -> App {
+        self.current_site = current.or_else(|| sites.first().cloned());
+        self.sites = sites;
+        self
+    }
+
     fn observe(&mut self, obs: Observation) {
+        if obs.generation != self.generation {
+            return;
+        }
         let same = self.obs.as_ref().is_some_and(|old| {
             // the newest-data time moves on every poll; only what it shows matters
             old.classification == obs.classification
@@ -319,6 +355,51 @@ pub fn update(app: &mut App, action: Action) -> Effect {
         }
         Action::CloseDetail => {
             app.detail = None;
+            app.dirty = true;
+        }
+        Action::PaletteStart => {
+            app.palette = Some(String::new());
+            app.dirty = true;
+        }
+        Action::PaletteInput(c) if !c.is_control() => {
+            if let Some(p) = &mut app.palette {
+                p.push(c);
+                app.dirty = true;
+            }
+        }
+        Action::PaletteInput(_) => {}
+        Action::PaletteBackspace => {
+            // Backspace on an empty command leaves the palette, as in vi
+            if app.palette.as_mut().and_then(String::pop).is_none() {
+                app.palette = None;
+            }
+            app.dirty = true;
+        }
+        Action::PaletteComplete => {
+            if let Some(p) = &mut app.palette {
+                match palette::complete(p, &app.sites) {
+                    Some(done) => *p = done,
+                    None => app.message = Some(format!("no command starts with :{p}")),
+                }
+                app.dirty = true;
+            }
+        }
+        Action::PaletteCancel => {
+            app.palette = None;
+            app.dirty = true;
+        }
+        Action::PaletteRun => {
+            app.dirty = true;
+            let Some(text) = app.palette.take() else {
+                return Effect::Redraw;
+            };
+            match palette::parse(&text) {
+                Ok(cmd) => return command::run(app, cmd),
+                Err(e) => app.message = Some(e.to_string()),
+            }
+        }
+        Action::Notice(text) => {
+            app.message = Some(text);
             app.dirty = true;
         }
         Action::PollUpdate(obs) => app.observe(*obs),

@@ -12,6 +12,8 @@ pub enum Context {
     Browse,
     /// Typing a `/` filter: printable keys go into the filter.
     Filter,
+    /// Typing a `:` command: printable keys go into the command.
+    Palette,
     /// In every context (quitting must always work).
     Any,
 }
@@ -64,21 +66,36 @@ pub const KEYS: &[Binding] = &[
     bind!(KeyCode::Char('s'), NONE, Browse, "s", "components: next sort order", Action::CycleSort),
     bind!(KeyCode::Enter, NONE, Browse, "Enter", "open the row's detail", Action::Open),
     bind!(KeyCode::Char('/'), NONE, Browse, "/", "filter the list", Action::FilterStart),
+    bind!(KeyCode::Char(':'), NONE, Browse, ":", "a command: :ups, :site NAME", Action::PaletteStart),
     bind!(KeyCode::Char('?'), NONE, Browse, "?", "show or hide this help", Action::ToggleHelp),
     bind!(KeyCode::Esc, NONE, Browse, "Esc", "close help, pane or filter", Action::FilterClear),
     bind!(KeyCode::Enter, NONE, Filter, "Enter", "keep the filter", Action::FilterEnd),
     bind!(KeyCode::Esc, NONE, Filter, "Esc", "drop the filter", Action::FilterClear),
     bind!(KeyCode::Backspace, NONE, Filter, "Backspace", "delete a character", Action::FilterBackspace),
+    bind!(KeyCode::Enter, NONE, Palette, "Enter", "run the command", Action::PaletteRun),
+    bind!(KeyCode::Tab, NONE, Palette, "Tab", "complete the command", Action::PaletteComplete),
+    bind!(KeyCode::Esc, NONE, Palette, "Esc", "cancel the command", Action::PaletteCancel),
+    bind!(KeyCode::Backspace, NONE, Palette, "Backspace", "delete a character", Action::PaletteBackspace),
 ];
 
-/// The action for a key press, given whether a filter is being typed, whether the help is
-/// open and whether a detail pane is. Unbound keys give None (and so no redraw).
-pub fn action(key: KeyEvent, filtering: bool, help: bool, detail: bool) -> Option<Action> {
+/// What the console is doing, as far as keys care.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mode {
+    pub filtering: bool,
+    pub palette: bool,
+    pub help: bool,
+    pub detail: bool,
+}
+
+/// The action for a key press in `mode`. Unbound keys give None (and so no redraw).
+pub fn action(key: KeyEvent, mode: Mode) -> Option<Action> {
     // key release and repeat reports (kitty protocol) would double every press
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    let ctx = if filtering {
+    let ctx = if mode.palette {
+        Context::Palette
+    } else if mode.filtering {
         Context::Filter
     } else {
         Context::Browse
@@ -97,11 +114,15 @@ pub fn action(key: KeyEvent, filtering: bool, help: bool, detail: bool) -> Optio
         .map(|b| (b.action)());
     match (bound, ctx) {
         // Esc closes the topmost thing first: the help, then the pane, then the filter
-        (Some(Action::FilterClear), Context::Browse) if help => Some(Action::ToggleHelp),
-        (Some(Action::FilterClear), Context::Browse) if detail => Some(Action::CloseDetail),
+        (Some(Action::FilterClear), Context::Browse) if mode.help => Some(Action::ToggleHelp),
+        (Some(Action::FilterClear), Context::Browse) if mode.detail => Some(Action::CloseDetail),
         (Some(a), _) => Some(a),
         (None, Context::Filter) => match key.code {
             KeyCode::Char(c) if !key.modifiers.contains(CTRL) => Some(Action::Filter(c)),
+            _ => None,
+        },
+        (None, Context::Palette) => match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(CTRL) => Some(Action::PaletteInput(c)),
             _ => None,
         },
         (None, Context::Browse) => None,
@@ -111,10 +132,11 @@ pub fn action(key: KeyEvent, filtering: bool, help: bool, detail: bool) -> Optio
 
 /// The contexts in the order the help and `redcon keys` list them, with their headings;
 /// shared so the two listings cannot drift apart.
-const CONTEXTS: [(Context, &str); 3] = [
+const CONTEXTS: [(Context, &str); 4] = [
     (Context::Any, "always"),
     (Context::Browse, "browsing"),
     (Context::Filter, "typing a filter"),
+    (Context::Palette, "typing a : command"),
 ];
 
 /// The help text: one line per action and context, in table order, keys that do the same

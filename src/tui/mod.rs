@@ -9,6 +9,7 @@
 //! terminal, observations and theme (`drive::Model`).
 
 pub mod app;
+pub mod command;
 pub mod components;
 pub mod drive;
 pub mod items;
@@ -16,6 +17,7 @@ pub mod keys;
 pub mod log;
 pub mod metrics;
 pub mod observe;
+pub mod palette;
 mod run;
 mod term;
 pub mod theme;
@@ -25,7 +27,7 @@ pub mod view;
 pub mod wall;
 
 pub use app::{Action, App, Effect, View, update};
-pub use drive::{Input, Model, Runtime, Screen, drive};
+pub use drive::{Input, Model, Runtime, Screen, drive, drive_with};
 pub use observe::Observation;
 pub use run::{run, ticker};
 pub use theme::Theme;

@@ -2,6 +2,7 @@
 //! simulator, a console config's agents, or a file), the tasks feeding the loop (terminal
 //! events, poll views, a 1 s clock, signals), and the terminal around it all.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -11,12 +12,12 @@ use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
 
 use super::app::App;
-use super::drive::{Input, Model, Runtime, drive};
+use super::drive::{Effect, Input, Model, Runtime, drive_with};
 use super::observe::Observation;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
 use super::view;
-use crate::config::PollPolicy;
+use crate::config::{Config, PollPolicy};
 use crate::model::{LiveState, Site};
 use crate::poll::{self, AgentSpec, PollView};
 use crate::status::source::{GatherError, Source, configured_site, gather};
@@ -30,8 +31,8 @@ enum Feed {
     Static(Site, LiveState),
     /// The embedded demo, served by an in-process simulator and polled like a real site.
     Demo(Site, LiveState),
-    /// A configured site's agents.
-    Agents(Site, Vec<AgentSpec>, PollPolicy),
+    /// A configured site's agents; `:site` can move to another site of the same config.
+    Agents(Site, Vec<AgentSpec>, PollPolicy, PathBuf),
 }
 
 fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
@@ -43,7 +44,7 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
         }
         Source::Config { path, site: wanted } => {
             let (site, specs, policy) = configured_site(path, wanted.as_deref())?;
-            Ok(Feed::Agents(site, specs, policy))
+            Ok(Feed::Agents(site, specs, policy, path.clone()))
         }
         // files need no network: the one-shot loader is exactly right
         _ => gather(source, timeout).map(|g| Feed::Static(g.site, g.live)),
@@ -53,10 +54,20 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
 /// Run the interactive console until the operator quits. Load errors are printed before
 /// the terminal is touched, one line per problem.
 pub fn run(source: &Source, timeout: Duration) -> ExitCode {
+    // `:site` switches between the config's sites; a broken config fails in `feed` below
+    let (sites, current) = match source {
+        Source::Config { path, site } => (
+            Config::load(path)
+                .map(|c| c.sites.into_iter().map(|s| s.name).collect())
+                .unwrap_or_default(),
+            site.clone(),
+        ),
+        _ => (Vec::new(), None),
+    };
     session(
         source,
         timeout,
-        |site, _| App::new(site.name.clone(), SystemTime::now()),
+        |site, _| App::new(site.name.clone(), SystemTime::now()).with_sites(sites, current),
         view::render,
     )
 }
@@ -113,6 +124,8 @@ async fn console<M: Model>(
     // kept alive for the session: dropping them stops the polling and the simulator
     let mut _poller = None;
     let mut _sim = None;
+    let mut _switcher = None;
+    let (switch_tx, switch_rx) = mpsc::unbounded_channel::<(String, u64)>();
     let (site, dead_after) = match feed {
         Feed::Static(site, live) => {
             let obs = Observation::offline(&site, &live, SystemTime::now());
@@ -137,14 +150,19 @@ async fn console<M: Model>(
             let dead = policy.dead_after();
             let (view, handle) = poll::spawn(poll::client()?, specs, policy);
             _poller = Some(handle);
-            tokio::spawn(observe(site.clone(), view, tx.clone()));
+            tokio::spawn(observe(site.clone(), view, tx.clone(), 0));
             (site, Some(dead))
         }
-        Feed::Agents(site, specs, policy) => {
+        Feed::Agents(site, specs, policy, config) => {
             let dead = policy.dead_after();
             let (view, handle) = poll::spawn(poll::client()?, specs, policy);
-            _poller = Some(handle);
-            tokio::spawn(observe(site.clone(), view, tx.clone()));
+            tokio::spawn(observe(site.clone(), view, tx.clone(), 0));
+            _switcher = Some(AbortOnDrop(tokio::spawn(switcher(
+                config,
+                switch_rx,
+                tx.clone(),
+                handle,
+            ))));
             (site, Some(dead))
         }
     };
@@ -154,7 +172,14 @@ async fn console<M: Model>(
     drop(tx);
     let mut app = make(&site, dead_after);
     let mut screen = TermScreen::enter(theme, render).map_err(|e| format!("terminal: {e}"))?;
-    let result = drive(&mut app, &mut rx, &mut screen).await;
+    let result = drive_with(&mut app, &mut rx, &mut screen, |effect| {
+        if let Effect::SwitchSite { name, generation } = effect {
+            // nobody listens unless the feed is a config's agents, and then the app
+            // refuses the switch before it gets here
+            let _ = switch_tx.send((name, generation));
+        }
+    })
+    .await;
     drop(screen);
     result.map(|_| ()).map_err(|e| format!("terminal: {e}"))
 }
@@ -173,16 +198,18 @@ async fn observe<A: Runtime>(
     site: Site,
     mut views: watch::Receiver<Arc<PollView>>,
     tx: mpsc::Sender<Input<A>>,
+    generation: u64,
 ) {
     loop {
         let view = views.borrow_and_update().clone();
         if view.agents.is_empty() || view.agents.iter().any(|a| a.polls > 0) {
-            let obs = Observation::from_poll(
+            let mut obs = Observation::from_poll(
                 &site,
                 &view,
                 tokio::time::Instant::now(),
                 SystemTime::now(),
             );
+            obs.generation = generation;
             let update = Input::Action(A::poll(Box::new(obs)));
             if tx.send(update).await.is_err() {
                 return;
@@ -190,6 +217,42 @@ async fn observe<A: Runtime>(
         }
         if views.changed().await.is_err() {
             return;
+        }
+    }
+}
+
+/// Serves `:site NAME`: stops polling the current site and polls the named one of the
+/// same config, its observations tagged with the switch's generation. A site that cannot
+/// be loaded is reported to the operator and the console waits on the next request.
+async fn switcher<A: Runtime>(
+    config: PathBuf,
+    mut requests: mpsc::UnboundedReceiver<(String, u64)>,
+    tx: mpsc::Sender<Input<A>>,
+    first: poll::PollHandle,
+) {
+    let mut current = Some(first);
+    // dropping a handle stops its polling; the last one stops when this task is aborted
+    while let Some((name, generation)) = requests.recv().await {
+        // stop the old site first: its agents must not be polled under the new name
+        drop(current.take());
+        let path = config.clone();
+        let wanted = name.clone();
+        let loaded = tokio::task::spawn_blocking(move || configured_site(&path, Some(&wanted)))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.lines().join("; ")));
+        let client = loaded.and_then(|l| poll::client().map(|c| (l, c)).map_err(|e| e.to_string()));
+        match client {
+            Ok(((site, specs, policy), client)) => {
+                let (view, handle) = poll::spawn(client, specs, policy);
+                current = Some(handle);
+                tokio::spawn(observe(site, view, tx.clone(), generation));
+            }
+            Err(e) => {
+                if let Some(n) = A::notice(format!("cannot switch to site {name}: {e}")) {
+                    let _ = tx.send(Input::Action(n)).await;
+                }
+            }
         }
     }
 }

@@ -85,7 +85,14 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let line = if let Some(m) = &app.message {
+    let line = if let Some(text) = &app.palette {
+        Line::from(vec![
+            Span::styled(":", theme.title),
+            Span::raw(clean(text).into_owned()),
+            Span::styled("_", theme.selected),
+            Span::styled("  Tab complete · Enter run · Esc cancel", theme.dim),
+        ])
+    } else if let Some(m) = &app.message {
         Line::styled(clean(m).into_owned(), theme.title)
     } else if app.filtering {
         Line::from(vec![
@@ -102,7 +109,7 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ])
     } else {
         Line::styled(
-            "Tab view · ↑↓ select · / filter · ? help · q quit",
+            "Tab view · ↑↓ select · / filter · : command · ? help · q quit",
             theme.dim,
         )
     };
