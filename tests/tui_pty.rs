@@ -57,11 +57,21 @@ struct Console {
 
 impl Console {
     fn start(test: &str, cols: u16, rows: u16) -> Console {
+        Console::start_with(test, cols, rows, &[])
+    }
+
+    /// With files written under the config dir first (`redcon/config.ron`, ...).
+    fn start_with(test: &str, cols: u16, rows: u16, files: &[(&str, String)]) -> Console {
         // an empty HOME and config dir: a developer's own console config must not change
         // what the demo shows
         let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tui_pty-{test}"));
         let _ = std::fs::remove_dir_all(&home);
         std::fs::create_dir_all(home.join("config")).unwrap();
+        for (name, text) in files {
+            let path = home.join("config").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
 
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_redcon"));
@@ -277,6 +287,30 @@ fn sigterm_restores_the_terminal_and_exits() {
         .status()
         .unwrap();
     assert!(sent.success());
+    let status = c.exit();
+    assert!(status.success(), "exit status {status:?}");
+    c.assert_restored();
+}
+
+/// `:site NAME` with a console config of two sites (found in the default config dir):
+/// the console leaves the first site, polls the second and says so.
+#[test]
+fn the_palette_switches_between_configured_sites() {
+    let sites = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/sites");
+    let config = format!(
+        "(sites: [(name: \"hall-1\", site: {:?}), (name: \"hall-2\", site: {:?})])",
+        sites.join("e01.ron"),
+        sites.join("e03.ron"),
+    );
+    let mut c = Console::start_with("site-switch", 100, 30, &[("redcon/config.ron", config)]);
+    c.wait_for("e01 · live Tier");
+    c.keys(b":site hall-9\r");
+    c.wait_for("no site \"hall-9\"; configured: hall-1, hall-2");
+    c.keys(b":site hall-2\r");
+    c.wait_for("e03 · live Tier");
+    c.keys(b"4");
+    c.wait_for("switched to site hall-2");
+    c.keys(b":q\r");
     let status = c.exit();
     assert!(status.success(), "exit status {status:?}");
     c.assert_restored();
