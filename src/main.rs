@@ -82,6 +82,13 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum KeysFormat {
+    #[default]
+    Text,
+    Ron,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// One-shot check: monitoring-plugins line or JSON, exit 0/1/2/3.
@@ -112,8 +119,12 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = redcon::tui::wall::DEFAULT_ROTATE)]
         rotate: u64,
     },
-    /// Print the console's and the wallboard's key bindings.
-    Keys,
+    /// Print the console's key bindings in effect (keymap.ron applied) and the wallboard's.
+    Keys {
+        /// `ron` prints the console's keymap as a keymap.ron to save and edit.
+        #[arg(long, value_enum, default_value_t)]
+        format: KeysFormat,
+    },
     /// Serve a simulated site (default: the demo) behind the agent API, with fault injection.
     Sim {
         /// Scenario timeline (RON): faults applied at given times.
@@ -158,9 +169,21 @@ fn main() -> ExitCode {
                 *rotate,
             );
         }
-        Some(Command::Keys) => {
-            print!("{}", redcon::tui::keys::keys_text());
-            return ExitCode::SUCCESS;
+        Some(Command::Keys { format }) => {
+            use redcon::tui::keymap;
+            let (keys, refused) = keymap::load(keymap::user_path().as_deref());
+            match format {
+                KeysFormat::Text => print!("{}", keys.text()),
+                KeysFormat::Ron => print!("{}", keymap::to_ron(&keys)),
+            }
+            // the built-in keys are printed either way; the exit code says the file is bad
+            return match refused {
+                Some(e) => {
+                    eprintln!("redcon: keymap refused, showing the built-in keys:\n{e}");
+                    ExitCode::FAILURE
+                }
+                None => ExitCode::SUCCESS,
+            };
         }
         Some(Command::Sim { scenario, listen }) => {
             return serve::sim(

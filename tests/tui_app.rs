@@ -500,3 +500,21 @@ fn with_one_configured_site_the_palette_says_so() {
     let msg = app.message.clone().unwrap_or_default();
     assert!(msg.contains("only one site is configured (dc1)"), "{msg}");
 }
+
+#[test]
+fn a_user_keymap_drives_the_console_and_its_help() {
+    let keymap =
+        redcon::tui::keymap::parse(r#"{ "down": ["n"], "show_topology": ["t"] }"#, "k.ron")
+            .unwrap_or_else(|e| panic!("{e}"));
+    let mut app = demo_app().with_keymap(keymap);
+    type_keys(&mut app, "2nn");
+    assert_eq!((app.view, app.selected), (View::Findings, 2));
+    type_keys(&mut app, "j");
+    assert_eq!(app.selected, 2, "j no longer moves down");
+    type_keys(&mut app, "t");
+    assert_eq!(app.view, View::Topology);
+    type_keys(&mut app, "?");
+    let shown = screen(&app);
+    assert!(shown.contains("n         select next row"), "{shown}");
+    assert!(shown.contains("t         topology"), "{shown}");
+}

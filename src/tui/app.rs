@@ -5,6 +5,7 @@ use std::time::SystemTime;
 
 use super::components::{self, Group, Sort};
 use super::items::{self, Item};
+use super::keys::Keymap;
 use super::log::{EventLog, changes};
 use super::observe::Observation;
 use super::timefmt;
@@ -133,6 +134,8 @@ pub struct App {
     /// Bumped on every site switch; observations of another generation are from the old
     /// site and are dropped.
     pub generation: u64,
+    /// The keys in effect: the built-in table with the user's `keymap.ron` over it.
+    pub keymap: Keymap,
     /// A one-off answer for the footer (Enter on a row that names nothing); the next key
     /// clears it.
     pub message: Option<String>,
@@ -162,6 +165,7 @@ impl App {
             sites: Vec::new(),
             current_site: None,
             generation: 0,
+            keymap: Keymap::default(),
             message: None,
             dirty: true,
         }
@@ -225,6 +229,12 @@ impl App {
 
     pub(super) fn clamp_selection(&mut self) {
         self.selected = self.selected.min(self.rows().saturating_sub(1));
+    }
+
+    /// The keys to use instead of the built-in table.
+    pub fn with_keymap(mut self, keymap: Keymap) -> App {
+        self.keymap = keymap;
+        self
     }
 
     /// The configured sites `:site` can switch between, and the one shown first.

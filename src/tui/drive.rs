@@ -94,7 +94,7 @@ pub trait Model {
 impl Model for App {
     type Action = Action;
     fn key(&self, key: KeyEvent) -> Option<Action> {
-        keys::action(
+        self.keymap.action(
             key,
             keys::Mode {
                 filtering: self.filtering,

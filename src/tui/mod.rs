@@ -13,6 +13,7 @@ pub mod command;
 pub mod components;
 pub mod drive;
 pub mod items;
+pub mod keymap;
 pub mod keys;
 pub mod log;
 pub mod metrics;
@@ -23,6 +24,7 @@ mod term;
 pub mod theme;
 pub mod timefmt;
 pub mod topology;
+pub mod userfile;
 pub mod view;
 pub mod wall;
 

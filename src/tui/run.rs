@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::app::App;
 use super::drive::{Effect, Input, Model, Runtime, drive_with};
+use super::keymap;
 use super::observe::Observation;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
@@ -64,10 +65,21 @@ pub fn run(source: &Source, timeout: Duration) -> ExitCode {
         ),
         _ => (Vec::new(), None),
     };
+    // a refused keymap is reported before the terminal is taken, and again in the footer
+    let (keymap, refused) = keymap::load(keymap::user_path().as_deref());
+    if let Some(e) = &refused {
+        eprintln!("redcon: keymap refused, using the built-in keys:\n{e}");
+    }
     session(
         source,
         timeout,
-        |site, _| App::new(site.name.clone(), SystemTime::now()).with_sites(sites, current),
+        |site, _| {
+            let mut app = App::new(site.name.clone(), SystemTime::now())
+                .with_sites(sites, current)
+                .with_keymap(keymap);
+            app.message = refused.map(|e| format!("keymap refused: {}", e.first_line()));
+            app
+        },
         view::render,
     )
 }

@@ -65,7 +65,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     render_footer(frame, foot, app, theme);
     if app.help {
         // over the whole screen: at 80x24 the body alone is too short for every key
-        help::render(frame, frame.area(), &super::keys::help_lines(), theme);
+        help::render(frame, frame.area(), &app.keymap.help_lines(), theme);
     }
 }
 
