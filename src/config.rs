@@ -126,6 +126,9 @@ pub struct Config {
     pub sites: Vec<SiteEntry>,
     #[serde(default)]
     pub poll: PollPolicy,
+    /// The console's theme by name (`--theme` overrides; NO_COLOR forces `mono`).
+    #[serde(default)]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

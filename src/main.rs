@@ -46,6 +46,10 @@ struct Input {
     /// Which configured site (default: the first).
     #[arg(long, global = true, value_name = "NAME")]
     site_name: Option<String>,
+    /// Console and wallboard theme: default, 16-colour, mono, or themes/NAME.ron in the
+    /// config dir. NO_COLOR forces mono.
+    #[arg(long, global = true, value_name = "NAME")]
+    theme: Option<String>,
     /// Deadline for polling every agent once, seconds.
     #[arg(long, global = true, default_value_t = 5.0)]
     timeout: f64,
@@ -140,7 +144,11 @@ fn main() -> ExitCode {
     // The console needs a terminal; piped or redirected, the bare command explains instead.
     if cli.command.is_none() && std::io::stdout().is_terminal() {
         let timeout = redcon::config::secs(cli.input.timeout);
-        return redcon::tui::run(&cli.input.source(), timeout.max(Duration::from_millis(1)));
+        return redcon::tui::run(
+            &cli.input.source(),
+            timeout.max(Duration::from_millis(1)),
+            cli.input.theme.as_deref(),
+        );
     }
     let (format, require_tier, verbose) = match &cli.command {
         Some(Command::Status {
@@ -167,6 +175,7 @@ fn main() -> ExitCode {
                 &cli.input.source(),
                 timeout.max(Duration::from_millis(1)),
                 *rotate,
+                cli.input.theme.as_deref(),
             );
         }
         Some(Command::Keys { format }) => {

@@ -389,3 +389,76 @@ fn zone_pane_from_a_findings_row_80x24() {
     assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
     insta::assert_snapshot!(t.backend());
 }
+
+/// Every screen of the console on the degraded demo, with the help and a detail pane too:
+/// what a theme must colour correctly.
+fn every_screen(theme: &Theme) -> Vec<Terminal<TestBackend>> {
+    let mut out = Vec::new();
+    for view in View::ALL {
+        let mut app = demo_app(view);
+        update(
+            &mut app,
+            Action::PollUpdate(Box::new(demo_obs(&["UPS-B1", "LOOP-B"]))),
+        );
+        out.push(render(&app, theme, 200, 60));
+        update(&mut app, Action::Open);
+        out.push(render(&app, theme, 80, 24));
+    }
+    let mut app = demo_app(View::Overview);
+    update(&mut app, Action::ToggleHelp);
+    out.push(render(&app, theme, 80, 24));
+    out
+}
+
+#[test]
+fn the_16_colour_theme_uses_only_the_16_ansi_colours() {
+    use redcon::tui::themes;
+    let theme = themes::shipped("16-colour").expect("16-colour ships");
+    let mut coloured = 0;
+    for t in every_screen(&theme) {
+        for cell in t.backend().buffer().content() {
+            for c in [cell.fg, cell.bg] {
+                assert!(
+                    !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                    "{c:?} at {:?} is not one of the 16",
+                    cell.symbol()
+                );
+                coloured += usize::from(c != Color::Reset);
+            }
+        }
+    }
+    assert!(
+        coloured > 100,
+        "the theme colours something ({coloured} cells)"
+    );
+    // and the default theme is not the same: it does use the 256-colour palette
+    let default = every_screen(&Theme::colored());
+    assert!(default.iter().any(|t| {
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| matches!(c.fg, Color::Indexed(_) | Color::Rgb(..)))
+    }));
+}
+
+#[test]
+fn the_mono_theme_has_no_colour_at_all_but_every_marker() {
+    use redcon::tui::themes;
+    let theme = themes::shipped("mono").expect("mono ships");
+    let mut markers = String::new();
+    for t in every_screen(&theme) {
+        for cell in t.backend().buffer().content() {
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (Color::Reset, Color::Reset),
+                "{:?}",
+                cell.symbol()
+            );
+            markers.push_str(cell.symbol());
+        }
+    }
+    for m in ["✓", "▲", "✗", "CRITICAL"] {
+        assert!(markers.contains(m), "{m} missing without colour");
+    }
+}

@@ -412,3 +412,22 @@ fn a_day_of_ticks_resizes_and_agent_loss_keeps_the_state_bounded() {
         render(&w, &Theme::colored(), width, height);
     }
 }
+
+/// A KVM console with 16 colours shows the wallboard in those 16 and nothing else.
+#[test]
+fn the_16_colour_theme_keeps_the_wallboard_to_the_16_ansi_colours() {
+    let theme = redcon::tui::themes::shipped("16-colour").expect("16-colour ships");
+    for page in Page::ALL {
+        for (w, h) in [(80, 24), (200, 60)] {
+            let t = render(&demo_wall(page), &theme, w, h);
+            for cell in t.backend().buffer().content() {
+                for c in [cell.fg, cell.bg] {
+                    assert!(
+                        !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                        "{page:?} {w}x{h}: {c:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -138,8 +138,7 @@ pub fn format_key(code: KeyCode, mods: KeyModifiers) -> String {
 
 /// A user keymap over the built-in table. `file` names the source in errors.
 pub fn parse(text: &str, file: &str) -> Result<Keymap, UserFileError> {
-    let map: BTreeMap<String, Vec<String>> =
-        ron::from_str(text).map_err(|e| userfile::ron_error(&e, file))?;
+    let map: BTreeMap<String, Vec<String>> = userfile::from_ron(text, file)?;
     let mut issues = Vec::new();
     let mut bound: Vec<Bound> = Keymap::default().bound;
     for (name, keys) in &map {

@@ -22,6 +22,7 @@ pub mod palette;
 mod run;
 mod term;
 pub mod theme;
+pub mod themes;
 pub mod timefmt;
 pub mod topology;
 pub mod userfile;

@@ -17,6 +17,7 @@ use super::keymap;
 use super::observe::Observation;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
+use super::themes;
 use super::view;
 use crate::config::{Config, PollPolicy};
 use crate::model::{LiveState, Site};
@@ -54,7 +55,7 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
 
 /// Run the interactive console until the operator quits. Load errors are printed before
 /// the terminal is touched, one line per problem.
-pub fn run(source: &Source, timeout: Duration) -> ExitCode {
+pub fn run(source: &Source, timeout: Duration, theme: Option<&str>) -> ExitCode {
     // `:site` switches between the config's sites; a broken config fails in `feed` below
     let (sites, current) = match source {
         Source::Config { path, site } => (
@@ -73,6 +74,7 @@ pub fn run(source: &Source, timeout: Duration) -> ExitCode {
     session(
         source,
         timeout,
+        theme,
         |site, _| {
             let mut app = App::new(site.name.clone(), SystemTime::now())
                 .with_sites(sites, current)
@@ -90,6 +92,7 @@ pub fn run(source: &Source, timeout: Duration) -> ExitCode {
 pub(crate) fn session<M>(
     source: &Source,
     timeout: Duration,
+    theme: Option<&str>,
     make: impl FnOnce(&Site, Option<Duration>) -> M,
     render: Render<M>,
 ) -> ExitCode
@@ -116,8 +119,21 @@ where
             return ExitCode::from(3);
         }
     };
-    let theme = Theme::for_no_color(std::env::var_os("NO_COLOR").as_deref());
-    match rt.block_on(console(feed, theme, make, render)) {
+    // --theme, else the console config's `theme:`; a problem is said before the terminal
+    // is taken and again on screen, and the console runs on the fallback theme
+    let configured = match source {
+        Source::Config { path, .. } => Config::load(path).ok().and_then(|c| c.theme),
+        _ => None,
+    };
+    let (theme, problem) = themes::choose(
+        theme.or(configured.as_deref()),
+        std::env::var_os("NO_COLOR").as_deref(),
+        crate::config::config_dir().as_deref(),
+    );
+    if let Some(p) = &problem {
+        eprintln!("redcon: {p}");
+    }
+    match rt.block_on(console(feed, theme, problem, make, render)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("redcon: {e}");
@@ -129,10 +145,14 @@ where
 async fn console<M: Model>(
     feed: Feed,
     theme: Theme,
+    notice: Option<String>,
     make: impl FnOnce(&Site, Option<Duration>) -> M,
     render: Render<M>,
 ) -> Result<(), String> {
     let (tx, mut rx) = mpsc::channel::<Input<M::Action>>(256);
+    if let Some(n) = notice.and_then(M::Action::notice) {
+        let _ = tx.send(Input::Action(n)).await;
+    }
     // kept alive for the session: dropping them stops the polling and the simulator
     let mut _poller = None;
     let mut _sim = None;

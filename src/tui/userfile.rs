@@ -38,6 +38,18 @@ pub fn ron_error(e: &ron::error::SpannedError, file: &str) -> UserFileError {
     )
 }
 
+/// RON into `T`, with `Some(..)` implied (`fg: "red"`, not `fg: Some("red")`), a syntax or
+/// shape error located.
+pub fn from_ron<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, UserFileError> {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .map_err(|e| ron_error(&e, file))
+}
+
 /// A problem at the first occurrence of `needle` in `text` (1:1 when it is not there).
 pub fn issue_at(text: &str, file: &str, needle: &str, message: String) -> SiteIssue {
     let off = text.find(needle).unwrap_or(0);

@@ -279,10 +279,11 @@ impl Model for Wall {
 }
 
 /// Run the wallboard on `source` until it is told to quit; `rotate` seconds per page.
-pub fn run(source: &Source, timeout: Duration, rotate: u64) -> ExitCode {
+pub fn run(source: &Source, timeout: Duration, rotate: u64, theme: Option<&str>) -> ExitCode {
     super::run::session(
         source,
         timeout,
+        theme,
         |site, dead_after| Wall::new(site.name.clone(), SystemTime::now(), rotate, dead_after),
         view::render,
     )
