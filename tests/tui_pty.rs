@@ -315,3 +315,30 @@ fn the_palette_switches_between_configured_sites() {
     assert!(status.success(), "exit status {status:?}");
     c.assert_restored();
 }
+
+/// A copy of the operator layout in the config dir is what the real console draws: here
+/// with the footer moved to the top row.
+#[test]
+fn a_user_layout_in_the_config_dir_moves_the_footer_to_the_top() {
+    let layout = r#"(split: vertical, parts: [
+        (size: Length(1), panel: "footer"),
+        (size: Length(2), panel: "header"),
+        (size: Length(1), panel: "tabs"),
+        (size: Min(1), panel: "body"),
+    ])"#;
+    let mut c = Console::start_with(
+        "layout",
+        80,
+        24,
+        &[("redcon/layouts/operator.ron", layout.to_string())],
+    );
+    c.wait_for_tier();
+    c.wait_until("the footer on the top row", |s| {
+        s.contents()
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("q quit"))
+    });
+    c.keys(b"q");
+    assert!(c.exit().success());
+}

@@ -462,3 +462,25 @@ fn the_mono_theme_has_no_colour_at_all_but_every_marker() {
         assert!(markers.contains(m), "{m} missing without colour");
     }
 }
+
+/// A user layout is what the screen is drawn through: the footer moved to the top is on
+/// the top row, and everything else moves down one.
+#[test]
+fn a_user_layout_moving_the_footer_to_the_top_moves_it() {
+    use redcon::tui::layout::{OPERATOR_PANELS, ScreenLayout};
+    let ron = r#"(split: vertical, parts: [
+        (size: Length(1), panel: "footer"),
+        (size: Length(2), panel: "header"),
+        (size: Length(1), panel: "tabs"),
+        (size: Min(1), panel: "body"),
+    ])"#;
+    let mut app = demo_app(View::Overview);
+    let shipped = render(&app, &Theme::colored(), 80, 24);
+    assert_eq!(find(&shipped, "q quit").1, 23);
+    assert_eq!(find(&shipped, "WARNING").1, 0);
+    app.layout = ScreenLayout::parse(ron, "operator.ron", OPERATOR_PANELS).unwrap();
+    let moved = render(&app, &Theme::colored(), 80, 24);
+    assert_eq!(find(&moved, "q quit").1, 0, "{}", text(&moved));
+    assert_eq!(find(&moved, "WARNING").1, 1);
+    assert_eq!(find(&moved, "[1 Overview]").1, 3);
+}

@@ -431,3 +431,26 @@ fn the_16_colour_theme_keeps_the_wallboard_to_the_16_ansi_colours() {
         }
     }
 }
+
+#[test]
+fn a_wallboard_layout_with_the_head_at_the_bottom_draws_it_there() {
+    use redcon::tui::layout::{ScreenLayout, WALLBOARD_PANELS};
+    let text = r#"(split: vertical, parts: [
+        (size: Length(3), panel: "banner"),
+        (size: Min(0), panel: "page"),
+        (size: Length(1), panel: "head"),
+    ])"#;
+    let mut w = demo_wall(Page::Overview);
+    w.layout = ScreenLayout::parse(text, "wallboard.ron", WALLBOARD_PANELS).unwrap();
+    let t = render(&w, &Theme::colored(), 80, 24);
+    let rows: Vec<String> = (0..24)
+        .map(|y| {
+            (0..80)
+                .map(|x| t.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    assert!(rows[23].contains("READ-ONLY WALLBOARD"), "{rows:#?}");
+    // no banner to show: the page starts on the top row
+    assert!(rows[0].contains("live"), "{rows:#?}");
+}

@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use super::components::{self, Group, Sort};
 use super::items::{self, Item};
 use super::keys::Keymap;
+use super::layout::{self, ScreenLayout};
 use super::log::{EventLog, changes};
 use super::observe::Observation;
 use super::timefmt;
@@ -136,6 +137,8 @@ pub struct App {
     pub generation: u64,
     /// The keys in effect: the built-in table with the user's `keymap.ron` over it.
     pub keymap: Keymap,
+    /// Where the header, tabs, body and footer go.
+    pub layout: ScreenLayout,
     /// A one-off answer for the footer (Enter on a row that names nothing); the next key
     /// clears it.
     pub message: Option<String>,
@@ -166,6 +169,7 @@ impl App {
             current_site: None,
             generation: 0,
             keymap: Keymap::default(),
+            layout: layout::operator(),
             message: None,
             dirty: true,
         }

@@ -15,6 +15,7 @@ pub mod drive;
 pub mod items;
 pub mod keymap;
 pub mod keys;
+pub mod layout;
 pub mod log;
 pub mod metrics;
 pub mod observe;

@@ -13,12 +13,12 @@ use tokio::sync::{mpsc, watch};
 
 use super::app::App;
 use super::drive::{Effect, Input, Model, Runtime, drive_with};
-use super::keymap;
 use super::observe::Observation;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
 use super::themes;
 use super::view;
+use super::{keymap, layout};
 use crate::config::{Config, PollPolicy};
 use crate::model::{LiveState, Site};
 use crate::poll::{self, AgentSpec, PollView};
@@ -71,6 +71,15 @@ pub fn run(source: &Source, timeout: Duration, theme: Option<&str>) -> ExitCode 
     if let Some(e) = &refused {
         eprintln!("redcon: keymap refused, using the built-in keys:\n{e}");
     }
+    let (layout, layout_refused) = layout::load(
+        crate::config::config_dir().as_deref(),
+        "operator",
+        layout::OPERATOR,
+        layout::OPERATOR_PANELS,
+    );
+    if let Some(why) = &layout_refused {
+        eprintln!("redcon: {why}");
+    }
     session(
         source,
         timeout,
@@ -79,7 +88,10 @@ pub fn run(source: &Source, timeout: Duration, theme: Option<&str>) -> ExitCode 
             let mut app = App::new(site.name.clone(), SystemTime::now())
                 .with_sites(sites, current)
                 .with_keymap(keymap);
-            app.message = refused.map(|e| format!("keymap refused: {}", e.first_line()));
+            app.layout = layout;
+            app.message = refused
+                .map(|e| format!("keymap refused: {}", e.first_line()))
+                .or_else(|| layout_refused.and_then(|w| w.lines().next().map(str::to_string)));
             app
         },
         view::render,

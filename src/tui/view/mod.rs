@@ -14,7 +14,7 @@ mod topology;
 use std::borrow::Cow;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -41,15 +41,19 @@ pub(crate) use overview::{group_status, subsystem_word};
 ///  ------------------------------------------------
 /// ```
 ///
+/// That is the shipped `layouts/operator.ron`; `app.layout` may place the panels otherwise.
 /// A detail pane (Enter) is drawn over the view; the `?` help over everything.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
-    let [head, tabs, body, foot] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
+    let (mut head, mut tabs, mut body, mut foot) = (Rect::ZERO, Rect::ZERO, Rect::ZERO, Rect::ZERO);
+    for (panel, area) in app.layout.areas(frame.area(), &[]) {
+        match panel {
+            "header" => head = area,
+            "tabs" => tabs = area,
+            "body" => body = area,
+            "footer" => foot = area,
+            _ => {}
+        }
+    }
     header::render(frame, head, app, theme);
     render_tabs(frame, tabs, app, theme);
     match app.view {
