@@ -28,6 +28,11 @@ mod serve;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Console: click tabs and rows, wheel to move. Off by default, since capturing the
+    /// mouse takes the terminal's own copy and paste away (Shift-drag still selects in
+    /// most terminals).
+    #[arg(long)]
+    mouse: bool,
     #[command(flatten)]
     input: Input,
 }
@@ -148,6 +153,7 @@ fn main() -> ExitCode {
             &cli.input.source(),
             timeout.max(Duration::from_millis(1)),
             cli.input.theme.as_deref(),
+            cli.mouse,
         );
     }
     let (format, require_tier, verbose) = match &cli.command {

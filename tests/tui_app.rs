@@ -518,3 +518,78 @@ fn a_user_keymap_drives_the_console_and_its_help() {
     assert!(shown.contains("n         select next row"), "{shown}");
     assert!(shown.contains("t         topology"), "{shown}");
 }
+
+fn click(app: &mut App, col: u16, row: u16) -> Effect {
+    use redcon::tui::mouse::Pointer;
+    update(
+        app,
+        Action::Pointer(Pointer::Click {
+            col,
+            row,
+            width: 80,
+            height: 24,
+        }),
+    )
+}
+
+/// Where `needle` is drawn at 80x24: (column, row).
+fn drawn_at(app: &App, needle: &str) -> (u16, u16) {
+    let t = frame(app, 80, 24);
+    let buf = t.backend().buffer();
+    for y in 0..24 {
+        let line: Vec<String> = (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let chars: Vec<char> = line.concat().chars().collect();
+        let n: Vec<char> = needle.chars().collect();
+        if let Some(x) = chars.windows(n.len()).position(|w| w == n.as_slice()) {
+            return (x as u16, y);
+        }
+    }
+    panic!("{needle:?} not drawn");
+}
+
+#[test]
+fn a_click_on_a_tab_shows_it_and_on_a_row_selects_then_opens_it() {
+    let mut app = demo_app();
+    let (x, y) = drawn_at(&app, "3 Components");
+    click(&mut app, x + 2, y);
+    assert_eq!(app.view, View::Components);
+    let (x, y) = drawn_at(&app, "5 Topology");
+    click(&mut app, x, y);
+    assert_eq!(app.view, View::Topology);
+    // Findings: a click on the third row selects it, a second click opens what it names
+    let (x, y) = drawn_at(&app, "2 Findings");
+    click(&mut app, x, y);
+    assert_eq!(app.view, View::Findings);
+    let (_, y) = drawn_at(&app, "compartment PLANT");
+    click(&mut app, 10, y);
+    assert_eq!(app.selected, 2);
+    assert_eq!(app.detail, None);
+    click(&mut app, 10, y);
+    assert_eq!(app.detail.as_deref(), Some("zone:PLANT"));
+    // with the pane open the rows under it take no clicks; a tab still does
+    click(&mut app, 10, y + 1);
+    assert_eq!(app.selected, 2);
+    // the topology list scrolled down: a click maps to the row drawn there, not to the top
+    type_keys(&mut app, "\x1b5");
+    for _ in 0..30 {
+        type_keys(&mut app, "j");
+    }
+    let id = app.topology[app.selected - 3].id.clone();
+    let (_, y) = drawn_at(&app, &format!("└ {id} "));
+    click(&mut app, 30, y);
+    assert_eq!(app.topology[app.selected].id, id);
+}
+
+#[test]
+fn the_wheel_moves_the_selection_and_a_click_closes_the_help() {
+    use redcon::tui::mouse::Pointer;
+    let mut app = demo_app();
+    type_keys(&mut app, "2");
+    update(&mut app, Action::Pointer(Pointer::WheelDown));
+    update(&mut app, Action::Pointer(Pointer::WheelDown));
+    update(&mut app, Action::Pointer(Pointer::WheelUp));
+    assert_eq!(app.selected, 1);
+    type_keys(&mut app, "?");
+    click(&mut app, 0, 0);
+    assert!(!app.help);
+}

@@ -62,6 +62,16 @@ impl Console {
 
     /// With files written under the config dir first (`redcon/config.ron`, ...).
     fn start_with(test: &str, cols: u16, rows: u16, files: &[(&str, String)]) -> Console {
+        Console::start_args(test, cols, rows, files, &[])
+    }
+
+    fn start_args(
+        test: &str,
+        cols: u16,
+        rows: u16,
+        files: &[(&str, String)],
+        args: &[&str],
+    ) -> Console {
         // an empty HOME and config dir: a developer's own console config must not change
         // what the demo shows
         let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tui_pty-{test}"));
@@ -75,6 +85,7 @@ impl Console {
 
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_redcon"));
+        cmd.args(args);
         cmd.env_clear();
         cmd.env("HOME", &home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
@@ -341,4 +352,49 @@ fn a_user_layout_in_the_config_dir_moves_the_footer_to_the_top() {
     });
     c.keys(b"q");
     assert!(c.exit().success());
+}
+
+/// The mouse is the terminal's (copy and paste) unless `--mouse` asks for it; with it, a
+/// click on a tab switches to it, and the terminal gets its mouse back on the way out.
+#[test]
+fn the_mouse_is_captured_only_with_dash_dash_mouse() {
+    use vt100::MouseProtocolMode;
+    let mut plain = Console::start("no-mouse", 80, 24);
+    plain.wait_for_tier();
+    let mode = plain.parser.lock().unwrap().screen().mouse_protocol_mode();
+    assert_eq!(mode, MouseProtocolMode::None, "mouse captured by default");
+    plain.keys(b"q");
+    assert!(plain.exit().success());
+
+    let mut c = Console::start_args("mouse", 80, 24, &[], &["--mouse"]);
+    let screen = c.wait_for_tier();
+    assert_ne!(
+        c.parser.lock().unwrap().screen().mouse_protocol_mode(),
+        MouseProtocolMode::None
+    );
+    let row = screen
+        .lines()
+        .position(|l| l.contains("5 Topology"))
+        .unwrap();
+    let col = screen.lines().nth(row).unwrap().find("5 Topology").unwrap();
+    // SGR mouse report, 1-based: left button down, then up
+    c.keys(
+        format!(
+            "\x1b[<0;{};{}M\x1b[<0;{};{}m",
+            col + 2,
+            row + 1,
+            col + 2,
+            row + 1
+        )
+        .as_bytes(),
+    );
+    c.wait_for("[5 Topology]");
+    c.keys(b"q");
+    assert!(c.exit().success());
+    c.assert_restored();
+    assert_eq!(
+        c.parser.lock().unwrap().screen().mouse_protocol_mode(),
+        MouseProtocolMode::None,
+        "mouse left captured after exit"
+    );
 }

@@ -8,6 +8,7 @@ use super::items::{self, Item};
 use super::keys::Keymap;
 use super::layout::{self, ScreenLayout};
 use super::log::{EventLog, changes};
+use super::mouse::{self, Pointer};
 use super::observe::Observation;
 use super::timefmt;
 use super::topology;
@@ -91,6 +92,8 @@ pub enum Action {
     PaletteRun,
     /// Esc while typing a command.
     PaletteCancel,
+    /// A mouse click or wheel turn (only with `--mouse`).
+    Pointer(Pointer),
     /// A line from the runtime for the footer (a site switch that failed).
     Notice(String),
     PollUpdate(Box<Observation>),
@@ -412,6 +415,7 @@ pub fn update(app: &mut App, action: Action) -> Effect {
                 Err(e) => app.message = Some(e.to_string()),
             }
         }
+        Action::Pointer(p) => return mouse::pointer(app, p),
         Action::Notice(text) => {
             app.message = Some(text);
             app.dirty = true;

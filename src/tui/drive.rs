@@ -51,6 +51,13 @@ pub trait Runtime: Send + 'static {
     fn tick(now: SystemTime) -> Self;
     fn poll(obs: Box<Observation>) -> Self;
     fn resize() -> Self;
+    /// A mouse event, for faces that take one (the wallboard does not).
+    fn pointer(_p: crate::tui::mouse::Pointer) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
     /// A line for the operator from the runtime (a site switch that failed); faces that
     /// show no such line have none.
     fn notice(_text: String) -> Option<Self>
@@ -76,6 +83,9 @@ impl Runtime for Action {
     }
     fn notice(text: String) -> Option<Self> {
         Some(Action::Notice(text))
+    }
+    fn pointer(p: crate::tui::mouse::Pointer) -> Option<Self> {
+        Some(Action::Pointer(p))
     }
 }
 

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod layout;
 pub mod log;
 pub mod metrics;
+pub mod mouse;
 pub mod observe;
 pub mod palette;
 mod run;

@@ -7,12 +7,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
 
 use super::app::App;
 use super::drive::{Effect, Input, Model, Runtime, drive_with};
+use super::mouse::Pointer;
 use super::observe::Observation;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
@@ -55,7 +56,7 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
 
 /// Run the interactive console until the operator quits. Load errors are printed before
 /// the terminal is touched, one line per problem.
-pub fn run(source: &Source, timeout: Duration, theme: Option<&str>) -> ExitCode {
+pub fn run(source: &Source, timeout: Duration, theme: Option<&str>, mouse: bool) -> ExitCode {
     // `:site` switches between the config's sites; a broken config fails in `feed` below
     let (sites, current) = match source {
         Source::Config { path, site } => (
@@ -84,6 +85,7 @@ pub fn run(source: &Source, timeout: Duration, theme: Option<&str>) -> ExitCode 
         source,
         timeout,
         theme,
+        mouse,
         |site, _| {
             let mut app = App::new(site.name.clone(), SystemTime::now())
                 .with_sites(sites, current)
@@ -105,6 +107,7 @@ pub(crate) fn session<M>(
     source: &Source,
     timeout: Duration,
     theme: Option<&str>,
+    mouse: bool,
     make: impl FnOnce(&Site, Option<Duration>) -> M,
     render: Render<M>,
 ) -> ExitCode
@@ -145,7 +148,7 @@ where
     if let Some(p) = &problem {
         eprintln!("redcon: {p}");
     }
-    match rt.block_on(console(feed, theme, problem, make, render)) {
+    match rt.block_on(console(feed, theme, problem, mouse, make, render)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("redcon: {e}");
@@ -158,6 +161,7 @@ async fn console<M: Model>(
     feed: Feed,
     theme: Theme,
     notice: Option<String>,
+    mouse: bool,
     make: impl FnOnce(&Site, Option<Duration>) -> M,
     render: Render<M>,
 ) -> Result<(), String> {
@@ -215,7 +219,8 @@ async fn console<M: Model>(
     spawn_signals(&tx).map_err(|e| format!("cannot watch signals: {e}"))?;
     drop(tx);
     let mut app = make(&site, dead_after);
-    let mut screen = TermScreen::enter(theme, render).map_err(|e| format!("terminal: {e}"))?;
+    let mut screen =
+        TermScreen::enter(theme, render, mouse).map_err(|e| format!("terminal: {e}"))?;
     let result = drive_with(&mut app, &mut rx, &mut screen, |effect| {
         if let Effect::SwitchSite { name, generation } = effect {
             // nobody listens unless the feed is a config's agents, and then the app
@@ -320,6 +325,10 @@ async fn terminal_events<A: Runtime>(tx: mpsc::Sender<Input<A>>) {
         let input = match event {
             Ok(Event::Key(k)) => Input::Key(k),
             Ok(Event::Resize(..)) => Input::Action(A::resize()),
+            Ok(Event::Mouse(m)) => match pointer::<A>(m) {
+                Some(a) => Input::Action(a),
+                None => continue,
+            },
             Ok(_) => continue,
             // a terminal that cannot be read cannot be operated: leave cleanly
             Err(_) => Input::Action(A::quit()),
@@ -329,6 +338,25 @@ async fn terminal_events<A: Runtime>(tx: mpsc::Sender<Input<A>>) {
         }
     }
     let _ = tx.send(Input::Action(A::quit())).await;
+}
+
+/// A left click or a wheel turn, with the screen size the click must be read against.
+fn pointer<A: Runtime>(m: MouseEvent) -> Option<A> {
+    let p = match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            let (width, height) = crossterm::terminal::size().ok()?;
+            Pointer::Click {
+                col: m.column,
+                row: m.row,
+                width,
+                height,
+            }
+        }
+        MouseEventKind::ScrollUp => Pointer::WheelUp,
+        MouseEventKind::ScrollDown => Pointer::WheelDown,
+        _ => return None,
+    };
+    A::pointer(p)
 }
 
 /// SIGTERM, SIGHUP (the SSH session went away) and SIGINT all end the console the normal

@@ -73,15 +73,63 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
 }
 
+/// Each tab's text as drawn, one cell of space after each. Shared with the mouse, so a
+/// click lands on the tab that is drawn there.
+pub fn tab_labels(current: View) -> Vec<(View, String)> {
+    View::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let label = format!("{} {}", i + 1, v.title());
+            // brackets as well as the style: the active tab must show without colour
+            let text = if *v == current {
+                format!("[{label}]")
+            } else {
+                format!(" {label} ")
+            };
+            (*v, text)
+        })
+        .collect()
+}
+
+/// The tab drawn at column `x` of the tab bar `area`.
+pub fn tab_at(current: View, area: Rect, x: u16) -> Option<View> {
+    let mut left = area.x;
+    for (v, text) in tab_labels(current) {
+        let w = text.chars().count() as u16;
+        if (left..left + w).contains(&x) {
+            return Some(v);
+        }
+        left += w + 1;
+    }
+    None
+}
+
+/// Where the current view draws its rows inside `body`: the rows' area (inside the
+/// border, under a table's header). None for a view without rows.
+pub fn rows_area(view: View, body: Rect) -> Option<Rect> {
+    let list = match view {
+        View::Overview => return None,
+        View::Findings => findings::list_area(body),
+        View::Components | View::Events | View::Topology => body,
+    };
+    let header = u16::from(view == View::Components);
+    let inner = Rect {
+        x: list.x + 1,
+        y: list.y + 1 + header,
+        width: list.width.saturating_sub(2),
+        height: list.height.saturating_sub(2 + header),
+    };
+    Some(inner)
+}
+
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    for (i, v) in View::ALL.iter().enumerate() {
-        let label = format!("{} {}", i + 1, v.title());
-        // brackets as well as the style: the active tab must show without colour
-        if *v == app.view {
-            spans.push(Span::styled(format!("[{label}]"), theme.tab_active));
+    for (v, text) in tab_labels(app.view) {
+        if v == app.view {
+            spans.push(Span::styled(text, theme.tab_active));
         } else {
-            spans.push(Span::raw(format!(" {label} ")));
+            spans.push(Span::raw(text));
         }
         spans.push(Span::raw(" "));
     }

@@ -287,6 +287,8 @@ pub fn run(source: &Source, timeout: Duration, rotate: u64, theme: Option<&str>)
         source,
         timeout,
         theme,
+        // read-only: no pointer either
+        false,
         |site, dead_after| {
             let mut wall = Wall::new(site.name.clone(), SystemTime::now(), rotate, dead_after);
             let (layout, refused) = crate::tui::layout::load(
