@@ -3,6 +3,7 @@
 
 use std::time::SystemTime;
 
+use super::command;
 use super::components::{self, Group, Sort};
 use super::items::{self, Item};
 use super::keys::Keymap;
@@ -13,7 +14,6 @@ use super::observe::Observation;
 use super::timefmt;
 use super::topology;
 use super::view::has_pane;
-use super::{command, palette};
 
 /// The screens reachable with Tab / 1-5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,47 +374,12 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             app.detail = None;
             app.dirty = true;
         }
-        Action::PaletteStart => {
-            app.palette = Some(String::new());
-            app.dirty = true;
-        }
-        Action::PaletteInput(c) if !c.is_control() => {
-            if let Some(p) = &mut app.palette {
-                p.push(c);
-                app.dirty = true;
-            }
-        }
-        Action::PaletteInput(_) => {}
-        Action::PaletteBackspace => {
-            // Backspace on an empty command leaves the palette, as in vi
-            if app.palette.as_mut().and_then(String::pop).is_none() {
-                app.palette = None;
-            }
-            app.dirty = true;
-        }
-        Action::PaletteComplete => {
-            if let Some(p) = &mut app.palette {
-                match palette::complete(p, &app.sites) {
-                    Some(done) => *p = done,
-                    None => app.message = Some(format!("no command starts with :{p}")),
-                }
-                app.dirty = true;
-            }
-        }
-        Action::PaletteCancel => {
-            app.palette = None;
-            app.dirty = true;
-        }
-        Action::PaletteRun => {
-            app.dirty = true;
-            let Some(text) = app.palette.take() else {
-                return Effect::Redraw;
-            };
-            match palette::parse(&text) {
-                Ok(cmd) => return command::run(app, cmd),
-                Err(e) => app.message = Some(e.to_string()),
-            }
-        }
+        Action::PaletteStart
+        | Action::PaletteInput(_)
+        | Action::PaletteBackspace
+        | Action::PaletteComplete
+        | Action::PaletteCancel
+        | Action::PaletteRun => return command::palette(app, action),
         Action::Pointer(p) => return mouse::pointer(app, p),
         Action::Notice(text) => {
             app.message = Some(text);

@@ -2,7 +2,60 @@
 //! language (`palette`) and its effects read on their own.
 
 use super::app::{Action, App, Effect, View, update};
-use super::palette::Command;
+use super::palette::{self, Command};
+
+/// The palette's keys: typing, completing, cancelling and running a command.
+pub fn palette(app: &mut App, action: Action) -> Effect {
+    match action {
+        Action::PaletteStart => {
+            app.palette = Some(String::new());
+            app.dirty = true;
+        }
+        Action::PaletteInput(c) if !c.is_control() => {
+            if let Some(p) = &mut app.palette {
+                p.push(c);
+                app.dirty = true;
+            }
+        }
+        Action::PaletteInput(_) => {}
+        Action::PaletteBackspace => {
+            // Backspace on an empty command leaves the palette, as in vi
+            if app.palette.as_mut().and_then(String::pop).is_none() {
+                app.palette = None;
+            }
+            app.dirty = true;
+        }
+        Action::PaletteComplete => {
+            if let Some(p) = &mut app.palette {
+                match palette::complete(p, &app.sites) {
+                    Some(done) => *p = done,
+                    None => app.message = Some(format!("no command starts with :{p}")),
+                }
+                app.dirty = true;
+            }
+        }
+        Action::PaletteCancel => {
+            app.palette = None;
+            app.dirty = true;
+        }
+        Action::PaletteRun => {
+            app.dirty = true;
+            let Some(text) = app.palette.take() else {
+                return Effect::Redraw;
+            };
+            match palette::parse(&text) {
+                Ok(cmd) => return run(app, cmd),
+                Err(e) => app.message = Some(e.to_string()),
+            }
+        }
+        _ => {}
+    }
+    if app.dirty {
+        Effect::Redraw
+    } else {
+        Effect::None
+    }
+}
 
 pub fn run(app: &mut App, cmd: Command) -> Effect {
     app.dirty = true;
