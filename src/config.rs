@@ -126,6 +126,9 @@ pub struct Config {
     pub sites: Vec<SiteEntry>,
     #[serde(default)]
     pub poll: PollPolicy,
+    /// The console's theme by name (`--theme` overrides; NO_COLOR forces `mono`).
+    #[serde(default)]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -228,12 +231,18 @@ impl Config {
 
     /// `$XDG_CONFIG_HOME/redcon/config.ron`, else `$HOME/.config/redcon/config.ron`.
     pub fn default_path() -> Option<PathBuf> {
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-        Some(base.join("redcon").join("config.ron"))
+        Some(config_dir()?.join("config.ron"))
     }
+}
+
+/// redcon's config directory: `$XDG_CONFIG_HOME/redcon`, else `$HOME/.config/redcon`. The
+/// console config, `keymap.ron`, `themes/` and `layouts/` live here.
+pub fn config_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("redcon"))
 }
 
 #[cfg(test)]

@@ -29,6 +29,11 @@ mod serve;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Console: click tabs and rows, wheel to move. Off by default, since capturing the
+    /// mouse takes the terminal's own copy and paste away (Shift-drag still selects in
+    /// most terminals).
+    #[arg(long)]
+    mouse: bool,
     #[command(flatten)]
     input: Input,
 }
@@ -47,6 +52,10 @@ struct Input {
     /// Which configured site (default: the first).
     #[arg(long, global = true, value_name = "NAME")]
     site_name: Option<String>,
+    /// Console and wallboard theme: default, 16-colour, mono, or themes/NAME.ron in the
+    /// config dir. NO_COLOR forces mono.
+    #[arg(long, global = true, value_name = "NAME")]
+    theme: Option<String>,
     /// Deadline for polling every agent once, seconds.
     #[arg(long, global = true, default_value_t = 5.0)]
     timeout: f64,
@@ -81,6 +90,13 @@ enum Format {
     #[default]
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum KeysFormat {
+    #[default]
+    Text,
+    Ron,
 }
 
 #[derive(Subcommand)]
@@ -120,8 +136,12 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = redcon::tui::wall::DEFAULT_ROTATE)]
         rotate: u64,
     },
-    /// Print the console's and the wallboard's key bindings.
-    Keys,
+    /// Print the console's key bindings in effect (keymap.ron applied) and the wallboard's.
+    Keys {
+        /// `ron` prints the console's keymap as a keymap.ron to save and edit.
+        #[arg(long, value_enum, default_value_t)]
+        format: KeysFormat,
+    },
     /// Take a unit out of service for maintenance, after a preflight (see docs/operations.md).
     Drain(OpArgs),
     /// Put a cluster node into standby (it keeps its quorum vote), after a preflight.
@@ -225,7 +245,12 @@ fn main() -> ExitCode {
     // The console needs a terminal; piped or redirected, the bare command explains instead.
     if cli.command.is_none() && std::io::stdout().is_terminal() {
         let timeout = redcon::config::secs(cli.input.timeout);
-        return redcon::tui::run(&cli.input.source(), timeout.max(Duration::from_millis(1)));
+        return redcon::tui::run(
+            &cli.input.source(),
+            timeout.max(Duration::from_millis(1)),
+            cli.input.theme.as_deref(),
+            cli.mouse,
+        );
     }
     let (format, require_tier, verbose, audit, maintenance_age) = match &cli.command {
         Some(Command::Status {
@@ -260,11 +285,24 @@ fn main() -> ExitCode {
                 &cli.input.source(),
                 timeout.max(Duration::from_millis(1)),
                 *rotate,
+                cli.input.theme.as_deref(),
             );
         }
-        Some(Command::Keys) => {
-            print!("{}", redcon::tui::keys::keys_text());
-            return ExitCode::SUCCESS;
+        Some(Command::Keys { format }) => {
+            use redcon::tui::keymap;
+            let (keys, refused) = keymap::load(keymap::user_path().as_deref());
+            match format {
+                KeysFormat::Text => print!("{}", keys.text()),
+                KeysFormat::Ron => print!("{}", keymap::to_ron(&keys)),
+            }
+            // the built-in keys are printed either way; the exit code says the file is bad
+            return match refused {
+                Some(e) => {
+                    eprintln!("redcon: keymap refused, showing the built-in keys:\n{e}");
+                    ExitCode::FAILURE
+                }
+                None => ExitCode::SUCCESS,
+            };
         }
         Some(Command::Drain(a) | Command::Standby(a) | Command::Undrain(a)) => {
             use redcon::ops::OpKind;

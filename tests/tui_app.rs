@@ -69,11 +69,11 @@ fn tab_and_number_keys_switch_views() {
     assert_eq!(app.view, View::Overview);
     type_keys(&mut app, "\t");
     assert_eq!(app.view, View::Findings);
-    type_keys(&mut app, "\t\t\t");
+    type_keys(&mut app, "\t\t\t\t");
     assert_eq!(app.view, View::Overview, "Tab wraps around");
     let back = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
     apply(&mut app, Input::Key(back));
-    assert_eq!(app.view, View::Events);
+    assert_eq!(app.view, View::Topology);
     type_keys(&mut app, "2");
     assert_eq!(app.view, View::Findings);
 }
@@ -275,4 +275,321 @@ fn dependent_loads_follow_the_chain_upstream() {
     );
     assert!(rows("CRAH-3").contains(&"HALL-1-HEAT".to_string()));
     assert!(!rows("UPS-A2").contains(&"HALL-1-HEAT".to_string()));
+}
+
+#[test]
+fn topology_rows_select_and_enter_opens_the_element_detail() {
+    let mut app = demo_app();
+    type_keys(&mut app, "5");
+    assert_eq!(app.view, View::Topology);
+    // the heading opens nothing
+    type_keys(&mut app, "\n");
+    assert_eq!(app.detail, None);
+    // power, UTIL-1, TX-A, MSWG-A, UPS-A1, UOB-A, PDU-A1, ROW-1 (a load: no pane)
+    type_keys(&mut app, "jjjjjjj\n");
+    assert_eq!(app.topology[app.selected].id, "ROW-1");
+    assert_eq!(app.detail, None, "a load has no element pane");
+    type_keys(&mut app, "kkk\n");
+    assert_eq!(app.detail.as_deref(), Some("UPS-A1"));
+    let t = frame(&app, 80, 24);
+    let shown: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(shown.contains("UPS-A1 · Esc closes"), "{shown}");
+    type_keys(&mut app, "\x1b");
+    assert_eq!(app.detail, None);
+    // a reference row opens the element it names
+    let at = app
+        .topology
+        .iter()
+        .position(|r| r.id == "MSWG-B" && r.feed == Some('B'))
+        .unwrap();
+    app.selected = at;
+    type_keys(&mut app, "\n");
+    assert_eq!(app.detail.as_deref(), Some("MSWG-B"));
+}
+
+fn screen(app: &App) -> String {
+    let t = frame(app, 120, 40);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Enter on every row of Findings & SPOFs lands on what the row names: an element, a
+/// compartment (zone SPOFs and common-mode findings), or, for a finding that names
+/// nothing, a footer line saying so.
+#[test]
+fn enter_on_every_findings_row_opens_what_it_names() {
+    let mut app = demo_app();
+    type_keys(&mut app, "2");
+    let expected: Vec<Option<&str>> = vec![
+        Some("zone:GEN-YARD"),
+        Some("LOOP-B"),
+        Some("zone:PLANT"),
+        Some("zone:RISER-B"),
+        Some("zone:ROOF"),
+        None,
+        Some("RATS-R4"),
+        Some("zone:GEN-YARD"),
+        Some("LOOP-B"),
+        Some("zone:PLANT"),
+        Some("zone:ROOF"),
+    ];
+    assert_eq!(app.rows(), expected.len(), "{:#?}", app.items);
+    for (i, want) in expected.iter().enumerate() {
+        type_keys(&mut app, "\n");
+        assert_eq!(app.detail.as_deref(), *want, "row {i}: {:?}", app.items[i]);
+        let shown = screen(&app);
+        match want {
+            Some(id) => {
+                assert!(shown.contains(&format!("{id} · Esc closes")), "{shown}");
+                assert!(!shown.contains("not in the site any more"), "{shown}");
+                type_keys(&mut app, "\x1b");
+                assert_eq!(app.detail, None);
+            }
+            None => {
+                assert!(shown.contains("names no element"), "{shown}");
+                assert_eq!(app.message.as_deref().map(|m| m.is_empty()), Some(false));
+            }
+        }
+        type_keys(&mut app, "j");
+        assert_eq!(app.message, None, "the next key clears the footer message");
+    }
+}
+
+#[test]
+fn a_zone_pane_lists_its_elements_and_says_it_is_a_spof() {
+    let mut app = demo_app();
+    app.detail = Some("zone:GEN-YARD".into());
+    let shown = screen(&app);
+    for needle in ["G-1", "G-2", "G-3", "✗ a live SPOF of power", "compartment"] {
+        assert!(shown.contains(needle), "{needle} missing:\n{shown}");
+    }
+    app.detail = Some("ROW-1".into());
+    let shown = screen(&app);
+    assert!(shown.contains("✓ fed by 2 of 2 inputs"), "{shown}");
+    app.detail = Some("TK-1".into());
+    let shown = screen(&app);
+    assert!(shown.contains("fuel tank · 24 h at N"), "{shown}");
+    assert!(shown.contains("20.5 h at N now"), "{shown}");
+}
+
+#[test]
+fn the_palette_jumps_to_views_and_kind_groups() {
+    let mut app = demo_app();
+    type_keys(&mut app, ":top");
+    assert_eq!(app.palette.as_deref(), Some("top"));
+    assert!(
+        screen(&app).contains(":top_"),
+        "the footer shows what is typed"
+    );
+    type_keys(&mut app, "\t");
+    assert_eq!(app.palette.as_deref(), Some("topology"), "Tab completes");
+    type_keys(&mut app, "\n");
+    assert_eq!((app.view, app.palette.clone()), (View::Topology, None));
+
+    type_keys(&mut app, ":ups\n");
+    assert_eq!((app.view, app.group), (View::Components, Group::Ups));
+    type_keys(&mut app, ":cooling\n");
+    assert_eq!(app.group, Group::Cooling);
+    type_keys(&mut app, ":raid\n");
+    assert_eq!(app.group, Group::It);
+    assert_eq!(app.component_rows()[app.selected].id, "db1-md0");
+    type_keys(&mut app, ":vrrp\n");
+    assert_eq!(app.component_rows()[app.selected].id, "vrrp-51");
+    type_keys(&mut app, ":cluster\n");
+    assert_eq!(app.component_rows()[app.selected].id, "pg-cluster");
+    type_keys(&mut app, ":bond\n");
+    assert_eq!(app.component_rows()[app.selected].id, "db1-bond0");
+    for (cmd, view) in [
+        (":overview\n", View::Overview),
+        (":findings\n", View::Findings),
+        (":events\n", View::Events),
+    ] {
+        type_keys(&mut app, cmd);
+        assert_eq!(app.view, view, "{cmd:?}");
+    }
+}
+
+#[test]
+fn the_palette_cancels_refuses_clearly_and_quits_on_q() {
+    let mut app = demo_app();
+    // q and Tab are text while typing a command, Esc drops it
+    assert!(!type_keys(&mut app, ":q\x1b"));
+    assert_eq!((app.palette.clone(), app.view), (None, View::Overview));
+    type_keys(&mut app, ":frob\n");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("unknown command :frob"), "{msg}");
+    assert!(screen(&app).contains("unknown command :frob"));
+    assert_eq!(
+        app.view,
+        View::Overview,
+        "an unknown command changes nothing"
+    );
+    type_keys(&mut app, ":site dc9\n");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("one site only"), "{msg}");
+    // Backspace on an empty command leaves the palette
+    type_keys(&mut app, ":x\x08\x08");
+    assert_eq!(app.palette, None);
+    assert!(type_keys(&mut app, ":q\n"), ":q quits");
+}
+
+#[test]
+fn site_switches_only_between_configured_sites_and_drops_the_old_sites_data() {
+    let mut app = App::new("dc1", t0()).with_sites(vec!["dc1".into(), "dc2".into()], None);
+    update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
+    type_keys(&mut app, ":site dc7\n");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(
+        msg.contains("no site \"dc7\"") && msg.contains("dc1, dc2"),
+        "{msg}"
+    );
+    type_keys(&mut app, ":site dc1\n");
+    assert!(app.message.clone().unwrap_or_default().contains("already"));
+    type_keys(&mut app, ":site d\t");
+    assert_eq!(
+        app.palette.as_deref(),
+        Some("site dc"),
+        "Tab completes site names"
+    );
+    type_keys(&mut app, "2");
+    let effect = redcon::tui::drive::step(&mut app, Input::Key(key(KeyCode::Enter)));
+    assert_eq!(
+        effect,
+        Effect::SwitchSite {
+            name: "dc2".into(),
+            generation: 1
+        }
+    );
+    assert!(app.obs.is_none() && app.items.is_empty() && app.topology.is_empty());
+    assert_eq!(app.site, "dc2");
+    // an observation of the old site still in flight is not taken for the new one
+    update(
+        &mut app,
+        Action::PollUpdate(Box::new(demo_obs(&["UPS-B1"]))),
+    );
+    assert!(app.obs.is_none());
+    let mut fresh = demo_obs(&[]);
+    fresh.generation = 1;
+    update(&mut app, Action::PollUpdate(Box::new(fresh)));
+    assert!(app.obs.is_some());
+    // the runtime's word on a failed switch reaches the footer
+    update(
+        &mut app,
+        Action::Notice("cannot switch to site dc2: gone".into()),
+    );
+    assert!(screen(&app).contains("cannot switch to site dc2"));
+}
+
+#[test]
+fn with_one_configured_site_the_palette_says_so() {
+    let mut app = App::new("dc1", t0()).with_sites(vec!["dc1".into()], None);
+    type_keys(&mut app, ":site dc2\n");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("only one site is configured (dc1)"), "{msg}");
+}
+
+#[test]
+fn a_user_keymap_drives_the_console_and_its_help() {
+    let keymap =
+        redcon::tui::keymap::parse(r#"{ "down": ["n"], "show_topology": ["t"] }"#, "k.ron")
+            .unwrap_or_else(|e| panic!("{e}"));
+    let mut app = demo_app().with_keymap(keymap);
+    type_keys(&mut app, "2nn");
+    assert_eq!((app.view, app.selected), (View::Findings, 2));
+    type_keys(&mut app, "j");
+    assert_eq!(app.selected, 2, "j no longer moves down");
+    type_keys(&mut app, "t");
+    assert_eq!(app.view, View::Topology);
+    type_keys(&mut app, "?");
+    let shown = screen(&app);
+    assert!(shown.contains("n         select next row"), "{shown}");
+    assert!(shown.contains("t         topology"), "{shown}");
+}
+
+fn click(app: &mut App, col: u16, row: u16) -> Effect {
+    use redcon::tui::mouse::Pointer;
+    update(
+        app,
+        Action::Pointer(Pointer::Click {
+            col,
+            row,
+            width: 80,
+            height: 24,
+        }),
+    )
+}
+
+/// Where `needle` is drawn at 80x24: (column, row).
+fn drawn_at(app: &App, needle: &str) -> (u16, u16) {
+    let t = frame(app, 80, 24);
+    let buf = t.backend().buffer();
+    for y in 0..24 {
+        let line: Vec<String> = (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        let chars: Vec<char> = line.concat().chars().collect();
+        let n: Vec<char> = needle.chars().collect();
+        if let Some(x) = chars.windows(n.len()).position(|w| w == n.as_slice()) {
+            return (x as u16, y);
+        }
+    }
+    panic!("{needle:?} not drawn");
+}
+
+#[test]
+fn a_click_on_a_tab_shows_it_and_on_a_row_selects_then_opens_it() {
+    let mut app = demo_app();
+    let (x, y) = drawn_at(&app, "3 Components");
+    click(&mut app, x + 2, y);
+    assert_eq!(app.view, View::Components);
+    let (x, y) = drawn_at(&app, "5 Topology");
+    click(&mut app, x, y);
+    assert_eq!(app.view, View::Topology);
+    // Findings: a click on the third row selects it, a second click opens what it names
+    let (x, y) = drawn_at(&app, "2 Findings");
+    click(&mut app, x, y);
+    assert_eq!(app.view, View::Findings);
+    let (_, y) = drawn_at(&app, "compartment PLANT");
+    click(&mut app, 10, y);
+    assert_eq!(app.selected, 2);
+    assert_eq!(app.detail, None);
+    click(&mut app, 10, y);
+    assert_eq!(app.detail.as_deref(), Some("zone:PLANT"));
+    // with the pane open the rows under it take no clicks; a tab still does
+    click(&mut app, 10, y + 1);
+    assert_eq!(app.selected, 2);
+    // the topology list scrolled down: a click maps to the row drawn there, not to the top
+    type_keys(&mut app, "\x1b5");
+    for _ in 0..30 {
+        type_keys(&mut app, "j");
+    }
+    let id = app.topology[app.selected - 3].id.clone();
+    let (_, y) = drawn_at(&app, &format!("└ {id} "));
+    click(&mut app, 30, y);
+    assert_eq!(app.topology[app.selected].id, id);
+}
+
+#[test]
+fn the_wheel_moves_the_selection_and_a_click_closes_the_help() {
+    use redcon::tui::mouse::Pointer;
+    let mut app = demo_app();
+    type_keys(&mut app, "2");
+    update(&mut app, Action::Pointer(Pointer::WheelDown));
+    update(&mut app, Action::Pointer(Pointer::WheelDown));
+    update(&mut app, Action::Pointer(Pointer::WheelUp));
+    assert_eq!(app.selected, 1);
+    type_keys(&mut app, "?");
+    click(&mut app, 0, 0);
+    assert!(!app.help);
 }

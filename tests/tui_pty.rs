@@ -57,14 +57,35 @@ struct Console {
 
 impl Console {
     fn start(test: &str, cols: u16, rows: u16) -> Console {
+        Console::start_with(test, cols, rows, &[])
+    }
+
+    /// With files written under the config dir first (`redcon/config.ron`, ...).
+    fn start_with(test: &str, cols: u16, rows: u16, files: &[(&str, String)]) -> Console {
+        Console::start_args(test, cols, rows, files, &[])
+    }
+
+    fn start_args(
+        test: &str,
+        cols: u16,
+        rows: u16,
+        files: &[(&str, String)],
+        args: &[&str],
+    ) -> Console {
         // an empty HOME and config dir: a developer's own console config must not change
         // what the demo shows
         let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tui_pty-{test}"));
         let _ = std::fs::remove_dir_all(&home);
         std::fs::create_dir_all(home.join("config")).unwrap();
+        for (name, text) in files {
+            let path = home.join("config").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
 
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_redcon"));
+        cmd.args(args);
         cmd.env_clear();
         cmd.env("HOME", &home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
@@ -280,4 +301,100 @@ fn sigterm_restores_the_terminal_and_exits() {
     let status = c.exit();
     assert!(status.success(), "exit status {status:?}");
     c.assert_restored();
+}
+
+/// `:site NAME` with a console config of two sites (found in the default config dir):
+/// the console leaves the first site, polls the second and says so.
+#[test]
+fn the_palette_switches_between_configured_sites() {
+    let sites = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/sites");
+    let config = format!(
+        "(sites: [(name: \"hall-1\", site: {:?}), (name: \"hall-2\", site: {:?})])",
+        sites.join("e01.ron"),
+        sites.join("e03.ron"),
+    );
+    let mut c = Console::start_with("site-switch", 100, 30, &[("redcon/config.ron", config)]);
+    c.wait_for("e01 · live Tier");
+    c.keys(b":site hall-9\r");
+    c.wait_for("no site \"hall-9\"; configured: hall-1, hall-2");
+    c.keys(b":site hall-2\r");
+    c.wait_for("e03 · live Tier");
+    c.keys(b"4");
+    c.wait_for("switched to site hall-2");
+    c.keys(b":q\r");
+    let status = c.exit();
+    assert!(status.success(), "exit status {status:?}");
+    c.assert_restored();
+}
+
+/// A copy of the operator layout in the config dir is what the real console draws: here
+/// with the footer moved to the top row.
+#[test]
+fn a_user_layout_in_the_config_dir_moves_the_footer_to_the_top() {
+    let layout = r#"(split: vertical, parts: [
+        (size: Length(1), panel: "footer"),
+        (size: Length(2), panel: "header"),
+        (size: Length(1), panel: "tabs"),
+        (size: Min(1), panel: "body"),
+    ])"#;
+    let mut c = Console::start_with(
+        "layout",
+        80,
+        24,
+        &[("redcon/layouts/operator.ron", layout.to_string())],
+    );
+    c.wait_for_tier();
+    c.wait_until("the footer on the top row", |s| {
+        s.contents()
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("q quit"))
+    });
+    c.keys(b"q");
+    assert!(c.exit().success());
+}
+
+/// The mouse is the terminal's (copy and paste) unless `--mouse` asks for it; with it, a
+/// click on a tab switches to it, and the terminal gets its mouse back on the way out.
+#[test]
+fn the_mouse_is_captured_only_with_dash_dash_mouse() {
+    use vt100::MouseProtocolMode;
+    let mut plain = Console::start("no-mouse", 80, 24);
+    plain.wait_for_tier();
+    let mode = plain.parser.lock().unwrap().screen().mouse_protocol_mode();
+    assert_eq!(mode, MouseProtocolMode::None, "mouse captured by default");
+    plain.keys(b"q");
+    assert!(plain.exit().success());
+
+    let mut c = Console::start_args("mouse", 80, 24, &[], &["--mouse"]);
+    let screen = c.wait_for_tier();
+    assert_ne!(
+        c.parser.lock().unwrap().screen().mouse_protocol_mode(),
+        MouseProtocolMode::None
+    );
+    let row = screen
+        .lines()
+        .position(|l| l.contains("5 Topology"))
+        .unwrap();
+    let col = screen.lines().nth(row).unwrap().find("5 Topology").unwrap();
+    // SGR mouse report, 1-based: left button down, then up
+    c.keys(
+        format!(
+            "\x1b[<0;{};{}M\x1b[<0;{};{}m",
+            col + 2,
+            row + 1,
+            col + 2,
+            row + 1
+        )
+        .as_bytes(),
+    );
+    c.wait_for("[5 Topology]");
+    c.keys(b"q");
+    assert!(c.exit().success());
+    c.assert_restored();
+    assert_eq!(
+        c.parser.lock().unwrap().screen().mouse_protocol_mode(),
+        MouseProtocolMode::None,
+        "mouse left captured after exit"
+    );
 }

@@ -346,3 +346,141 @@ fn live_metrics_fill_the_components_row_and_the_detail_sparklines() {
     assert_eq!(spark, y, "the load's samples sit on its line");
     find(&t, "battery_charge_pct");
 }
+
+#[test]
+fn topology_80x24() {
+    let t = render(&demo_app(View::Topology), &Theme::colored(), 80, 24);
+    // the failed UPS carries its state as a symbol and a word, in the status colour
+    let (x, y) = find(&t, "✗ failed");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn topology_200x60() {
+    let t = render(&demo_app(View::Topology), &Theme::colored(), 200, 60);
+    // both cords of a dual-corded row are on screen, each under its own PDU
+    find(&t, "ROW-1");
+    find(&t, "[A of 2]");
+    find(&t, "[B of 2]");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn topology_with_a_feed_down_says_which_load_is_on_one_cord_200x60() {
+    let mut app = demo_app(View::Topology);
+    update(
+        &mut app,
+        Action::PollUpdate(Box::new(demo_obs(&["PDU-B1"]))),
+    );
+    let t = render(&app, &Theme::colored(), 200, 60);
+    let (x, y) = find(&t, "▲ fed 1/2");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Yellow);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn zone_pane_from_a_findings_row_80x24() {
+    let mut app = demo_app(View::Findings);
+    update(&mut app, Action::Open);
+    assert_eq!(app.detail.as_deref(), Some("zone:GEN-YARD"));
+    let t = render(&app, &Theme::colored(), 80, 24);
+    let (x, y) = find(&t, "✗ a live SPOF");
+    assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
+    insta::assert_snapshot!(t.backend());
+}
+
+/// Every screen of the console on the degraded demo, with the help and a detail pane too:
+/// what a theme must colour correctly.
+fn every_screen(theme: &Theme) -> Vec<Terminal<TestBackend>> {
+    let mut out = Vec::new();
+    for view in View::ALL {
+        let mut app = demo_app(view);
+        update(
+            &mut app,
+            Action::PollUpdate(Box::new(demo_obs(&["UPS-B1", "LOOP-B"]))),
+        );
+        out.push(render(&app, theme, 200, 60));
+        update(&mut app, Action::Open);
+        out.push(render(&app, theme, 80, 24));
+    }
+    let mut app = demo_app(View::Overview);
+    update(&mut app, Action::ToggleHelp);
+    out.push(render(&app, theme, 80, 24));
+    out
+}
+
+#[test]
+fn the_16_colour_theme_uses_only_the_16_ansi_colours() {
+    use redcon::tui::themes;
+    let theme = themes::shipped("16-colour").expect("16-colour ships");
+    let mut coloured = 0;
+    for t in every_screen(&theme) {
+        for cell in t.backend().buffer().content() {
+            for c in [cell.fg, cell.bg] {
+                assert!(
+                    !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                    "{c:?} at {:?} is not one of the 16",
+                    cell.symbol()
+                );
+                coloured += usize::from(c != Color::Reset);
+            }
+        }
+    }
+    assert!(
+        coloured > 100,
+        "the theme colours something ({coloured} cells)"
+    );
+    // and the default theme is not the same: it does use the 256-colour palette
+    let default = every_screen(&Theme::colored());
+    assert!(default.iter().any(|t| {
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| matches!(c.fg, Color::Indexed(_) | Color::Rgb(..)))
+    }));
+}
+
+#[test]
+fn the_mono_theme_has_no_colour_at_all_but_every_marker() {
+    use redcon::tui::themes;
+    let theme = themes::shipped("mono").expect("mono ships");
+    let mut markers = String::new();
+    for t in every_screen(&theme) {
+        for cell in t.backend().buffer().content() {
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (Color::Reset, Color::Reset),
+                "{:?}",
+                cell.symbol()
+            );
+            markers.push_str(cell.symbol());
+        }
+    }
+    for m in ["✓", "▲", "✗", "CRITICAL"] {
+        assert!(markers.contains(m), "{m} missing without colour");
+    }
+}
+
+/// A user layout is what the screen is drawn through: the footer moved to the top is on
+/// the top row, and everything else moves down one.
+#[test]
+fn a_user_layout_moving_the_footer_to_the_top_moves_it() {
+    use redcon::tui::layout::{OPERATOR_PANELS, ScreenLayout};
+    let ron = r#"(split: vertical, parts: [
+        (size: Length(1), panel: "footer"),
+        (size: Length(2), panel: "header"),
+        (size: Length(1), panel: "tabs"),
+        (size: Min(1), panel: "body"),
+    ])"#;
+    let mut app = demo_app(View::Overview);
+    let shipped = render(&app, &Theme::colored(), 80, 24);
+    assert_eq!(find(&shipped, "q quit").1, 23);
+    assert_eq!(find(&shipped, "WARNING").1, 0);
+    app.layout = ScreenLayout::parse(ron, "operator.ron", OPERATOR_PANELS).unwrap();
+    let moved = render(&app, &Theme::colored(), 80, 24);
+    assert_eq!(find(&moved, "q quit").1, 0, "{}", text(&moved));
+    assert_eq!(find(&moved, "WARNING").1, 1);
+    assert_eq!(find(&moved, "[1 Overview]").1, 3);
+}

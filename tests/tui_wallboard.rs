@@ -412,3 +412,45 @@ fn a_day_of_ticks_resizes_and_agent_loss_keeps_the_state_bounded() {
         render(&w, &Theme::colored(), width, height);
     }
 }
+
+/// A KVM console with 16 colours shows the wallboard in those 16 and nothing else.
+#[test]
+fn the_16_colour_theme_keeps_the_wallboard_to_the_16_ansi_colours() {
+    let theme = redcon::tui::themes::shipped("16-colour").expect("16-colour ships");
+    for page in Page::ALL {
+        for (w, h) in [(80, 24), (200, 60)] {
+            let t = render(&demo_wall(page), &theme, w, h);
+            for cell in t.backend().buffer().content() {
+                for c in [cell.fg, cell.bg] {
+                    assert!(
+                        !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                        "{page:?} {w}x{h}: {c:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_wallboard_layout_with_the_head_at_the_bottom_draws_it_there() {
+    use redcon::tui::layout::{ScreenLayout, WALLBOARD_PANELS};
+    let text = r#"(split: vertical, parts: [
+        (size: Length(3), panel: "banner"),
+        (size: Min(0), panel: "page"),
+        (size: Length(1), panel: "head"),
+    ])"#;
+    let mut w = demo_wall(Page::Overview);
+    w.layout = ScreenLayout::parse(text, "wallboard.ron", WALLBOARD_PANELS).unwrap();
+    let t = render(&w, &Theme::colored(), 80, 24);
+    let rows: Vec<String> = (0..24)
+        .map(|y| {
+            (0..80)
+                .map(|x| t.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    assert!(rows[23].contains("READ-ONLY WALLBOARD"), "{rows:#?}");
+    // no banner to show: the page starts on the top row
+    assert!(rows[0].contains("live"), "{rows:#?}");
+}

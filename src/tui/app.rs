@@ -3,27 +3,35 @@
 
 use std::time::SystemTime;
 
+use super::command;
 use super::components::{self, Group, Sort};
 use super::items::{self, Item};
+use super::keys::Keymap;
+use super::layout::{self, ScreenLayout};
 use super::log::{EventLog, changes};
+use super::mouse::{self, Pointer};
 use super::observe::Observation;
 use super::timefmt;
+use super::topology;
+use super::view::has_pane;
 
-/// The screens reachable with Tab / 1-4.
+/// The screens reachable with Tab / 1-5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Overview,
     Findings,
     Components,
     Events,
+    Topology,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [
+    pub const ALL: [View; 5] = [
         View::Overview,
         View::Findings,
         View::Components,
         View::Events,
+        View::Topology,
     ];
 
     pub fn title(self) -> &'static str {
@@ -32,6 +40,7 @@ impl View {
             View::Findings => "Findings & SPOFs",
             View::Components => "Components",
             View::Events => "Events",
+            View::Topology => "Topology",
         }
     }
 
@@ -73,6 +82,20 @@ pub enum Action {
     Open,
     /// Esc with the detail pane open.
     CloseDetail,
+    /// `:`: start typing a command.
+    PaletteStart,
+    PaletteInput(char),
+    PaletteBackspace,
+    /// Tab while typing a command.
+    PaletteComplete,
+    /// Enter while typing a command.
+    PaletteRun,
+    /// Esc while typing a command.
+    PaletteCancel,
+    /// A mouse click or wheel turn (only with `--mouse`).
+    Pointer(Pointer),
+    /// A line from the runtime for the footer (a site switch that failed).
+    Notice(String),
     PollUpdate(Box<Observation>),
     /// The wall clock, once a second; redraws only when the shown clock or age changes.
     Tick(SystemTime),
@@ -90,6 +113,8 @@ pub struct App {
     pub obs: Option<Observation>,
     /// Findings & SPOF rows of `obs`, kept so a frame does not rebuild them.
     pub items: Vec<Item>,
+    /// The Topology view's rows, rebuilt only when the design changes.
+    pub topology: Vec<topology::Row>,
     pub now: SystemTime,
     pub view: View,
     /// Row selected in the current list view.
@@ -104,6 +129,22 @@ pub struct App {
     /// The element (or IT group) whose detail pane is open over the current view.
     pub detail: Option<String>,
     pub log: EventLog,
+    /// The `:` command being typed; keys go into it while this is set.
+    pub palette: Option<String>,
+    /// The sites of the console config, for `:site`; empty for a file or the demo.
+    pub sites: Vec<String>,
+    /// Which of `sites` is shown (its config name, which the site file need not share).
+    pub current_site: Option<String>,
+    /// Bumped on every site switch; observations of another generation are from the old
+    /// site and are dropped.
+    pub generation: u64,
+    /// The keys in effect: the built-in table with the user's `keymap.ron` over it.
+    pub keymap: Keymap,
+    /// Where the header, tabs, body and footer go.
+    pub layout: ScreenLayout,
+    /// A one-off answer for the footer (Enter on a row that names nothing); the next key
+    /// clears it.
+    pub message: Option<String>,
     /// Something visible changed since the last frame.
     pub dirty: bool,
 }
@@ -115,6 +156,7 @@ impl App {
             mode: "OPERATOR",
             obs: None,
             items: Vec::new(),
+            topology: Vec::new(),
             now,
             view: View::Overview,
             selected: 0,
@@ -125,6 +167,13 @@ impl App {
             sort: Sort::Id,
             detail: None,
             log: EventLog::default(),
+            palette: None,
+            sites: Vec::new(),
+            current_site: None,
+            generation: 0,
+            keymap: Keymap::default(),
+            layout: layout::operator(),
+            message: None,
             dirty: true,
         }
     }
@@ -142,6 +191,7 @@ impl App {
                     .filter(|e| e.text.to_lowercase().contains(&needle))
                     .count()
             }
+            View::Topology => self.topology.len(),
         }
     }
 
@@ -152,8 +202,9 @@ impl App {
         })
     }
 
-    /// What Enter on the selected row opens: a Components row's id, or the first id of a
-    /// Findings row that is a site element or IT group (`zone:NAME` has no pane).
+    /// What Enter on the selected row opens: a Components or Topology row's element, or the
+    /// first thing a Findings row names that has a pane (element, IT group, `zone:NAME`,
+    /// load, tank).
     fn selected_target(&self) -> Option<String> {
         let obs = self.obs.as_ref()?;
         match self.view {
@@ -166,8 +217,13 @@ impl App {
                 .get(self.selected)?
                 .elements
                 .iter()
-                .find(|id| obs.site.element(id).is_some() || obs.classification.group(id).is_some())
+                .find(|id| has_pane(obs, id))
                 .cloned(),
+            View::Topology => self
+                .topology
+                .get(self.selected)?
+                .element()
+                .map(str::to_string),
             View::Overview | View::Events => None,
         }
     }
@@ -178,11 +234,27 @@ impl App {
         (timefmt::clock(self.now), timefmt::age(self.now, newest))
     }
 
-    fn clamp_selection(&mut self) {
+    pub(super) fn clamp_selection(&mut self) {
         self.selected = self.selected.min(self.rows().saturating_sub(1));
     }
 
+    /// The keys to use instead of the built-in table.
+    pub fn with_keymap(mut self, keymap: Keymap) -> App {
+        self.keymap = keymap;
+        self
+    }
+
+    /// The configured sites `:site` can switch between, and the one shown first.
+    pub fn with_sites(mut self, sites: Vec<String>, current: Option<String>) -> App {
+        self.current_site = current.or_else(|| sites.first().cloned());
+        self.sites = sites;
+        self
+    }
+
     fn observe(&mut self, obs: Observation) {
+        if obs.generation != self.generation {
+            return;
+        }
         let same = self.obs.as_ref().is_some_and(|old| {
             // the newest-data time moves on every poll; only what it shows matters
             old.classification == obs.classification
@@ -194,6 +266,10 @@ impl App {
                 && old.sparks == obs.sparks
                 && timefmt::age(self.now, old.newest) == timefmt::age(self.now, obs.newest)
         });
+        if self.obs.as_ref().is_none_or(|old| old.site != obs.site) {
+            self.topology = topology::build(&obs.site);
+            self.dirty = true;
+        }
         for text in changes(self.obs.as_ref(), &obs) {
             self.log.push(self.now, text);
         }
@@ -208,6 +284,13 @@ impl App {
 }
 
 pub fn update(app: &mut App, action: Action) -> Effect {
+    let from_runtime = matches!(
+        action,
+        Action::PollUpdate(_) | Action::Tick(_) | Action::Resize
+    );
+    if !from_runtime && app.message.take().is_some() {
+        app.dirty = true;
+    }
     match action {
         Action::Quit => return Effect::Quit,
         Action::NextView | Action::PrevView | Action::Show(_) => {
@@ -278,13 +361,28 @@ pub fn update(app: &mut App, action: Action) -> Effect {
         }
         Action::NextGroup | Action::PrevGroup | Action::CycleSort => {}
         Action::Open => {
-            if let Some(id) = app.selected_target() {
-                app.detail = Some(id);
-                app.dirty = true;
+            match app.selected_target() {
+                Some(id) => app.detail = Some(id),
+                None if app.view == View::Findings && app.rows() > 0 => {
+                    app.message = Some("this row names no element, zone or load to open".into());
+                }
+                None => {}
             }
+            app.dirty = true;
         }
         Action::CloseDetail => {
             app.detail = None;
+            app.dirty = true;
+        }
+        Action::PaletteStart
+        | Action::PaletteInput(_)
+        | Action::PaletteBackspace
+        | Action::PaletteComplete
+        | Action::PaletteCancel
+        | Action::PaletteRun => return command::palette(app, action),
+        Action::Pointer(p) => return mouse::pointer(app, p),
+        Action::Notice(text) => {
+            app.message = Some(text);
             app.dirty = true;
         }
         Action::PollUpdate(obs) => app.observe(*obs),

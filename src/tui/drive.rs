@@ -22,11 +22,17 @@ use super::observe::Observation;
 pub const MIN_FRAME_GAP: Duration = Duration::from_millis(50);
 
 /// What the runtime must do after an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     None,
     Redraw,
     Quit,
+    /// Poll another configured site (`:site NAME`). Its observations must carry
+    /// `generation`, so one still in flight from the old site is not taken for the new.
+    SwitchSite {
+        name: String,
+        generation: u64,
+    },
 }
 
 /// What reaches the loop. Keys travel raw because their meaning depends on the app's mode
@@ -45,6 +51,21 @@ pub trait Runtime: Send + 'static {
     fn tick(now: SystemTime) -> Self;
     fn poll(obs: Box<Observation>) -> Self;
     fn resize() -> Self;
+    /// A mouse event, for faces that take one (the wallboard does not).
+    fn pointer(_p: crate::tui::mouse::Pointer) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
+    /// A line for the operator from the runtime (a site switch that failed); faces that
+    /// show no such line have none.
+    fn notice(_text: String) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 impl Runtime for Action {
@@ -59,6 +80,12 @@ impl Runtime for Action {
     }
     fn resize() -> Self {
         Action::Resize
+    }
+    fn notice(text: String) -> Option<Self> {
+        Some(Action::Notice(text))
+    }
+    fn pointer(p: crate::tui::mouse::Pointer) -> Option<Self> {
+        Some(Action::Pointer(p))
     }
 }
 
@@ -77,7 +104,15 @@ pub trait Model {
 impl Model for App {
     type Action = Action;
     fn key(&self, key: KeyEvent) -> Option<Action> {
-        keys::action(key, self.filtering, self.help, self.detail.is_some())
+        self.keymap.action(
+            key,
+            keys::Mode {
+                filtering: self.filtering,
+                palette: self.palette.is_some(),
+                help: self.help,
+                detail: self.detail.is_some(),
+            },
+        )
     }
     fn update(&mut self, action: Action) -> Effect {
         update(self, action)
@@ -113,13 +148,18 @@ impl Pacer {
     }
 }
 
-/// Apply one input; true when the app must quit.
-pub fn apply<M: Model>(app: &mut M, input: Input<M::Action>) -> bool {
+/// Apply one input and return its effect (None for an unbound key).
+pub fn step<M: Model>(app: &mut M, input: Input<M::Action>) -> Effect {
     let action = match input {
         Input::Key(k) => app.key(k),
         Input::Action(a) => Some(a),
     };
-    action.is_some_and(|a| app.update(a) == Effect::Quit)
+    action.map_or(Effect::None, |a| app.update(a))
+}
+
+/// Apply one input; true when the app must quit.
+pub fn apply<M: Model>(app: &mut M, input: Input<M::Action>) -> bool {
+    step(app, input) == Effect::Quit
 }
 
 /// Run until a quit or until every sender is gone. Returns the number of frames drawn.
@@ -128,8 +168,26 @@ pub async fn drive<M: Model, S: Screen<M>>(
     rx: &mut mpsc::Receiver<Input<M::Action>>,
     screen: &mut S,
 ) -> io::Result<u64> {
+    drive_with(app, rx, screen, |_| {}).await
+}
+
+/// `drive`, handing every effect other than redraw and quit (a site switch) to `effects`.
+pub async fn drive_with<M: Model, S: Screen<M>>(
+    app: &mut M,
+    rx: &mut mpsc::Receiver<Input<M::Action>>,
+    screen: &mut S,
+    mut effects: impl FnMut(Effect),
+) -> io::Result<u64> {
     let mut pacer = Pacer::default();
     let mut draws = 0u64;
+    let mut apply = |app: &mut M, input| match step(app, input) {
+        Effect::Quit => true,
+        Effect::None | Effect::Redraw => false,
+        other => {
+            effects(other);
+            false
+        }
+    };
     loop {
         // take everything already queued before drawing: a burst becomes one frame
         while let Ok(input) = rx.try_recv() {

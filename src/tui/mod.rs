@@ -9,22 +9,30 @@
 //! terminal, observations and theme (`drive::Model`).
 
 pub mod app;
+pub mod command;
 pub mod components;
 pub mod drive;
 pub mod items;
+pub mod keymap;
 pub mod keys;
+pub mod layout;
 pub mod log;
 pub mod metrics;
+pub mod mouse;
 pub mod observe;
+pub mod palette;
 mod run;
 mod term;
 pub mod theme;
+pub mod themes;
 pub mod timefmt;
+pub mod topology;
+pub mod userfile;
 pub mod view;
 pub mod wall;
 
 pub use app::{Action, App, Effect, View, update};
-pub use drive::{Input, Model, Runtime, Screen, drive};
+pub use drive::{Input, Model, Runtime, Screen, drive, drive_with};
 pub use observe::Observation;
 pub use run::{run, ticker};
 pub use theme::Theme;

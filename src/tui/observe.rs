@@ -48,6 +48,8 @@ pub struct Observation {
     /// Recent samples of those metrics, copied out of the poller's history so a draw never
     /// waits on its lock.
     pub sparks: Sparks,
+    /// Which site switch this was polled under (`Effect::SwitchSite`); 0 until the first.
+    pub generation: u64,
 }
 
 impl Observation {
@@ -66,6 +68,7 @@ impl Observation {
             dependents: dependents(site),
             metrics: BTreeMap::new(),
             sparks: Sparks::new(),
+            generation: 0,
         }
     }
 
@@ -116,6 +119,7 @@ impl Observation {
             live,
             metrics,
             sparks,
+            generation: 0,
         }
     }
 }

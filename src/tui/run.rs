@@ -2,21 +2,25 @@
 //! simulator, a console config's agents, or a file), the tasks feeding the loop (terminal
 //! events, poll views, a 1 s clock, signals), and the terminal around it all.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
 
 use super::app::App;
-use super::drive::{Input, Model, Runtime, drive};
+use super::drive::{Effect, Input, Model, Runtime, drive_with};
+use super::mouse::Pointer;
 use super::observe::Observation;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
+use super::themes;
 use super::view;
-use crate::config::PollPolicy;
+use super::{keymap, layout};
+use crate::config::{Config, PollPolicy};
 use crate::model::{LiveState, Site};
 use crate::poll::{self, AgentSpec, PollView};
 use crate::status::source::{GatherError, Source, configured_site, gather};
@@ -30,8 +34,8 @@ enum Feed {
     Static(Site, LiveState),
     /// The embedded demo, served by an in-process simulator and polled like a real site.
     Demo(Site, LiveState),
-    /// A configured site's agents.
-    Agents(Site, Vec<AgentSpec>, PollPolicy),
+    /// A configured site's agents; `:site` can move to another site of the same config.
+    Agents(Site, Vec<AgentSpec>, PollPolicy, PathBuf),
 }
 
 fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
@@ -43,7 +47,7 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
         }
         Source::Config { path, site: wanted } => {
             let (site, specs, policy) = configured_site(path, wanted.as_deref())?;
-            Ok(Feed::Agents(site, specs, policy))
+            Ok(Feed::Agents(site, specs, policy, path.clone()))
         }
         // files need no network: the one-shot loader is exactly right
         _ => gather(source, timeout).map(|g| Feed::Static(g.site, g.live)),
@@ -52,11 +56,46 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
 
 /// Run the interactive console until the operator quits. Load errors are printed before
 /// the terminal is touched, one line per problem.
-pub fn run(source: &Source, timeout: Duration) -> ExitCode {
+pub fn run(source: &Source, timeout: Duration, theme: Option<&str>, mouse: bool) -> ExitCode {
+    // `:site` switches between the config's sites; a broken config fails in `feed` below
+    let (sites, current) = match source {
+        Source::Config { path, site } => (
+            Config::load(path)
+                .map(|c| c.sites.into_iter().map(|s| s.name).collect())
+                .unwrap_or_default(),
+            site.clone(),
+        ),
+        _ => (Vec::new(), None),
+    };
+    // a refused keymap is reported before the terminal is taken, and again in the footer
+    let (keymap, refused) = keymap::load(keymap::user_path().as_deref());
+    if let Some(e) = &refused {
+        eprintln!("redcon: keymap refused, using the built-in keys:\n{e}");
+    }
+    let (layout, layout_refused) = layout::load(
+        crate::config::config_dir().as_deref(),
+        "operator",
+        layout::OPERATOR,
+        layout::OPERATOR_PANELS,
+    );
+    if let Some(why) = &layout_refused {
+        eprintln!("redcon: {why}");
+    }
     session(
         source,
         timeout,
-        |site, _| App::new(site.name.clone(), SystemTime::now()),
+        theme,
+        mouse,
+        |site, _| {
+            let mut app = App::new(site.name.clone(), SystemTime::now())
+                .with_sites(sites, current)
+                .with_keymap(keymap);
+            app.layout = layout;
+            app.message = refused
+                .map(|e| format!("keymap refused: {}", e.first_line()))
+                .or_else(|| layout_refused.and_then(|w| w.lines().next().map(str::to_string)));
+            app
+        },
         view::render,
     )
 }
@@ -67,6 +106,8 @@ pub fn run(source: &Source, timeout: Duration) -> ExitCode {
 pub(crate) fn session<M>(
     source: &Source,
     timeout: Duration,
+    theme: Option<&str>,
+    mouse: bool,
     make: impl FnOnce(&Site, Option<Duration>) -> M,
     render: Render<M>,
 ) -> ExitCode
@@ -93,8 +134,21 @@ where
             return ExitCode::from(3);
         }
     };
-    let theme = Theme::for_no_color(std::env::var_os("NO_COLOR").as_deref());
-    match rt.block_on(console(feed, theme, make, render)) {
+    // --theme, else the console config's `theme:`; a problem is said before the terminal
+    // is taken and again on screen, and the console runs on the fallback theme
+    let configured = match source {
+        Source::Config { path, .. } => Config::load(path).ok().and_then(|c| c.theme),
+        _ => None,
+    };
+    let (theme, problem) = themes::choose(
+        theme.or(configured.as_deref()),
+        std::env::var_os("NO_COLOR").as_deref(),
+        crate::config::config_dir().as_deref(),
+    );
+    if let Some(p) = &problem {
+        eprintln!("redcon: {p}");
+    }
+    match rt.block_on(console(feed, theme, problem, mouse, make, render)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("redcon: {e}");
@@ -106,13 +160,20 @@ where
 async fn console<M: Model>(
     feed: Feed,
     theme: Theme,
+    notice: Option<String>,
+    mouse: bool,
     make: impl FnOnce(&Site, Option<Duration>) -> M,
     render: Render<M>,
 ) -> Result<(), String> {
     let (tx, mut rx) = mpsc::channel::<Input<M::Action>>(256);
+    if let Some(n) = notice.and_then(M::Action::notice) {
+        let _ = tx.send(Input::Action(n)).await;
+    }
     // kept alive for the session: dropping them stops the polling and the simulator
     let mut _poller = None;
     let mut _sim = None;
+    let mut _switcher = None;
+    let (switch_tx, switch_rx) = mpsc::unbounded_channel::<(String, u64)>();
     let (site, dead_after) = match feed {
         Feed::Static(site, live) => {
             let obs = Observation::offline(&site, &live, SystemTime::now());
@@ -137,14 +198,19 @@ async fn console<M: Model>(
             let dead = policy.dead_after();
             let (view, handle) = poll::spawn(poll::client()?, specs, policy);
             _poller = Some(handle);
-            tokio::spawn(observe(site.clone(), view, tx.clone()));
+            tokio::spawn(observe(site.clone(), view, tx.clone(), 0));
             (site, Some(dead))
         }
-        Feed::Agents(site, specs, policy) => {
+        Feed::Agents(site, specs, policy, config) => {
             let dead = policy.dead_after();
             let (view, handle) = poll::spawn(poll::client()?, specs, policy);
-            _poller = Some(handle);
-            tokio::spawn(observe(site.clone(), view, tx.clone()));
+            tokio::spawn(observe(site.clone(), view, tx.clone(), 0));
+            _switcher = Some(AbortOnDrop(tokio::spawn(switcher(
+                config,
+                switch_rx,
+                tx.clone(),
+                handle,
+            ))));
             (site, Some(dead))
         }
     };
@@ -153,8 +219,16 @@ async fn console<M: Model>(
     spawn_signals(&tx).map_err(|e| format!("cannot watch signals: {e}"))?;
     drop(tx);
     let mut app = make(&site, dead_after);
-    let mut screen = TermScreen::enter(theme, render).map_err(|e| format!("terminal: {e}"))?;
-    let result = drive(&mut app, &mut rx, &mut screen).await;
+    let mut screen =
+        TermScreen::enter(theme, render, mouse).map_err(|e| format!("terminal: {e}"))?;
+    let result = drive_with(&mut app, &mut rx, &mut screen, |effect| {
+        if let Effect::SwitchSite { name, generation } = effect {
+            // nobody listens unless the feed is a config's agents, and then the app
+            // refuses the switch before it gets here
+            let _ = switch_tx.send((name, generation));
+        }
+    })
+    .await;
     drop(screen);
     result.map(|_| ()).map_err(|e| format!("terminal: {e}"))
 }
@@ -173,16 +247,18 @@ async fn observe<A: Runtime>(
     site: Site,
     mut views: watch::Receiver<Arc<PollView>>,
     tx: mpsc::Sender<Input<A>>,
+    generation: u64,
 ) {
     loop {
         let view = views.borrow_and_update().clone();
         if view.agents.is_empty() || view.agents.iter().any(|a| a.polls > 0) {
-            let obs = Observation::from_poll(
+            let mut obs = Observation::from_poll(
                 &site,
                 &view,
                 tokio::time::Instant::now(),
                 SystemTime::now(),
             );
+            obs.generation = generation;
             let update = Input::Action(A::poll(Box::new(obs)));
             if tx.send(update).await.is_err() {
                 return;
@@ -190,6 +266,42 @@ async fn observe<A: Runtime>(
         }
         if views.changed().await.is_err() {
             return;
+        }
+    }
+}
+
+/// Serves `:site NAME`: stops polling the current site and polls the named one of the
+/// same config, its observations tagged with the switch's generation. A site that cannot
+/// be loaded is reported to the operator and the console waits on the next request.
+async fn switcher<A: Runtime>(
+    config: PathBuf,
+    mut requests: mpsc::UnboundedReceiver<(String, u64)>,
+    tx: mpsc::Sender<Input<A>>,
+    first: poll::PollHandle,
+) {
+    let mut current = Some(first);
+    // dropping a handle stops its polling; the last one stops when this task is aborted
+    while let Some((name, generation)) = requests.recv().await {
+        // stop the old site first: its agents must not be polled under the new name
+        drop(current.take());
+        let path = config.clone();
+        let wanted = name.clone();
+        let loaded = tokio::task::spawn_blocking(move || configured_site(&path, Some(&wanted)))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.lines().join("; ")));
+        let client = loaded.and_then(|l| poll::client().map(|c| (l, c)).map_err(|e| e.to_string()));
+        match client {
+            Ok(((site, specs, policy), client)) => {
+                let (view, handle) = poll::spawn(client, specs, policy);
+                current = Some(handle);
+                tokio::spawn(observe(site, view, tx.clone(), generation));
+            }
+            Err(e) => {
+                if let Some(n) = A::notice(format!("cannot switch to site {name}: {e}")) {
+                    let _ = tx.send(Input::Action(n)).await;
+                }
+            }
         }
     }
 }
@@ -213,6 +325,10 @@ async fn terminal_events<A: Runtime>(tx: mpsc::Sender<Input<A>>) {
         let input = match event {
             Ok(Event::Key(k)) => Input::Key(k),
             Ok(Event::Resize(..)) => Input::Action(A::resize()),
+            Ok(Event::Mouse(m)) => match pointer::<A>(m) {
+                Some(a) => Input::Action(a),
+                None => continue,
+            },
             Ok(_) => continue,
             // a terminal that cannot be read cannot be operated: leave cleanly
             Err(_) => Input::Action(A::quit()),
@@ -222,6 +338,25 @@ async fn terminal_events<A: Runtime>(tx: mpsc::Sender<Input<A>>) {
         }
     }
     let _ = tx.send(Input::Action(A::quit())).await;
+}
+
+/// A left click or a wheel turn, with the screen size the click must be read against.
+fn pointer<A: Runtime>(m: MouseEvent) -> Option<A> {
+    let p = match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            let (width, height) = crossterm::terminal::size().ok()?;
+            Pointer::Click {
+                col: m.column,
+                row: m.row,
+                width,
+                height,
+            }
+        }
+        MouseEventKind::ScrollUp => Pointer::WheelUp,
+        MouseEventKind::ScrollDown => Pointer::WheelDown,
+        _ => return None,
+    };
+    A::pointer(p)
 }
 
 /// SIGTERM, SIGHUP (the SSH session went away) and SIGINT all end the console the normal

@@ -4,6 +4,7 @@
 
 use std::io::{self, Stdout, Write};
 
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
     disable_raw_mode, enable_raw_mode,
@@ -15,10 +16,16 @@ use ratatui::{Frame, Terminal};
 use super::drive::Screen;
 use super::theme::Theme;
 
-/// Leave raw mode and the alternate screen. Safe to call more than once.
+/// Leave raw mode, mouse capture and the alternate screen. Safe to call more than once,
+/// and with the mouse never captured (the terminal ignores turning off what is off).
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
 fn install_panic_hook() {
@@ -41,11 +48,16 @@ pub struct TermScreen<M> {
 }
 
 impl<M> TermScreen<M> {
-    pub fn enter(theme: Theme, render: Render<M>) -> io::Result<TermScreen<M>> {
+    /// `mouse`: capture the mouse (`--mouse`); off, the terminal keeps its own selection.
+    pub fn enter(theme: Theme, render: Render<M>, mouse: bool) -> io::Result<TermScreen<M>> {
         install_panic_hook();
         enable_raw_mode()?;
         let mut out = io::stdout();
         if let Err(e) = execute!(out, EnterAlternateScreen, cursor::Hide) {
+            restore();
+            return Err(e);
+        }
+        if mouse && let Err(e) = execute!(out, EnableMouseCapture) {
             restore();
             return Err(e);
         }

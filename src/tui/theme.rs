@@ -2,7 +2,7 @@
 //! theme only reinforces; the mono theme (NO_COLOR) drops colour and keeps bold/reverse,
 //! which NO_COLOR allows.
 
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 
 use crate::status::State;
 
@@ -61,23 +61,13 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The shipped default theme (`assets/themes/default.ron`).
     pub fn colored() -> Theme {
-        Theme {
-            ok: Style::new().fg(Color::Green),
-            degraded: Style::new().fg(Color::Yellow),
-            critical: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-            unknown: Style::new().fg(Color::Magenta),
-            badge: Style::new().fg(Color::Black).add_modifier(Modifier::BOLD),
-            title: Style::new().add_modifier(Modifier::BOLD),
-            dim: Style::new().fg(Color::DarkGray),
-            selected: Style::new().add_modifier(Modifier::REVERSED),
-            tab_active: Style::new()
-                .fg(Color::Cyan)
-                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-        }
+        super::themes::shipped("default").unwrap_or_else(Theme::mono)
     }
 
-    /// No colour at all: modifiers only.
+    /// No colour at all: modifiers only. Written out here as well as in `mono.ron`, since
+    /// it is the fallback when nothing else can be had.
     pub fn mono() -> Theme {
         Theme {
             ok: Style::new(),

@@ -15,7 +15,7 @@ use crate::tui::metrics::{fmt_value, sparkline};
 use crate::tui::observe::Observation;
 use crate::tui::theme::Theme;
 
-fn field<'a>(name: &'a str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
+pub(super) fn field<'a>(name: &'a str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{name:<9}"), theme.dim),
         value.into(),
@@ -194,6 +194,12 @@ fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> V
     lines
 }
 
+pub fn has_pane(obs: &Observation, id: &str) -> bool {
+    obs.site.element(id).is_some()
+        || obs.classification.group(id).is_some()
+        || super::detail_site::knows(obs, id)
+}
+
 pub fn render(frame: &mut Frame, area: Rect, id: &str, obs: Option<&Observation>, theme: &Theme) {
     // the whole body: at 80x24 the pane needs every row, and a second border would waste two
     let pane = area;
@@ -201,7 +207,8 @@ pub fn render(frame: &mut Frame, area: Rect, id: &str, obs: Option<&Observation>
         Some(o) => match (o.site.element(id), o.classification.group(id)) {
             (Some(e), _) => element_lines(o, e, theme),
             (None, Some(g)) => group_lines(o, g, theme),
-            (None, None) => vec![Line::raw("not in the site any more")],
+            (None, None) => super::detail_site::lines(o, id, theme)
+                .unwrap_or_else(|| vec![Line::raw("not in the site any more")]),
         },
         None => vec![Line::raw("waiting for the first data…")],
     };

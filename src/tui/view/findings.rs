@@ -19,12 +19,21 @@ fn status(kind: ItemKind) -> Status {
     }
 }
 
+/// The list above and the selected row's box below; the box grows with the screen, and at
+/// 24 rows it still leaves 10 rows of list.
+fn split(area: Rect) -> [Rect; 2] {
+    let detail_h = (area.height / 4).clamp(4, 10);
+    Layout::vertical([Constraint::Min(3), Constraint::Length(detail_h)]).areas(area)
+}
+
+/// Where the list is drawn (the mouse needs it too).
+pub(super) fn list_area(area: Rect) -> Rect {
+    split(area)[0]
+}
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = items::filtered(&app.items, &app.filter);
-    // the detail pane grows with the screen; at 24 rows it still leaves 10 rows of list
-    let detail_h = (area.height / 4).clamp(4, 10);
-    let [list_area, detail_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(detail_h)]).areas(area);
+    let [list_area, detail_area] = split(area);
     let title = format!(
         " Findings & SPOFs (live) {} of {} ",
         rows.len(),

@@ -3,16 +3,18 @@
 
 mod components;
 mod detail;
+mod detail_site;
 mod events;
 mod findings;
 mod header;
 mod help;
 mod overview;
+mod topology;
 
 use std::borrow::Cow;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -20,6 +22,8 @@ use super::app::{App, View};
 use super::theme::Theme;
 
 // the wallboard draws the same facts in its own layout, from the same words
+/// Whether Enter can open a pane for `id` (an element, IT group, zone, load or tank).
+pub use detail::has_pane;
 pub(crate) use header::tier_marker;
 pub(crate) use overview::{group_status, subsystem_word};
 
@@ -37,15 +41,19 @@ pub(crate) use overview::{group_status, subsystem_word};
 ///  ------------------------------------------------
 /// ```
 ///
+/// That is the shipped `layouts/operator.ron`; `app.layout` may place the panels otherwise.
 /// A detail pane (Enter) is drawn over the view; the `?` help over everything.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
-    let [head, tabs, body, foot] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
+    let (mut head, mut tabs, mut body, mut foot) = (Rect::ZERO, Rect::ZERO, Rect::ZERO, Rect::ZERO);
+    for (panel, area) in app.layout.areas(frame.area(), &[]) {
+        match panel {
+            "header" => head = area,
+            "tabs" => tabs = area,
+            "body" => body = area,
+            "footer" => foot = area,
+            _ => {}
+        }
+    }
     header::render(frame, head, app, theme);
     render_tabs(frame, tabs, app, theme);
     match app.view {
@@ -53,6 +61,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         View::Findings => findings::render(frame, body, app, theme),
         View::Components => components::render(frame, body, app, theme),
         View::Events => events::render(frame, body, app, theme),
+        View::Topology => topology::render(frame, body, app, theme),
     }
     if let Some(id) = &app.detail {
         detail::render(frame, body, id, app.obs.as_ref(), theme);
@@ -60,19 +69,67 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     render_footer(frame, foot, app, theme);
     if app.help {
         // over the whole screen: at 80x24 the body alone is too short for every key
-        help::render(frame, frame.area(), theme);
+        help::render(frame, frame.area(), &app.keymap.help_lines(), theme);
     }
+}
+
+/// Each tab's text as drawn, one cell of space after each. Shared with the mouse, so a
+/// click lands on the tab that is drawn there.
+pub fn tab_labels(current: View) -> Vec<(View, String)> {
+    View::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let label = format!("{} {}", i + 1, v.title());
+            // brackets as well as the style: the active tab must show without colour
+            let text = if *v == current {
+                format!("[{label}]")
+            } else {
+                format!(" {label} ")
+            };
+            (*v, text)
+        })
+        .collect()
+}
+
+/// The tab drawn at column `x` of the tab bar `area`.
+pub fn tab_at(current: View, area: Rect, x: u16) -> Option<View> {
+    let mut left = area.x;
+    for (v, text) in tab_labels(current) {
+        let w = text.chars().count() as u16;
+        if (left..left + w).contains(&x) {
+            return Some(v);
+        }
+        left += w + 1;
+    }
+    None
+}
+
+/// Where the current view draws its rows inside `body`: the rows' area (inside the
+/// border, under a table's header). None for a view without rows.
+pub fn rows_area(view: View, body: Rect) -> Option<Rect> {
+    let list = match view {
+        View::Overview => return None,
+        View::Findings => findings::list_area(body),
+        View::Components | View::Events | View::Topology => body,
+    };
+    let header = u16::from(view == View::Components);
+    let inner = Rect {
+        x: list.x + 1,
+        y: list.y + 1 + header,
+        width: list.width.saturating_sub(2),
+        height: list.height.saturating_sub(2 + header),
+    };
+    Some(inner)
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    for (i, v) in View::ALL.iter().enumerate() {
-        let label = format!("{} {}", i + 1, v.title());
-        // brackets as well as the style: the active tab must show without colour
-        if *v == app.view {
-            spans.push(Span::styled(format!("[{label}]"), theme.tab_active));
+    for (v, text) in tab_labels(app.view) {
+        if v == app.view {
+            spans.push(Span::styled(text, theme.tab_active));
         } else {
-            spans.push(Span::raw(format!(" {label} ")));
+            spans.push(Span::raw(text));
         }
         spans.push(Span::raw(" "));
     }
@@ -80,7 +137,16 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let line = if app.filtering {
+    let line = if let Some(text) = &app.palette {
+        Line::from(vec![
+            Span::styled(":", theme.title),
+            Span::raw(clean(text).into_owned()),
+            Span::styled("_", theme.selected),
+            Span::styled("  Tab complete · Enter run · Esc cancel", theme.dim),
+        ])
+    } else if let Some(m) = &app.message {
+        Line::styled(clean(m).into_owned(), theme.title)
+    } else if app.filtering {
         Line::from(vec![
             Span::styled("filter /", theme.title),
             Span::raw(clean(&app.filter).into_owned()),
@@ -95,7 +161,7 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ])
     } else {
         Line::styled(
-            "Tab view · ↑↓ select · / filter · ? help · q quit",
+            "Tab view · ↑↓ select · / filter · : command · ? help · q quit",
             theme.dim,
         )
     };

@@ -141,6 +141,8 @@ pub struct Wall {
     pub on_page: u64,
     /// Agent data older than this is dead; None when the live state is a file.
     pub dead_after: Option<Duration>,
+    /// Where the head, banner and page go.
+    pub layout: crate::tui::layout::ScreenLayout,
     pub dirty: bool,
 }
 
@@ -160,6 +162,7 @@ impl Wall {
             rotate,
             on_page: 0,
             dead_after,
+            layout: crate::tui::layout::wallboard(),
             dirty: true,
         }
     }
@@ -279,11 +282,28 @@ impl Model for Wall {
 }
 
 /// Run the wallboard on `source` until it is told to quit; `rotate` seconds per page.
-pub fn run(source: &Source, timeout: Duration, rotate: u64) -> ExitCode {
+pub fn run(source: &Source, timeout: Duration, rotate: u64, theme: Option<&str>) -> ExitCode {
     super::run::session(
         source,
         timeout,
-        |site, dead_after| Wall::new(site.name.clone(), SystemTime::now(), rotate, dead_after),
+        theme,
+        // read-only: no pointer either
+        false,
+        |site, dead_after| {
+            let mut wall = Wall::new(site.name.clone(), SystemTime::now(), rotate, dead_after);
+            let (layout, refused) = crate::tui::layout::load(
+                crate::config::config_dir().as_deref(),
+                "wallboard",
+                crate::tui::layout::WALLBOARD,
+                crate::tui::layout::WALLBOARD_PANELS,
+            );
+            if let Some(why) = refused {
+                // the wall has no footer to say it in; stderr, as before the screen is taken
+                eprintln!("redcon: {why}");
+            }
+            wall.layout = layout;
+            wall
+        },
         view::render,
     )
 }

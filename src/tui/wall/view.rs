@@ -32,13 +32,21 @@ const TILE_H: u16 = 6;
 
 pub fn render(frame: &mut Frame, wall: &Wall, theme: &Theme) {
     let banner = wall.banner();
-    let banner_h = if banner == Banner::None { 0 } else { 3 };
-    let [head, band, body] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(banner_h),
-        Constraint::Min(0),
-    ])
-    .areas(frame.area());
+    // the banner takes no room while there is nothing to say
+    let hidden: &[&str] = if banner == Banner::None {
+        &["banner"]
+    } else {
+        &[]
+    };
+    let (mut head, mut band, mut body) = (Rect::ZERO, Rect::ZERO, Rect::ZERO);
+    for (panel, area) in wall.layout.areas(frame.area(), hidden) {
+        match panel {
+            "head" => head = area,
+            "banner" => band = area,
+            "page" => body = area,
+            _ => {}
+        }
+    }
     render_head(frame, head, wall, theme);
     render_banner(frame, band, &banner, theme);
     let Some(obs) = &wall.obs else {

@@ -1,0 +1,122 @@
+//! What a `:` command does to the console. Split from `app::update` so the palette's
+//! language (`palette`) and its effects read on their own.
+
+use super::app::{Action, App, Effect, View, update};
+use super::palette::{self, Command};
+
+/// The palette's keys: typing, completing, cancelling and running a command.
+pub fn palette(app: &mut App, action: Action) -> Effect {
+    match action {
+        Action::PaletteStart => {
+            app.palette = Some(String::new());
+            app.dirty = true;
+        }
+        Action::PaletteInput(c) if !c.is_control() => {
+            if let Some(p) = &mut app.palette {
+                p.push(c);
+                app.dirty = true;
+            }
+        }
+        Action::PaletteInput(_) => {}
+        Action::PaletteBackspace => {
+            // Backspace on an empty command leaves the palette, as in vi
+            if app.palette.as_mut().and_then(String::pop).is_none() {
+                app.palette = None;
+            }
+            app.dirty = true;
+        }
+        Action::PaletteComplete => {
+            if let Some(p) = &mut app.palette {
+                match palette::complete(p, &app.sites) {
+                    Some(done) => *p = done,
+                    None => app.message = Some(format!("no command starts with :{p}")),
+                }
+                app.dirty = true;
+            }
+        }
+        Action::PaletteCancel => {
+            app.palette = None;
+            app.dirty = true;
+        }
+        Action::PaletteRun => {
+            app.dirty = true;
+            let Some(text) = app.palette.take() else {
+                return Effect::Redraw;
+            };
+            match palette::parse(&text) {
+                Ok(cmd) => return run(app, cmd),
+                Err(e) => app.message = Some(e.to_string()),
+            }
+        }
+        _ => {}
+    }
+    if app.dirty {
+        Effect::Redraw
+    } else {
+        Effect::None
+    }
+}
+
+pub fn run(app: &mut App, cmd: Command) -> Effect {
+    app.dirty = true;
+    match cmd {
+        Command::Show(v) => return update(app, Action::Show(v)),
+        Command::Components(group, kind) => {
+            update(app, Action::Show(View::Components));
+            app.group = group;
+            app.detail = None;
+            app.selected = kind
+                .and_then(|k| {
+                    app.component_rows()
+                        .iter()
+                        .position(|r| r.kind.starts_with(k))
+                })
+                .unwrap_or(0);
+            if let (Some(k), true) = (kind, app.obs.is_some())
+                && app.component_rows().iter().all(|r| !r.kind.starts_with(k))
+            {
+                app.message = Some(format!("no {k} in this site"));
+            }
+        }
+        Command::Help => app.help = true,
+        Command::Quit => return Effect::Quit,
+        Command::Site(name) => return switch_site(app, name),
+    }
+    Effect::Redraw
+}
+
+fn switch_site(app: &mut App, name: String) -> Effect {
+    if app.sites.len() < 2 {
+        app.message = Some(match app.sites.first() {
+            Some(only) => format!("only one site is configured ({only}): nothing to switch to"),
+            None => "one site only (no console config with several sites)".into(),
+        });
+        return Effect::Redraw;
+    }
+    if !app.sites.contains(&name) {
+        app.message = Some(format!(
+            "no site {name:?}; configured: {}",
+            app.sites.join(", ")
+        ));
+        return Effect::Redraw;
+    }
+    if app.current_site.as_ref() == Some(&name) {
+        app.message = Some(format!("already showing {name}"));
+        return Effect::Redraw;
+    }
+    app.generation += 1;
+    app.site = name.clone();
+    app.current_site = Some(name.clone());
+    // the old site's state must not linger under the new name
+    app.obs = None;
+    app.items.clear();
+    app.topology.clear();
+    app.detail = None;
+    app.selected = 0;
+    app.log.push(app.now, format!("switched to site {name}"));
+    app.message = Some(format!("switching to {name}…"));
+    Effect::SwitchSite {
+        name,
+        generation: app.generation,
+    }
+}

@@ -1,0 +1,199 @@
+//! Detail panes for the site's named things that are not elements or IT groups: a
+//! compartment (`zone:NAME`, what a zone SPOF names), a critical load, a fuel or
+//! makeup-water tank. Findings name all of these, and Enter on any finding must land
+//! somewhere useful.
+
+use ratatui::text::{Line, Span};
+
+use super::clean;
+use super::detail::field;
+use crate::tui::components::{element_status, findings_naming};
+use crate::tui::observe::Observation;
+use crate::tui::theme::{Status, Theme};
+
+/// Whether `id` has a pane here.
+pub fn knows(obs: &Observation, id: &str) -> bool {
+    lines(obs, id, &Theme::mono()).is_some()
+}
+
+pub fn lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec<Line<'a>>> {
+    if let Some(zone) = id.strip_prefix("zone:") {
+        return zone_lines(obs, id, zone, theme);
+    }
+    if let Some(l) = obs.site.loads.iter().find(|l| l.id == id) {
+        let up: Vec<&String> = l
+            .inputs
+            .iter()
+            .filter(|i| !obs.live.element_state(i).is_unavailable())
+            .collect();
+        let st = match up.len() {
+            0 => Status::Critical,
+            n if n < l.inputs.len() => Status::Degraded,
+            _ => Status::Ok,
+        };
+        let mut out = vec![
+            field(
+                "state",
+                Span::styled(
+                    format!(
+                        "{} fed by {} of {} inputs",
+                        st.marker(),
+                        up.len(),
+                        l.inputs.len()
+                    ),
+                    theme.status(st),
+                ),
+                theme,
+            ),
+            field(
+                "design",
+                Span::raw(format!(
+                    "{} load · demand {} {} · zone {}",
+                    l.subsystem.name(),
+                    l.demand,
+                    l.subsystem.unit(),
+                    l.zone.as_deref().map_or_else(|| "-".into(), clean)
+                )),
+                theme,
+            ),
+            field(
+                "inputs",
+                Span::raw(clean(&l.inputs.join(", ")).into_owned()),
+                theme,
+            ),
+        ];
+        out.extend(named(obs, id));
+        return Some(out);
+    }
+    let tanks = obs
+        .site
+        .fuel_tanks
+        .iter()
+        .map(|t| (t, "fuel", obs.live.fuel_tanks.get(&t.id)))
+        .chain(
+            obs.site
+                .makeup_water
+                .iter()
+                .map(|t| (t, "makeup water", obs.live.makeup_water.get(&t.id))),
+        );
+    let mut tanks = tanks.filter(|(t, _, _)| t.id == id);
+    if let Some((t, what, live)) = tanks.next() {
+        let state = live.map(|l| l.state).unwrap_or_default();
+        let st = element_status(state);
+        let hours = live
+            .and_then(|l| l.hours)
+            .map_or_else(|| "no level reported".into(), |h| format!("{h} h at N now"));
+        let mut out = vec![
+            field(
+                "state",
+                Span::styled(
+                    format!("{} {}", st.marker(), state.name()),
+                    theme.status(st),
+                ),
+                theme,
+            ),
+            field(
+                "design",
+                Span::raw(format!(
+                    "{what} tank · {} h at N · zone {}",
+                    t.hours_at_n,
+                    t.zone.as_deref().map_or_else(|| "-".into(), clean)
+                )),
+                theme,
+            ),
+            field("level", Span::raw(hours), theme),
+        ];
+        out.extend(named(obs, id));
+        return Some(out);
+    }
+    None
+}
+
+/// A compartment: every element and load in it with its state, and whether one event
+/// there is a live SPOF.
+fn zone_lines<'a>(
+    obs: &'a Observation,
+    id: &str,
+    zone: &str,
+    theme: &Theme,
+) -> Option<Vec<Line<'a>>> {
+    let members: Vec<_> = obs
+        .site
+        .elements
+        .iter()
+        .filter(|e| e.zone.as_deref() == Some(zone))
+        .collect();
+    let loads: Vec<&str> = obs
+        .site
+        .loads
+        .iter()
+        .filter(|l| l.zone.as_deref() == Some(zone))
+        .map(|l| l.id.as_str())
+        .collect();
+    if members.is_empty() && loads.is_empty() {
+        return None;
+    }
+    let spof_of: Vec<&str> = obs
+        .classification
+        .subsystems
+        .iter()
+        .filter(|s| s.live.spofs.ids().contains(&id))
+        .map(|s| s.subsystem.name())
+        .collect();
+    let loss = if spof_of.is_empty() {
+        Span::styled(
+            "✓ not a live SPOF: one event here leaves every load a path",
+            theme.ok,
+        )
+    } else {
+        Span::styled(
+            format!(
+                "✗ a live SPOF of {}: one event here drops a load",
+                spof_of.join(", ")
+            ),
+            theme.critical,
+        )
+    };
+    let mut out = vec![
+        field(
+            "kind",
+            Span::raw("compartment (fire / physical zone)"),
+            theme,
+        ),
+        field("loss", loss, theme),
+    ];
+    for (i, e) in members.iter().enumerate() {
+        let state = obs.live.element_state(&e.id);
+        let st = element_status(state);
+        out.push(field(
+            if i == 0 { "elements" } else { "" },
+            Span::styled(
+                format!(
+                    "{} {:<12} {:<12} {}",
+                    st.marker(),
+                    clean(&e.id),
+                    e.kind.name(),
+                    state.name()
+                ),
+                theme.status(st),
+            ),
+            theme,
+        ));
+    }
+    if !loads.is_empty() {
+        out.push(field(
+            "loads",
+            Span::raw(clean(&loads.join(", ")).into_owned()),
+            theme,
+        ));
+    }
+    out.extend(named(obs, id));
+    Some(out)
+}
+
+fn named<'a>(obs: &'a Observation, id: &str) -> Vec<Line<'a>> {
+    findings_naming(&obs.classification, id)
+        .into_iter()
+        .map(|f| Line::raw(format!("  · {}", clean(f))))
+        .collect()
+}
