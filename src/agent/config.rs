@@ -80,6 +80,13 @@ pub enum CollectorSpec {
         ups: Vec<String>,
         #[serde(default = "default_timeout_s")]
         timeout_s: f64,
+        /// The upsd user instant commands are sent as (`instcmds` in upsd.users); without
+        /// it, operations on these UPSs are not applicable.
+        #[serde(default)]
+        username: Option<String>,
+        /// First line: that user's password. Read at each operation, never logged.
+        #[serde(default)]
+        password_file: Option<PathBuf>,
     },
     /// VRRP instances from keepalived's notify FIFO (collectors/keepalived.rs).
     Keepalived {
@@ -87,6 +94,9 @@ pub enum CollectorSpec {
         /// Instances always reported (unknown until heard of); others as they appear.
         #[serde(default)]
         instances: Vec<String>,
+        /// Instance -> the track file that hands its MASTER role away (operations).
+        #[serde(default)]
+        failover: BTreeMap<String, TrackFile>,
     },
     /// Backend servers behind HAProxy's stats socket (collectors/haproxy.rs).
     Haproxy {
@@ -97,6 +107,25 @@ pub enum CollectorSpec {
         #[serde(default = "default_timeout_s")]
         timeout_s: f64,
     },
+}
+
+/// A `vrrp_track_file` keepalived watches for one instance: writing `give_up` to it
+/// (keepalived multiplies it by the file's `weight`) drops this router's priority below its
+/// peer's, and writing `0` restores it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackFile {
+    pub file: PathBuf,
+    #[serde(default = "default_give_up")]
+    pub give_up: i32,
+    /// The site id of the gateway group this instance serves, so `failover GROUP --to M`
+    /// reaches it.
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+fn default_give_up() -> i32 {
+    1
 }
 
 impl CollectorSpec {
