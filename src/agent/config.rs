@@ -294,6 +294,39 @@ mod tests {
     }
 
     #[test]
+    fn operation_settings_parse() {
+        let c = parse(
+            r#"(id: "h", collectors: [
+                nut(username: "redcon", password_file: "/etc/redcon/upsd.pass"),
+                keepalived(fifo: "/run/k.fifo", failover: {"VI_1": (file: "/run/k.drain", group: "GW")}),
+            ])"#,
+        )
+        .unwrap();
+        match &c.collectors[..] {
+            [
+                CollectorSpec::Nut {
+                    username,
+                    password_file,
+                    ..
+                },
+                CollectorSpec::Keepalived { failover, .. },
+            ] => {
+                assert_eq!(username.as_deref(), Some("redcon"));
+                assert!(password_file.is_some());
+                let t = &failover["VI_1"];
+                assert_eq!((t.give_up, t.group.as_deref()), (1, Some("GW")));
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = parse(
+            r#"(id: "h",
+ collectors: [keepalived(fifo: "f", failover: {"VI_1": (fil: "x")})])"#,
+        )
+        .unwrap_err();
+        assert!(e.starts_with("agent.ron:2:") && e.contains("fil"), "{e}");
+    }
+
+    #[test]
     fn broken_configs_are_located() {
         let cases = [
             (

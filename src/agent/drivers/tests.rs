@@ -5,10 +5,12 @@ use std::time::Duration;
 use super::*;
 use crate::agent::config::TrackFile;
 
+type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 /// Records what it was asked and answers `Done`.
 struct Probe {
     collector: &'static str,
-    seen: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    seen: Seen,
 }
 
 impl Driver for Probe {
@@ -34,8 +36,6 @@ fn op(kind: OpKind, target: &str) -> Operation {
         idempotency_key: "k".into(),
     }
 }
-
-type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
 
 fn drivers() -> (Drivers, Seen) {
     let seen = Seen::default();
