@@ -55,6 +55,17 @@ fn answer(code: u16, r: OpReply) -> Response {
 
 impl Desk {
     fn audit(&mut self, agent: &str, req: &OpRequest, outcome: Outcome, detail: &str) {
+        self.audit_timed(agent, req, outcome, detail, None);
+    }
+
+    fn audit_timed(
+        &mut self,
+        agent: &str,
+        req: &OpRequest,
+        outcome: Outcome,
+        detail: &str,
+        duration_s: Option<f64>,
+    ) {
         let Some(log) = &mut self.audit else { return };
         let record = Record {
             at: api::unix_now(),
@@ -65,7 +76,7 @@ impl Desk {
             plan: Vec::new(),
             outcome,
             detail: detail.to_string(),
-            duration_s: None,
+            duration_s,
         };
         if let Err(e) = log.append(&record) {
             eprintln!("redcon agent: {e}");
@@ -117,6 +128,7 @@ impl Desk {
             again.replayed = true;
             return (*code, again);
         }
+        let mut started = None;
         let (code, mut r) = match if_match.map(str::trim) {
             None => (
                 428,
@@ -137,6 +149,10 @@ impl Desk {
                 ),
             ),
             Some(_) => {
+                // The intent is on disk before the source is touched: if the agent dies
+                // while the driver acts, the log reads `unknown`, never nothing.
+                self.audit(agent, &req, Outcome::Pending, "carrying out");
+                started = Some(std::time::Instant::now());
                 let (act, version) = carry_out(&req.operation);
                 let (code, outcome, detail) = match act {
                     Act::Done(d) => (200, "done", d),
@@ -156,7 +172,8 @@ impl Desk {
             504 => Outcome::Unknown,
             _ => Outcome::Rejected,
         };
-        self.audit(agent, &req, outcome, &r.detail);
+        let took = started.map(|t: std::time::Instant| t.elapsed().as_secs_f64());
+        self.audit_timed(agent, &req, outcome, &r.detail, took);
         // Kept: answers after which a retry must not act again (done, or perhaps done),
         // and those that cannot change. A source's refusal changed nothing: a retry may
         // try again.

@@ -88,8 +88,12 @@ fn driver_answers_become_replies_and_only_final_ones_are_replayed() {
     assert!(r.replayed, "it may have acted: never again under this key");
     assert_eq!(calls.get(), 4);
 
-    let (records, errors) = crate::ops::audit::read(&dir.join("audit.jsonl")).unwrap();
+    let (raw, errors) = crate::ops::audit::read(&dir.join("audit.jsonl")).unwrap();
     assert!(errors.is_empty(), "{errors:?}");
+    let pending = raw.iter().filter(|r| r.outcome == Outcome::Pending).count();
+    assert_eq!(pending, 4, "an intent before each driver call");
+    let records = crate::ops::audit::settle(&raw);
+    assert!(records.iter().skip(1).all(|r| r.duration_s.is_some()));
     let outcomes: Vec<Outcome> = records.iter().map(|r| r.outcome).collect();
     assert_eq!(
         outcomes,

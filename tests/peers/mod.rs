@@ -359,10 +359,10 @@ impl Console {
     }
 }
 
-/// The agent's audit log.
+/// The agent's audit log, each intent settled with its outcome.
 pub fn audit(dir: &TempDir) -> Vec<redcon::ops::audit::Record> {
     let (records, errors) =
         redcon::ops::audit::read(&dir.path("audit.jsonl")).unwrap_or_else(|e| panic!("audit: {e}"));
     assert!(errors.is_empty(), "{errors:?}");
-    records
+    redcon::ops::audit::settle(&records)
 }
