@@ -295,6 +295,24 @@ fn bypass_through_the_agent() {
         &console.cleared(OpKind::Undrain, "UPS-A1", "undrain-a1-2"),
     );
     assert!(sent.detail.contains("bypass.stop"), "{sent:?}");
+
+    // The password file is read at each operation: gone, the driver fails naming it
+    // (upsd checks the command before the user, so a wrong password would only show
+    // with a command the UPS offers), the console records it as rejected, and the same
+    // key may try again.
+    let password_moved = nut.dir.path("upsd.password.moved");
+    std::fs::rename(&password, &password_moved).unwrap();
+    let denied = console.cleared(OpKind::Failover { to: None }, "UPS-A1", "bypass-a1-2");
+    let sent = console.send(OPERATE, &denied);
+    let reply = sent.reply.clone().unwrap();
+    assert_eq!(
+        (sent.outcome, reply.outcome.as_str()),
+        (Outcome::Rejected, "driver_failed")
+    );
+    assert!(reply.detail.contains("password_file"), "{reply:?}");
+    std::fs::rename(&password_moved, &password).unwrap();
+    let sent = console.send(OPERATE, &denied);
+    assert!(!sent.reply.unwrap().replayed, "a refusal is not replayed");
     agent.assert_running();
 
     let records = peers::audit(&nut.dir);
@@ -302,12 +320,13 @@ fn bypass_through_the_agent() {
         .iter()
         .map(|r| (r.outcome, r.detail.as_str()))
         .collect();
-    assert_eq!(lines.len(), 4, "every answer but the replay: {lines:?}");
+    assert_eq!(lines.len(), 6, "every answer but the replay: {lines:?}");
     assert_eq!(lines[0].0, Outcome::Unauthorised);
     assert!(
         lines[1].1.contains("bypass.start"),
         "audited with upsd's answer: {lines:?}"
     );
     assert!(lines[3].1.contains("bypass.stop"), "{lines:?}");
+    assert!(lines[4].1.contains("password_file"), "{lines:?}");
     assert!(records.iter().all(|r| r.by == "agent ups-gw"));
 }
