@@ -154,6 +154,7 @@ async fn operations_are_authenticated_versioned_replayable_and_audited() {
 
     let (records, errors) = audit::read(&dir.join("audit.jsonl")).unwrap_or_else(|e| panic!("{e}"));
     assert!(errors.is_empty(), "{errors:?}");
+    let records = audit::settle(&records);
     let outcomes: Vec<Outcome> = records.iter().map(|r| r.outcome).collect();
     assert_eq!(
         outcomes,

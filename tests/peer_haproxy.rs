@@ -8,12 +8,14 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::time::Duration;
 
-use peers::{Daemon, TempDir, have, wait_for};
+use peers::{Console, Daemon, OPERATE, READ, TempDir, have, wait_for};
 use redcon::agent::collectors::haproxy::{AdminState, HaproxyClient};
 use redcon::agent::collectors::{self, Collected, Collector};
 use redcon::agent::parse_agent_config;
 use redcon::api::MemberReport;
 use redcon::model::MemberState;
+use redcon::ops::OpKind;
+use redcon::ops::audit::Outcome;
 
 const HAPROXY: &str = "/usr/sbin/haproxy";
 
@@ -42,12 +44,10 @@ fn member<'a>(ms: &'a [MemberReport], id: &str) -> Result<&'a MemberReport, Stri
         .ok_or_else(|| format!("no {id} in {ms:?}"))
 }
 
-#[test]
-fn haproxy_pool_drain_and_ready() {
-    if !have(&[HAPROXY], "haproxy") {
-        return;
-    }
-    let dir = TempDir::new("haproxy");
+/// HAProxy with backend `be_app`: web1 and web2 on listeners of this test, a backup
+/// `spare` on a closed port.
+fn start_haproxy(name: &str) -> (TempDir, std::path::PathBuf, Daemon) {
+    let dir = TempDir::new(name);
     let socket = dir.path("admin.sock");
     let (web1, web2, closed, front) = (
         listener(),
@@ -68,11 +68,19 @@ fn haproxy_pool_drain_and_ready() {
             socket.display()
         ),
     );
-    let mut haproxy = Daemon::start(
+    let haproxy = Daemon::start(
         "haproxy",
         Command::new(HAPROXY).arg("-f").arg(&cfg).arg("-db"),
     );
+    (dir, socket, haproxy)
+}
 
+#[test]
+fn haproxy_pool_drain_and_ready() {
+    if !have(&[HAPROXY], "haproxy") {
+        return;
+    }
+    let (_dir, socket, mut haproxy) = start_haproxy("haproxy");
     let config = parse_agent_config(
         &format!(
             "(id: \"lb\", collectors: [haproxy(socket: \"{}\", backends: [\"be_app\"])])",
@@ -147,4 +155,116 @@ fn haproxy_pool_drain_and_ready() {
         .to_string();
     assert!(e.contains("No such server"), "{e}");
     assert!(e.contains(&socket.display().to_string()), "{e}");
+}
+
+/// web2's status word as HAProxy reports it now.
+fn web2_status(client: &HaproxyClient) -> String {
+    let (rows, _) = client.show_stat().unwrap();
+    rows.iter()
+        .find(|r| r.server == "web2")
+        .map(|r| r.status.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn drain_through_the_agent() {
+    if !have(&[HAPROXY], "haproxy") {
+        return;
+    }
+    let (dir, socket, mut haproxy) = start_haproxy("haproxy-ops");
+    let client = HaproxyClient::new(&socket, Duration::from_secs(2));
+    wait_for("web2 up", Duration::from_secs(15), || {
+        haproxy.assert_running();
+        match client.show_stat().map(|_| web2_status(&client)) {
+            Ok(s) if s == "UP" => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    });
+    // A long interval: what the agent shows after the operation comes from the fresh
+    // round the operation itself asks for.
+    let config = dir.write(
+        "agent.ron",
+        &format!(
+            "(id: \"lb\", collect_every_s: 3600.0, {},\n collectors: [haproxy(socket: {:?})],\n element_map: {{\"be_app/web2\": \"WEB-2\"}})",
+            peers::ops_fields(&dir),
+            socket.display().to_string()
+        ),
+    );
+    let (mut agent, addr) = peers::start_agent(&config);
+    wait_for("agent up", Duration::from_secs(10), || {
+        peers::snapshot(&addr)
+    });
+    let console = Console::new(&addr);
+    let before = console.etag();
+
+    // A read token changes nothing.
+    let drain = console.cleared(OpKind::Drain, "WEB-2", "drain-web2");
+    let sent = console.send(READ, &drain);
+    assert_eq!(sent.outcome, Outcome::Unauthorised, "{sent:?}");
+    assert_eq!(
+        sent.reply.as_ref().map(|r| r.outcome.as_str()),
+        Some("read_only")
+    );
+    assert_eq!(web2_status(&client), "UP");
+
+    let sent = console.send(OPERATE, &drain);
+    assert_eq!(sent.outcome, Outcome::Done, "{sent:?}");
+    let reply = sent.reply.unwrap();
+    assert_eq!(reply.by.as_deref(), Some("ops-team"));
+    assert!(
+        reply.detail.contains("set server be_app/web2 state drain"),
+        "{reply:?}"
+    );
+    assert_eq!(web2_status(&client), "DRAIN", "HAProxy really drained it");
+    let version = reply.version.unwrap();
+    assert_ne!(
+        version, before,
+        "the answer carries the version after the change"
+    );
+    assert_eq!(console.etag(), version);
+    let web2 = peers::snapshot(&addr)
+        .unwrap()
+        .members
+        .into_iter()
+        .find(|m| m.id == "WEB-2")
+        .unwrap();
+    assert_eq!(
+        (web2.state, web2.flags[0].as_str()),
+        (MemberState::Maintenance, "DRAIN")
+    );
+
+    // Someone readies it by hand; a retry of the drain must not drain it again.
+    client
+        .set_server_state("be_app", "web2", AdminState::Ready)
+        .unwrap();
+    let again = console.send(OPERATE, &drain);
+    assert_eq!(again.outcome, Outcome::Done);
+    assert!(again.reply.unwrap().replayed);
+    assert_ne!(web2_status(&client), "DRAIN", "the retry did not act again");
+
+    // Back in service through the agent; a target no source reports is not applicable.
+    let sent = console.send(
+        OPERATE,
+        &console.cleared(OpKind::Undrain, "WEB-2", "ready-web2"),
+    );
+    assert_eq!(sent.outcome, Outcome::Done, "{sent:?}");
+    let sent = console.send(
+        OPERATE,
+        &console.cleared(OpKind::Drain, "WEB-9", "drain-web9"),
+    );
+    assert_eq!(sent.outcome, Outcome::Rejected, "{sent:?}");
+    assert!(sent.detail.contains("no source"), "{}", sent.detail);
+    agent.assert_running();
+
+    let outcomes: Vec<Outcome> = peers::audit(&dir).iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Unauthorised,
+            Outcome::Done,
+            Outcome::Done,
+            Outcome::Rejected
+        ],
+        "every answer but the replay is audited"
+    );
 }

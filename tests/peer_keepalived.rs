@@ -8,16 +8,19 @@ mod peers;
 use std::process::Command;
 use std::time::Duration;
 
-use peers::{Daemon, Netns, TempDir, have, is_root, wait_for};
+use peers::{Console, Daemon, Netns, OPERATE, READ, TempDir, have, is_root, wait_for};
 use redcon::agent::collectors::keepalived::{KeepalivedCollector, set_track_file};
 use redcon::agent::collectors::{Collected, Collector};
 use redcon::model::MemberState;
+use redcon::ops::OpKind;
+use redcon::ops::audit::Outcome;
 
 const KEEPALIVED: &str = "/usr/sbin/keepalived";
 const IP: &str = "/usr/sbin/ip";
 const WITHIN: Duration = Duration::from_secs(25);
 
-fn config(dir: &TempDir, side: &str, priority: u8) -> std::path::PathBuf {
+/// keepalived's config for one side; its VRRP interface is `{dev}{side}`.
+fn config(dir: &TempDir, dev: &str, side: &str, priority: u8) -> std::path::PathBuf {
     let fifo = dir.path(&format!("{side}.fifo"));
     let track = dir.write(&format!("{side}.drain"), "0\n");
     dir.write(
@@ -25,7 +28,7 @@ fn config(dir: &TempDir, side: &str, priority: u8) -> std::path::PathBuf {
         &format!(
             "global_defs {{\n  notify_fifo {fifo}\n  router_id rc-{side}\n}}\n\
              vrrp_track_file drain {{\n  file {track}\n  weight -60\n}}\n\
-             vrrp_instance VI_1 {{\n  state BACKUP\n  interface ka{side}\n  virtual_router_id 51\n\
+             vrrp_instance VI_1 {{\n  state BACKUP\n  interface {dev}{side}\n  virtual_router_id 51\n\
              \x20 priority {priority}\n  advert_int 1\n\
              \x20 authentication {{\n    auth_type PASS\n    auth_pass redcon\n  }}\n\
              \x20 virtual_ipaddress {{\n    192.0.2.100/24\n  }}\n\
@@ -85,30 +88,28 @@ fn until_roles(
     });
 }
 
-#[test]
-fn track_file_failover_moves_master() {
-    if !have(&[KEEPALIVED, IP], "keepalived iproute2") {
-        return;
-    }
+/// Two namespaces `{prefix}-a-PID` and `{prefix}-b-PID` joined by veths `{dev}a` and
+/// `{dev}b`, addresses from TEST-NET-1; `None` (skipped) where namespaces cannot be made.
+fn pair(prefix: &str, dev: &str) -> Option<(Netns, Netns)> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     if !is_root() {
         assert!(!ci, "CI=true: this test needs root for network namespaces");
         eprintln!("SKIPPED: network namespaces need root");
-        return;
+        return None;
     }
     let id = std::process::id();
+    let (da, db) = (format!("{dev}a"), format!("{dev}b"));
     let (Some(na), Some(nb)) = (
-        Netns::add(format!("rcka-a-{id}")),
-        Netns::add(format!("rcka-b-{id}")),
+        Netns::add(format!("{prefix}-a-{id}")),
+        Netns::add(format!("{prefix}-b-{id}")),
     ) else {
         assert!(!ci, "CI=true: cannot create network namespaces");
         eprintln!("SKIPPED: cannot create network namespaces here");
-        return;
+        return None;
     };
     let out = Command::new(IP)
         .args([
-            "link", "add", "kaa", "netns", &na.0, "type", "veth", "peer", "name", "kab", "netns",
-            &nb.0,
+            "link", "add", &da, "netns", &na.0, "type", "veth", "peer", "name", &db, "netns", &nb.0,
         ])
         .output()
         .unwrap();
@@ -117,14 +118,25 @@ fn track_file_failover_moves_master() {
         "veth: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for (ns, dev, addr) in [(&na, "kaa", "192.0.2.11/24"), (&nb, "kab", "192.0.2.12/24")] {
+    for (ns, dev, addr) in [(&na, &da, "192.0.2.11/24"), (&nb, &db, "192.0.2.12/24")] {
         ns.ip(&format!("addr add {addr} dev {dev}"));
         ns.ip(&format!("link set {dev} up"));
         ns.ip("link set lo up");
     }
 
+    Some((na, nb))
+}
+
+#[test]
+fn track_file_failover_moves_master() {
+    if !have(&[KEEPALIVED, IP], "keepalived iproute2") {
+        return;
+    }
+    let Some((na, nb)) = pair("rcka", "ka") else {
+        return;
+    };
     let dir = TempDir::new("keepalived");
-    let (conf_a, conf_b) = (config(&dir, "a", 150), config(&dir, "b", 100));
+    let (conf_a, conf_b) = (config(&dir, "ka", "a", 150), config(&dir, "ka", "b", 100));
     let instances = ["VI_1".to_string()];
     let mut a = KeepalivedCollector::new(&dir.path("a.fifo"), &instances).unwrap();
     let mut b = KeepalivedCollector::new(&dir.path("b.fifo"), &instances).unwrap();
@@ -142,4 +154,99 @@ fn track_file_failover_moves_master() {
     // And back: A pre-empts again.
     set_track_file(&dir.path("a.drain"), 0).unwrap();
     until_roles(&mut a, &mut b, (Master, Backup), "A takes back", &dir);
+}
+
+/// R1's state in the agent's snapshot (the agent reads side A's FIFO).
+fn r1(addr: &str) -> Result<MemberState, String> {
+    peers::snapshot(addr)?
+        .members
+        .into_iter()
+        .find(|m| m.id == "R1")
+        .map(|m| m.state)
+        .ok_or_else(|| "no R1".to_string())
+}
+
+fn until(addr: &str, b: &mut KeepalivedCollector, want: (MemberState, MemberState), what: &str) {
+    wait_for(what, WITHIN, || {
+        let (ra, rb) = (r1(addr)?, vi1(b).0);
+        if (ra, rb) == want {
+            Ok(())
+        } else {
+            Err(format!("R1 {ra:?}, B {rb:?}"))
+        }
+    });
+}
+
+#[test]
+fn failover_through_the_agent() {
+    if !have(&[KEEPALIVED, IP], "keepalived iproute2") {
+        return;
+    }
+    let Some((na, nb)) = pair("rcko", "ko") else {
+        return;
+    };
+    let dir = TempDir::new("keepalived-ops");
+    let (conf_a, conf_b) = (config(&dir, "ko", "a", 150), config(&dir, "ko", "b", 100));
+    let track = dir.path("a.drain");
+    let agent_config = dir.write(
+        "agent.ron",
+        &format!(
+            "(id: \"gw-a\", collect_every_s: 0.5, {},\n collectors: [keepalived(fifo: {:?}, instances: [\"VI_1\"],\n failover: {{\"VI_1\": (file: {:?}, group: \"GW\")}})],\n element_map: {{\"VI_1\": \"R1\"}})",
+            peers::ops_fields(&dir),
+            dir.path("a.fifo").display().to_string(),
+            track.display().to_string()
+        ),
+    );
+    let (mut agent, addr) = peers::start_agent(&agent_config);
+    let mut b = KeepalivedCollector::new(&dir.path("b.fifo"), &["VI_1".to_string()]).unwrap();
+    let _ka = start(&na, &dir, "a", &conf_a);
+    let _kb = start(&nb, &dir, "b", &conf_b);
+
+    use MemberState::{Ok as Master, Standby as Backup};
+    until(&addr, &mut b, (Master, Backup), "R1 master, B backup");
+    let console = Console::new(&addr);
+    let to = |m: &str| OpKind::Failover { to: Some(m.into()) };
+
+    let away = console.cleared(to("R2"), "GW", "gw-to-r2");
+    let sent = console.send(READ, &away);
+    assert_eq!(sent.outcome, Outcome::Unauthorised, "{sent:?}");
+    assert_eq!(
+        std::fs::read_to_string(&track).unwrap(),
+        "0\n",
+        "nothing written"
+    );
+
+    let sent = console.send(OPERATE, &away);
+    assert_eq!(sent.outcome, Outcome::Done, "{sent:?}");
+    assert_eq!(std::fs::read_to_string(&track).unwrap(), "1\n");
+    until(
+        &addr,
+        &mut b,
+        (Backup, Master),
+        "B takes over, the agent sees R1 backup",
+    );
+
+    let written = std::fs::metadata(&track)
+        .and_then(|m| m.modified())
+        .unwrap();
+    let again = console.send(OPERATE, &away);
+    assert!(again.reply.unwrap().replayed);
+    let after = std::fs::metadata(&track)
+        .and_then(|m| m.modified())
+        .unwrap();
+    assert_eq!(
+        written, after,
+        "the retry did not write the track file again"
+    );
+
+    let sent = console.send(OPERATE, &console.cleared(to("R1"), "GW", "gw-to-r1"));
+    assert_eq!(sent.outcome, Outcome::Done, "{sent:?}");
+    until(&addr, &mut b, (Master, Backup), "R1 takes back");
+    agent.assert_running();
+
+    let outcomes: Vec<Outcome> = peers::audit(&dir).iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [Outcome::Unauthorised, Outcome::Done, Outcome::Done]
+    );
 }

@@ -8,11 +8,13 @@ mod peers;
 use std::process::Command;
 use std::time::Duration;
 
-use peers::{Daemon, TempDir, have, wait_for};
+use peers::{Console, Daemon, OPERATE, READ, TempDir, have, wait_for};
 use redcon::agent::collectors::nut::{Accepted, NutClient, NutCollector};
 use redcon::agent::collectors::{Collected, Collector};
 use redcon::api::ElementReport;
 use redcon::model::ElementState;
+use redcon::ops::OpKind;
+use redcon::ops::audit::Outcome;
 
 const DRIVER: &str = "/lib/nut/dummy-ups";
 const UPSD: &str = "/lib/nut/upsd";
@@ -34,8 +36,8 @@ fn nut_env(cmd: &mut Command, dir: &TempDir) {
         .env("NUT_ALTPIDPATH", dir.path("state"));
 }
 
-fn start_nut() -> Nut {
-    let dir = TempDir::new("nut");
+fn start_nut(name: &str) -> Nut {
+    let dir = TempDir::new(name);
     let port = peers::free_port();
     dir.write("etc/nut.conf", "MODE=netserver\n");
     dir.write(
@@ -90,7 +92,7 @@ fn upsd_with_dummy_ups() {
     if !have(&[DRIVER, UPSD], "nut-server nut-client") {
         return;
     }
-    let mut nut = start_nut();
+    let mut nut = start_nut("nut");
     let mut c = NutCollector::new(&nut.server, &[], TIMEOUT.as_secs_f64()).unwrap();
 
     let r = until_state(&mut c, ElementState::Ok, Duration::from_secs(15));
@@ -200,4 +202,131 @@ fn instant_commands(server: &str) {
     assert_eq!(admin.get_var("ups1", "ups.status").unwrap(), "OB DISCHRG");
     let e = admin.get_var("nosuch", "ups.status").unwrap_err();
     assert_eq!(e.code(), Some("UNKNOWN-UPS"), "{e}");
+}
+
+#[test]
+fn bypass_through_the_agent() {
+    if !have(&[DRIVER, UPSD], "nut-server nut-client") {
+        return;
+    }
+    let nut = start_nut("nut-ops");
+    let password = nut.dir.write("upsd.password", "testpass\n");
+    let config = nut.dir.write(
+        "agent.ron",
+        &format!(
+            "(id: \"ups-gw\", collect_every_s: 0.5, {},\n collectors: [nut(server: \"{}\", username: \"admin\", password_file: {:?})],\n element_map: {{\"ups1\": \"UPS-A1\"}})",
+            peers::ops_fields(&nut.dir),
+            nut.server,
+            password.display().to_string()
+        ),
+    );
+    let (mut agent, addr) = peers::start_agent(&config);
+    let ups_a1 = |addr: &str| -> Result<ElementReport, String> {
+        peers::snapshot(addr)?
+            .elements
+            .into_iter()
+            .find(|e| e.id == "UPS-A1")
+            .ok_or_else(|| "no UPS-A1".to_string())
+    };
+    wait_for(
+        "agent serves UPS-A1 online",
+        Duration::from_secs(15),
+        || {
+            let e = ups_a1(&addr)?;
+            if e.state == ElementState::Ok {
+                Ok(())
+            } else {
+                Err(format!("{e:?}"))
+            }
+        },
+    );
+    let mut admin = NutClient::connect(&nut.server, TIMEOUT).unwrap();
+    admin.login("admin", "testpass").unwrap();
+    let offered = admin.list_commands("ups1").unwrap();
+    let console = Console::new(&addr);
+
+    let bypass = console.cleared(OpKind::Failover { to: None }, "UPS-A1", "bypass-a1");
+    let sent = console.send(READ, &bypass);
+    assert_eq!(sent.outcome, Outcome::Unauthorised, "{sent:?}");
+
+    // bypass.start goes to upsd as the configured user; dummy-ups offers no bypass, so
+    // upsd refuses it by name and the answer lists what the UPS does offer.
+    let sent = console.send(OPERATE, &bypass);
+    let reply = sent.reply.clone().unwrap();
+    if offered.iter().any(|c| c == "bypass.start") {
+        assert_eq!(sent.outcome, Outcome::Done, "{sent:?}");
+    } else {
+        assert_eq!(
+            (sent.outcome, reply.outcome.as_str()),
+            (Outcome::Rejected, "not_applicable")
+        );
+        assert!(reply.detail.contains("ERR CMD-NOT-SUPPORTED"), "{reply:?}");
+        assert!(reply.detail.contains("bypass.start"), "{reply:?}");
+        for c in &offered {
+            assert!(
+                reply.detail.contains(c.as_str()),
+                "{c} not named: {reply:?}"
+            );
+        }
+    }
+    assert!(!reply.detail.contains("testpass"), "{reply:?}");
+    let again = console.send(OPERATE, &bypass);
+    assert!(
+        again.reply.unwrap().replayed,
+        "a retry gets the stored answer"
+    );
+
+    // Undrain stops a bypass only when upsd says the UPS is on one.
+    let undrain = console.cleared(OpKind::Undrain, "UPS-A1", "undrain-a1");
+    let sent = console.send(OPERATE, &undrain);
+    assert!(sent.detail.contains("not on bypass"), "{sent:?}");
+    nut.dir
+        .write("etc/ups1.dev", &DEV_OL.replace("OL CHRG", "OL BYPASS"));
+    wait_for("agent sees the bypass", Duration::from_secs(15), || {
+        let e = ups_a1(&addr)?;
+        if e.state == ElementState::Bypass {
+            Ok(())
+        } else {
+            Err(format!("{e:?}"))
+        }
+    });
+    let sent = console.send(
+        OPERATE,
+        &console.cleared(OpKind::Undrain, "UPS-A1", "undrain-a1-2"),
+    );
+    assert!(sent.detail.contains("bypass.stop"), "{sent:?}");
+
+    // The password file is read at each operation: gone, the driver fails naming it
+    // (upsd checks the command before the user, so a wrong password would only show
+    // with a command the UPS offers), the console records it as rejected, and the same
+    // key may try again.
+    let password_moved = nut.dir.path("upsd.password.moved");
+    std::fs::rename(&password, &password_moved).unwrap();
+    let denied = console.cleared(OpKind::Failover { to: None }, "UPS-A1", "bypass-a1-2");
+    let sent = console.send(OPERATE, &denied);
+    let reply = sent.reply.clone().unwrap();
+    assert_eq!(
+        (sent.outcome, reply.outcome.as_str()),
+        (Outcome::Rejected, "driver_failed")
+    );
+    assert!(reply.detail.contains("password_file"), "{reply:?}");
+    std::fs::rename(&password_moved, &password).unwrap();
+    let sent = console.send(OPERATE, &denied);
+    assert!(!sent.reply.unwrap().replayed, "a refusal is not replayed");
+    agent.assert_running();
+
+    let records = peers::audit(&nut.dir);
+    let lines: Vec<(Outcome, &str)> = records
+        .iter()
+        .map(|r| (r.outcome, r.detail.as_str()))
+        .collect();
+    assert_eq!(lines.len(), 6, "every answer but the replay: {lines:?}");
+    assert_eq!(lines[0].0, Outcome::Unauthorised);
+    assert!(
+        lines[1].1.contains("bypass.start"),
+        "audited with upsd's answer: {lines:?}"
+    );
+    assert!(lines[3].1.contains("bypass.stop"), "{lines:?}");
+    assert!(lines[4].1.contains("password_file"), "{lines:?}");
+    assert!(records.iter().all(|r| r.by == "agent ups-gw"));
 }

@@ -9,6 +9,9 @@ use tokio::task::JoinHandle;
 use super::collectors::{self, Collected, Collector, CollectorError};
 use super::{Agent, AgentError, CollectorSpec};
 
+/// A request for a collection round now, answered once it is published.
+pub(super) type Refresh = tokio::sync::mpsc::Sender<std::sync::mpsc::SyncSender<()>>;
+
 type Round = (Vec<Box<dyn Collector>>, Collected, Vec<CollectorError>);
 
 /// One collection round on a blocking thread (sources are files and syscalls). With no
@@ -47,13 +50,20 @@ pub(super) async fn collect_forever(
     specs: Vec<CollectorSpec>,
     every: Duration,
     mut last_errors: Vec<String>,
+    mut asked: tokio::sync::mpsc::Receiver<std::sync::mpsc::SyncSender<()>>,
 ) {
     let mut tick = tokio::time::interval(every);
     // After a slow round, wait a full period rather than catching up in a burst.
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await; // the first tick is immediate, and `run` already did that round
+    let mut waiting = Vec::new();
     loop {
-        tick.tick().await;
+        // An operation's driver asks for a round right after a change; a closed channel
+        // disables that branch and the timer alone goes on.
+        tokio::select! {
+            _ = tick.tick() => {}
+            Some(w) = asked.recv() => waiting.push(w),
+        }
         let (collected, errors) = match round(collectors.take(), &specs).await {
             Ok((c, collected, errors)) => {
                 collectors = Some(c);
@@ -79,5 +89,8 @@ pub(super) async fn collect_forever(
             last_errors = now;
         }
         agent.publish(collected, &errors);
+        for w in waiting.drain(..) {
+            let _ = w.try_send(());
+        }
     }
 }

@@ -80,6 +80,13 @@ pub enum CollectorSpec {
         ups: Vec<String>,
         #[serde(default = "default_timeout_s")]
         timeout_s: f64,
+        /// The upsd user instant commands are sent as (`instcmds` in upsd.users); without
+        /// it, operations on these UPSs are not applicable.
+        #[serde(default)]
+        username: Option<String>,
+        /// First line: that user's password. Read at each operation, never logged.
+        #[serde(default)]
+        password_file: Option<PathBuf>,
     },
     /// VRRP instances from keepalived's notify FIFO (collectors/keepalived.rs).
     Keepalived {
@@ -87,6 +94,9 @@ pub enum CollectorSpec {
         /// Instances always reported (unknown until heard of); others as they appear.
         #[serde(default)]
         instances: Vec<String>,
+        /// Instance -> the track file that hands its MASTER role away (operations).
+        #[serde(default)]
+        failover: BTreeMap<String, TrackFile>,
     },
     /// Backend servers behind HAProxy's stats socket (collectors/haproxy.rs).
     Haproxy {
@@ -141,6 +151,25 @@ pub enum CollectorSpec {
         #[serde(default)]
         accept_invalid_certs: bool,
     },
+}
+
+/// A `vrrp_track_file` keepalived watches for one instance: writing `give_up` to it
+/// (keepalived multiplies it by the file's `weight`) drops this router's priority below its
+/// peer's, and writing `0` restores it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackFile {
+    pub file: PathBuf,
+    #[serde(default = "default_give_up")]
+    pub give_up: i32,
+    /// The site id of the gateway group this instance serves, so `failover GROUP --to M`
+    /// reaches it.
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+fn default_give_up() -> i32 {
+    1
 }
 
 impl CollectorSpec {
@@ -350,6 +379,39 @@ mod tests {
         assert_eq!(c.collectors, [CollectorSpec::Host { root: None }]);
         assert!(c.element_map.is_empty());
         assert!(parse(r#"(id: "h")"#).unwrap().collectors.is_empty());
+    }
+
+    #[test]
+    fn operation_settings_parse() {
+        let c = parse(
+            r#"(id: "h", collectors: [
+                nut(username: "redcon", password_file: "/etc/redcon/upsd.pass"),
+                keepalived(fifo: "/run/k.fifo", failover: {"VI_1": (file: "/run/k.drain", group: "GW")}),
+            ])"#,
+        )
+        .unwrap();
+        match &c.collectors[..] {
+            [
+                CollectorSpec::Nut {
+                    username,
+                    password_file,
+                    ..
+                },
+                CollectorSpec::Keepalived { failover, .. },
+            ] => {
+                assert_eq!(username.as_deref(), Some("redcon"));
+                assert!(password_file.is_some());
+                let t = &failover["VI_1"];
+                assert_eq!((t.give_up, t.group.as_deref()), (1, Some("GW")));
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = parse(
+            r#"(id: "h",
+ collectors: [keepalived(fifo: "f", failover: {"VI_1": (fil: "x")})])"#,
+        )
+        .unwrap_err();
+        assert!(e.starts_with("agent.ron:2:") && e.contains("fil"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod change;
 mod collect;
 pub mod collectors;
 pub mod config;
+pub mod drivers;
 pub mod http;
 mod ops;
 mod tls;
@@ -47,6 +48,10 @@ pub struct Agent {
     published: RwLock<Published>,
     /// Operations: tokens, stored answers, audit log (`POST /v1/ops`).
     desk: Mutex<ops::Desk>,
+    drivers: drivers::Drivers,
+    /// Asks the collection task for a round now; it answers on the given channel once
+    /// that round is published.
+    refresh: Mutex<Option<collect::Refresh>>,
 }
 
 struct Published {
@@ -56,6 +61,8 @@ struct Published {
     body: Arc<Vec<u8>>,
     version: u64,
     errors: Vec<String>,
+    /// Source name -> the collector that reported it in this round.
+    owners: BTreeMap<String, &'static str>,
 }
 
 impl Agent {
@@ -81,6 +88,7 @@ impl Agent {
             snapshot,
             version: 0,
             errors: Vec::new(),
+            owners: BTreeMap::new(),
         };
         Agent {
             info,
@@ -88,13 +96,16 @@ impl Agent {
             started: Instant::now(),
             published: RwLock::new(published),
             desk: Mutex::new(ops::Desk::default()),
+            drivers: drivers::Drivers::from_config(config),
+            refresh: Mutex::new(None),
         }
     }
 
     /// Publish one round of collection. The content version moves only when the content
     /// does (see `change`); the snapshot itself is always replaced, so a 200 carries the
     /// newest timestamps. Returns whether the version moved.
-    pub fn publish(&self, collected: Collected, errors: &[CollectorError]) -> bool {
+    pub fn publish(&self, mut collected: Collected, errors: &[CollectorError]) -> bool {
+        let owners = std::mem::take(&mut collected.owners);
         let snapshot = self.assemble(collected);
         let key = change::content_key(&snapshot);
         let body = Arc::new(encode(&snapshot));
@@ -110,6 +121,7 @@ impl Agent {
         p.snapshot = snapshot;
         p.body = body;
         p.errors = errors.iter().map(ToString::to_string).collect();
+        p.owners = owners;
         changed
     }
 
@@ -242,6 +254,8 @@ pub async fn run(
         eprintln!("redcon agent: {e}");
     }
     agent.publish(collected, &errors);
+    let (refresh, asked) = tokio::sync::mpsc::channel(4);
+    *agent.refresh.lock().unwrap_or_else(PoisonError::into_inner) = Some(refresh);
     // The config loader checks the range; a config built in code might not have.
     let every = Duration::try_from_secs_f64(config.collect_every_s)
         .unwrap_or(Duration::from_secs_f64(config::DEFAULT_COLLECT_EVERY_S))
@@ -252,6 +266,7 @@ pub async fn run(
         config.collectors.clone(),
         every,
         logged,
+        asked,
     )));
     if let Some(acceptor) = tls {
         return axum::serve(tls::TlsListener::new(listener, acceptor), agent.router())

@@ -1,11 +1,16 @@
 //! `POST /v1/ops` on a real agent: the second choke point. Authentication (bearer tokens,
 //! `read` refused), the state version the plan was computed on, one answer per idempotency
-//! key, and an audit line for every request, whatever its outcome. The drivers that carry
-//! operations out on real sources (Pacemaker, keepalived, NUT, bonding) arrive with their
-//! collectors; until one is configured for a target, the answer says so.
+//! key, and an audit line for every request, whatever its outcome. What passes is carried
+//! out by the driver of the source that reports the target (`drivers/`).
+//!
+//! The desk's lock is held from the checks to the answer, on a blocking thread: operations
+//! on one agent run one at a time, so a second operation is checked against the state the
+//! first one left (two operators draining the last two units: one gets `stale_state`), and
+//! a retry of one still running waits for its answer instead of acting again.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,9 +19,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::Agent;
+use super::drivers::Act;
 use crate::api::{self, OpReply, OpRequest};
+use crate::ops::Operation;
 use crate::ops::audit::{AuditLog, Outcome, Record};
 use crate::ops::tokens::{AuthError, Tokens};
+
+/// Longest an operation may take before the console is told the outcome is unknown. The
+/// sources' own timeouts are shorter; this bounds a driver that hangs regardless.
+const OP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Tokens, stored answers and the audit log of one agent.
 #[derive(Default)]
@@ -44,6 +55,17 @@ fn answer(code: u16, r: OpReply) -> Response {
 
 impl Desk {
     fn audit(&mut self, agent: &str, req: &OpRequest, outcome: Outcome, detail: &str) {
+        self.audit_timed(agent, req, outcome, detail, None);
+    }
+
+    fn audit_timed(
+        &mut self,
+        agent: &str,
+        req: &OpRequest,
+        outcome: Outcome,
+        detail: &str,
+        duration_s: Option<f64>,
+    ) {
         let Some(log) = &mut self.audit else { return };
         let record = Record {
             at: api::unix_now(),
@@ -54,14 +76,16 @@ impl Desk {
             plan: Vec::new(),
             outcome,
             detail: detail.to_string(),
-            duration_s: None,
+            duration_s,
         };
         if let Err(e) = log.append(&record) {
             eprintln!("redcon agent: {e}");
         }
     }
 
-    /// Judge one request against `current` (this agent's ETag now).
+    /// Judge one request against `current` (this agent's ETag now); one that passes is
+    /// handed to `carry_out`, which answers what the driver did and, when it did something,
+    /// the snapshot version after it.
     pub fn handle(
         &mut self,
         agent: &str,
@@ -69,6 +93,7 @@ impl Desk {
         authorization: Option<&str>,
         if_match: Option<&str>,
         body: &[u8],
+        carry_out: &mut dyn FnMut(&Operation) -> (Act, Option<String>),
     ) -> (u16, OpReply) {
         let mut req: OpRequest = match serde_json::from_slice(body) {
             Ok(r) => r,
@@ -103,6 +128,7 @@ impl Desk {
             again.replayed = true;
             return (*code, again);
         }
+        let mut started = None;
         let (code, mut r) = match if_match.map(str::trim) {
             None => (
                 428,
@@ -122,26 +148,36 @@ impl Desk {
                     ),
                 ),
             ),
-            Some(_) => (
-                422,
-                reply(
-                    "not_applicable",
-                    &what,
-                    format!(
-                        "{}: this agent has no driver that can {} it yet",
-                        req.operation.target,
-                        req.operation.kind.verb()
-                    ),
-                ),
-            ),
+            Some(_) => {
+                // The intent is on disk before the source is touched: if the agent dies
+                // while the driver acts, the log reads `unknown`, never nothing.
+                self.audit(agent, &req, Outcome::Pending, "carrying out");
+                started = Some(std::time::Instant::now());
+                let (act, version) = carry_out(&req.operation);
+                let (code, outcome, detail) = match act {
+                    Act::Done(d) => (200, "done", d),
+                    Act::NotApplicable(d) => (422, "not_applicable", d),
+                    Act::Failed(d) => (502, "driver_failed", d),
+                    Act::Unknown(d) => (504, "unknown", d),
+                };
+                let mut r = reply(outcome, &what, detail);
+                r.version = version;
+                (code, r)
+            }
         };
         r.by = Some(who);
         let outcome = match code {
+            200 => Outcome::Done,
             412 => Outcome::Stale,
+            504 => Outcome::Unknown,
             _ => Outcome::Rejected,
         };
-        self.audit(agent, &req, outcome, &r.detail);
-        if code == 422 {
+        let took = started.map(|t: std::time::Instant| t.elapsed().as_secs_f64());
+        self.audit_timed(agent, &req, outcome, &r.detail, took);
+        // Kept: answers after which a retry must not act again (done, or perhaps done),
+        // and those that cannot change. A source's refusal changed nothing: a retry may
+        // try again.
+        if matches!(code, 200 | 422 | 504) {
             self.replies.insert(key, (code, r.clone()));
         }
         (code, r)
@@ -157,20 +193,69 @@ pub async fn post_ops(
         headers
             .get(name)
             .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+            .map(str::to_string)
     };
-    let current = api::etag(&agent.info.id, agent.version());
-    let (code, r) = agent
-        .desk
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .handle(
+    let (authorization, if_match) = (header(AUTHORIZATION), header(IF_MATCH));
+    let job = tokio::task::spawn_blocking(move || {
+        let mut desk = agent.desk.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = api::etag(&agent.info.id, agent.version());
+        desk.handle(
             &agent.info.id,
             &current,
-            header(AUTHORIZATION),
-            header(IF_MATCH),
+            authorization.as_deref(),
+            if_match.as_deref(),
             &body,
-        );
-    answer(code, r)
+            &mut |op| agent.carry_out(op),
+        )
+    });
+    match tokio::time::timeout(OP_TIMEOUT, job).await {
+        Ok(Ok((code, r))) => answer(code, r),
+        Ok(Err(e)) => answer(
+            500,
+            reply("unknown", "", format!("the operation's thread failed: {e}")),
+        ),
+        // The driver goes on; its answer is kept for a retry with the same key.
+        Err(_) => answer(
+            504,
+            reply(
+                "unknown",
+                "",
+                format!(
+                    "no answer from the source within {}s: check the site; a retry with the same idempotency key gets the answer once there is one",
+                    OP_TIMEOUT.as_secs()
+                ),
+            ),
+        ),
+    }
+}
+
+/// How long a `done` answer waits for the collection round that shows the change.
+const REFRESH_WAIT: Duration = Duration::from_secs(10);
+
+impl Agent {
+    /// Carry `op` out through the drivers (on the calling, blocking thread). After a
+    /// change, one fresh collection round runs before the answer, so the version it
+    /// carries and the console's next poll already show what the source now says.
+    fn carry_out(&self, op: &Operation) -> (Act, Option<String>) {
+        let owners = self.read().owners.clone();
+        let act = self.drivers.carry_out(op, &owners);
+        if !matches!(act, Act::Done(_)) {
+            return (act, None);
+        }
+        let asked = self
+            .refresh
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(asked) = asked {
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            // No collection task (stopping) or a slow round: the version is the one now.
+            if asked.blocking_send(tx).is_ok() {
+                let _ = rx.recv_timeout(REFRESH_WAIT);
+            }
+        }
+        (act, Some(api::etag(&self.info.id, self.version())))
+    }
 }
 
 /// Set up a desk from the agent's configuration (token file, audit log).
@@ -198,3 +283,7 @@ impl std::fmt::Debug for Desk {
         write!(f, "Desk({} answers kept)", self.replies.len())
     }
 }
+
+#[cfg(test)]
+#[path = "ops_tests.rs"]
+mod tests;

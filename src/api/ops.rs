@@ -21,7 +21,8 @@ pub struct OpRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpReply {
     /// `done`, `stale_state`, `unauthorised`, `read_only`, `refused`, `not_owned`,
-    /// `not_applicable`, `bad_request`, `unavailable`.
+    /// `not_applicable`, `bad_request`, `unavailable`, `driver_failed` (the source refused;
+    /// nothing changed), `unknown` (no answer from the source in time).
     pub outcome: String,
     pub operation: String,
     /// Who the token says carried it out.

@@ -96,6 +96,8 @@ pub async fn send(
     };
     let outcome = match code {
         200 => Outcome::Done,
+        // the agent says its source refused: nothing was changed
+        502 if reply.as_ref().is_some_and(|r| r.outcome == "driver_failed") => Outcome::Rejected,
         401 | 403 => Outcome::Unauthorised,
         412 => Outcome::Stale,
         400..=499 => Outcome::Rejected,

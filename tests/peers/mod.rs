@@ -265,3 +265,104 @@ pub fn snapshot(addr: &str) -> Result<redcon::api::Snapshot, String> {
     }
     Ok(decoded.snapshot)
 }
+
+/// Tokens of the agents started by the operation tests.
+pub const OPERATE: &str = "peer-operate-0123456789abcdef";
+pub const READ: &str = "peer-read-0123456789abcdef000";
+
+/// A token file (an `operate` token for `ops-team`, a `read` one for `wall`) and an audit
+/// path in `dir`, as agent config fields.
+pub fn ops_fields(dir: &TempDir) -> String {
+    let tokens = dir.write(
+        "tokens",
+        &format!("operate {OPERATE} ops-team\nread {READ} wall\n"),
+    );
+    format!(
+        "tokens: {:?}, audit: {:?}",
+        tokens.display().to_string(),
+        dir.path("audit.jsonl").display().to_string()
+    )
+}
+
+/// Sends operations to an agent the way the console does (`redcon::ops::execute::send`),
+/// from a synchronous test.
+pub struct Console {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Console {
+    pub fn new(addr: &str) -> Console {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("runtime: {e}"));
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}"));
+        Console {
+            rt,
+            client,
+            base: format!("http://{addr}"),
+        }
+    }
+
+    /// The ETag of the agent's snapshot now: what a plan would be computed on.
+    pub fn etag(&self) -> String {
+        self.rt.block_on(async {
+            let r = self
+                .client
+                .get(format!("{}/v1/snapshot", self.base))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("GET snapshot: {e}"));
+            r.headers()
+                .get(reqwest::header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_else(|| panic!("no ETag"))
+                .to_string()
+        })
+    }
+
+    /// An operation cleared on the current snapshot (the tests choose safe ones).
+    pub fn cleared(
+        &self,
+        kind: redcon::ops::OpKind,
+        target: &str,
+        key: &str,
+    ) -> redcon::ops::Mutation {
+        redcon::ops::Mutation {
+            operation: redcon::ops::Operation {
+                kind,
+                target: target.into(),
+                reason: "peer test".into(),
+                operator: "tester".into(),
+                idempotency_key: key.into(),
+            },
+            verdict: redcon::ops::Verdict::Safe,
+            acknowledged: redcon::ops::Acknowledged::default(),
+            state_version: self.etag(),
+        }
+    }
+
+    pub fn send(&self, token: &str, m: &redcon::ops::Mutation) -> redcon::ops::execute::Sent {
+        self.rt.block_on(redcon::ops::execute::send(
+            &self.client,
+            &self.base,
+            Some(token),
+            m,
+            Duration::from_secs(45),
+        ))
+    }
+}
+
+/// The agent's audit log, each intent settled with its outcome.
+pub fn audit(dir: &TempDir) -> Vec<redcon::ops::audit::Record> {
+    let (records, errors) =
+        redcon::ops::audit::read(&dir.path("audit.jsonl")).unwrap_or_else(|e| panic!("audit: {e}"));
+    assert!(errors.is_empty(), "{errors:?}");
+    redcon::ops::audit::settle(&records)
+}

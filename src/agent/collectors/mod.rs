@@ -15,6 +15,8 @@ pub mod pacemaker;
 pub mod parse;
 pub mod redfish;
 
+use std::collections::BTreeMap;
+
 use crate::api::{ElementReport, HostReport, MemberReport, TankReport};
 
 use super::config::CollectorSpec;
@@ -26,6 +28,9 @@ pub struct Collected {
     pub members: Vec<MemberReport>,
     pub tanks: Vec<TankReport>,
     pub host: Option<HostReport>,
+    /// Which collector reported each id (the source's own name): operations on an id go
+    /// to the source that reports it.
+    pub owners: BTreeMap<String, &'static str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,10 +61,13 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     server,
                     ups,
                     timeout_s,
+                    ..
                 } => Ok(Box::new(nut::NutCollector::new(server, ups, *timeout_s)?)),
-                CollectorSpec::Keepalived { fifo, instances } => Ok(Box::new(
-                    keepalived::KeepalivedCollector::new(fifo, instances)?,
-                )),
+                CollectorSpec::Keepalived {
+                    fifo, instances, ..
+                } => Ok(Box::new(keepalived::KeepalivedCollector::new(
+                    fifo, instances,
+                )?)),
                 CollectorSpec::Haproxy {
                     socket,
                     backends,
@@ -115,8 +123,16 @@ pub fn collect_all(collectors: &mut [Box<dyn Collector>]) -> (Collected, Vec<Col
     let mut out = Collected::default();
     let mut errors = Vec::new();
     for c in collectors.iter_mut() {
+        let (e, m, t) = (out.elements.len(), out.members.len(), out.tanks.len());
         if let Err(e) = c.collect(&mut out) {
             errors.push(e);
+        }
+        let name = c.name();
+        let ids = (out.elements[e..].iter().map(|x| x.id.to_string()))
+            .chain(out.members[m..].iter().map(|x| x.id.to_string()))
+            .chain(out.tanks[t..].iter().map(|x| x.id.clone()));
+        for id in ids {
+            out.owners.entry(id).or_insert(name);
         }
     }
     (out, errors)

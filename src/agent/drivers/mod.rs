@@ -1,0 +1,179 @@
+//! Drivers: carrying out an operation on the source that reports its target. The desk
+//! (`ops.rs`) has already checked the token, the state version and the idempotency key;
+//! here the target's site id is mapped back to the source's own name (through
+//! `element_map`), routed to the collector that reported that name in the last round, and
+//! that source's driver says whether it can do the verb and does it.
+//!
+//! Drivers block (sockets, files): the agent calls them on a blocking thread, under an
+//! overall timeout, and every source's client has its own I/O timeouts.
+
+pub mod haproxy;
+pub mod keepalived;
+pub mod nut;
+
+use std::collections::BTreeMap;
+
+use super::config::{AgentConfig, CollectorSpec};
+use crate::ops::{OpKind, Operation};
+
+/// What a driver did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Act {
+    /// The source accepted it.
+    Done(String),
+    /// This source cannot do that to this target (nothing was changed).
+    NotApplicable(String),
+    /// The source refused or could not be reached: nothing was changed.
+    Failed(String),
+    /// Sent, but no answer came: it may have been carried out.
+    Unknown(String),
+}
+
+/// One source's way of carrying out operations.
+pub trait Driver: Send + Sync {
+    /// The collector whose ids this driver acts on.
+    fn collector(&self) -> &'static str;
+    /// The source name to act on for a group this source serves without reporting it as
+    /// an id (a VRRP gateway group).
+    fn group(&self, _site_id: &str) -> Option<String> {
+        None
+    }
+    /// Carry out `kind` on `name` (the source's own name); `to` is the partner of a
+    /// failover or move, as a source name when this agent maps it, else its site id.
+    fn act(&self, name: &str, kind: &OpKind, to: Option<&str>) -> Act;
+}
+
+/// The drivers of one agent's configured sources.
+pub struct Drivers {
+    drivers: Vec<Box<dyn Driver>>,
+    /// Source name -> site id, as in the config.
+    element_map: BTreeMap<String, String>,
+}
+
+impl Drivers {
+    pub fn new(drivers: Vec<Box<dyn Driver>>, element_map: BTreeMap<String, String>) -> Self {
+        Drivers {
+            drivers,
+            element_map,
+        }
+    }
+
+    /// A driver for every configured source that can act; building one does no I/O.
+    pub fn from_config(config: &AgentConfig) -> Self {
+        let drivers = config
+            .collectors
+            .iter()
+            .filter_map(|spec| -> Option<Box<dyn Driver>> {
+                match spec {
+                    CollectorSpec::Nut {
+                        server,
+                        timeout_s,
+                        username,
+                        password_file,
+                        ..
+                    } => Some(Box::new(nut::NutDriver {
+                        server: server.clone(),
+                        timeout: seconds(*timeout_s),
+                        username: username.clone(),
+                        password_file: password_file.clone(),
+                    })),
+                    CollectorSpec::Haproxy {
+                        socket, timeout_s, ..
+                    } => Some(Box::new(haproxy::HaproxyDriver::new(
+                        socket,
+                        seconds(*timeout_s),
+                    ))),
+                    CollectorSpec::Keepalived { failover, .. } => {
+                        Some(Box::new(keepalived::KeepalivedDriver {
+                            failover: failover.clone(),
+                        }))
+                    }
+                    // read-only sources: md, bonding and bridge drivers (mdadm, active_slave,
+                    // port disable) and Pacemaker's crm_standby are still to come
+                    CollectorSpec::Host { .. }
+                    | CollectorSpec::Mdraid { .. }
+                    | CollectorSpec::Bonding { .. }
+                    | CollectorSpec::Bridge { .. }
+                    | CollectorSpec::Pacemaker { .. }
+                    | CollectorSpec::Redfish { .. } => None,
+                }
+            })
+            .collect();
+        Drivers::new(drivers, config.element_map.clone())
+    }
+
+    /// The source names that stand for site id `id`: those mapped to it, and `id` itself
+    /// when no source name is renamed to something else under it.
+    fn source_names(&self, id: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .element_map
+            .iter()
+            .filter(|(_, site)| *site == id)
+            .map(|(source, _)| source.clone())
+            .collect();
+        if !self.element_map.contains_key(id) {
+            names.push(id.to_string());
+        }
+        names
+    }
+
+    /// Route `op` to the source that reported its target (`owners`: source name ->
+    /// collector, from the last round) and carry it out.
+    pub fn carry_out(&self, op: &Operation, owners: &BTreeMap<String, &'static str>) -> Act {
+        let verb = op.kind.verb();
+        let owned = self
+            .source_names(&op.target)
+            .into_iter()
+            .find_map(|n| owners.get(&n).map(|c| (n, *c)));
+        let routed = match owned {
+            Some((name, collector)) => {
+                match self.drivers.iter().find(|d| d.collector() == collector) {
+                    Some(d) => Some((name, d)),
+                    None => {
+                        return Act::NotApplicable(format!(
+                            "{}: reported by the {collector} collector, which has no driver that can {verb} it",
+                            op.target
+                        ));
+                    }
+                }
+            }
+            None => self
+                .drivers
+                .iter()
+                .find_map(|d| d.group(&op.target).map(|n| (n, d))),
+        };
+        let Some((name, driver)) = routed else {
+            return Act::NotApplicable(format!(
+                "{}: no source of this agent reports it, so no driver can {verb} it",
+                op.target
+            ));
+        };
+        let to = match &op.kind {
+            OpKind::Failover { to: Some(to) } | OpKind::Move { to } => {
+                let names = self.source_names(to);
+                // Prefer the name this agent's sources use; a partner elsewhere keeps its id.
+                let local = names.iter().find(|n| owners.contains_key(*n));
+                Some(
+                    local
+                        .or(names.first())
+                        .cloned()
+                        .unwrap_or_else(|| to.clone()),
+                )
+            }
+            _ => None,
+        };
+        driver.act(&name, &op.kind, to.as_deref())
+    }
+}
+
+/// A configured timeout; the config loader keeps it positive, a config built in code
+/// might not.
+fn seconds(s: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(s)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .unwrap_or(std::time::Duration::from_secs(3))
+}
+
+#[cfg(test)]
+mod tests;
