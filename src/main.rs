@@ -34,6 +34,9 @@ struct Cli {
     /// most terminals).
     #[arg(long)]
     mouse: bool,
+    /// Console: look, never act. No operation can be prepared or sent from it.
+    #[arg(long)]
+    read_only: bool,
     #[command(flatten)]
     input: Input,
 }
@@ -250,6 +253,7 @@ fn main() -> ExitCode {
             timeout.max(Duration::from_millis(1)),
             cli.input.theme.as_deref(),
             cli.mouse,
+            cli.read_only,
         );
     }
     let (format, require_tier, verbose, audit, maintenance_age) = match &cli.command {

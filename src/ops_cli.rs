@@ -11,7 +11,7 @@ use std::time::Duration;
 use redcon::config::PollPolicy;
 use redcon::model::{LiveState, Site};
 use redcon::ops::audit::{self, AuditLog, Outcome};
-use redcon::ops::execute::{record, send_audited};
+use redcon::ops::execute::{plan_lines, record, send_audited};
 use redcon::ops::tokens::Tokens;
 use redcon::ops::{
     Acknowledged, Authority, Mutation, NotCleared, OpKind, Operation, Verdict, owner, plan_text,
@@ -40,13 +40,8 @@ pub struct Request {
     pub operator: Option<String>,
 }
 
-/// `$XDG_STATE_HOME/redcon/audit.jsonl`, else `~/.local/state/redcon/audit.jsonl`.
 pub fn default_audit_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
-    Some(base.join("redcon").join("audit.jsonl"))
+    audit::default_path()
 }
 
 fn random_hex() -> String {
@@ -288,7 +283,12 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
                 acknowledged: req.ack,
                 state_version: String::new(),
             };
-            if let Err(e) = log.append(&record(&fake, &plan, Outcome::NotCleared, &e.to_string())) {
+            if let Err(e) = log.append(&record(
+                &fake,
+                &plan_lines(&plan),
+                Outcome::NotCleared,
+                &e.to_string(),
+            )) {
                 eprintln!("redcon: {e}");
             }
             return code;
@@ -315,7 +315,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         &status.url,
         token.as_deref(),
         &mutation,
-        &plan,
+        &plan_lines(&plan),
         timeout,
     )
     .await

@@ -12,7 +12,7 @@ use common::load_site;
 use redcon::config::PollPolicy;
 use redcon::model::{ElementState, LiveState, Site};
 use redcon::ops::audit::{self, AuditLog, Outcome};
-use redcon::ops::execute::{send, send_audited};
+use redcon::ops::execute::{plan_lines, send, send_audited};
 use redcon::ops::tokens::Tokens;
 use redcon::ops::{Acknowledged, Authority, Mutation, OpKind, Operation, Verdict, preflight};
 use redcon::poll::{self, AgentSpec, AgentStatus};
@@ -142,7 +142,7 @@ async fn a_drain_is_carried_out_seen_by_the_next_poll_and_audited_twice() {
         &fx.url,
         Some(OPERATE),
         &m,
-        &plan,
+        &plan_lines(&plan),
         Duration::from_secs(3),
     )
     .await
@@ -343,7 +343,7 @@ async fn an_agent_that_stops_answering_leaves_an_unknown_outcome() {
         &fx.url,
         Some(OPERATE),
         &m,
-        &plan,
+        &plan_lines(&plan),
         Duration::from_millis(300),
     )
     .await

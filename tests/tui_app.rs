@@ -504,19 +504,19 @@ fn with_one_configured_site_the_palette_says_so() {
 #[test]
 fn a_user_keymap_drives_the_console_and_its_help() {
     let keymap =
-        redcon::tui::keymap::parse(r#"{ "down": ["n"], "show_topology": ["t"] }"#, "k.ron")
+        redcon::tui::keymap::parse(r#"{ "down": ["n"], "show_topology": ["g"] }"#, "k.ron")
             .unwrap_or_else(|e| panic!("{e}"));
     let mut app = demo_app().with_keymap(keymap);
     type_keys(&mut app, "2nn");
     assert_eq!((app.view, app.selected), (View::Findings, 2));
     type_keys(&mut app, "j");
     assert_eq!(app.selected, 2, "j no longer moves down");
-    type_keys(&mut app, "t");
+    type_keys(&mut app, "g");
     assert_eq!(app.view, View::Topology);
     type_keys(&mut app, "?");
     let shown = screen(&app);
     assert!(shown.contains("n         select next row"), "{shown}");
-    assert!(shown.contains("t         topology"), "{shown}");
+    assert!(shown.contains("g         topology"), "{shown}");
 }
 
 fn click(app: &mut App, col: u16, row: u16) -> Effect {

@@ -398,3 +398,43 @@ fn the_mouse_is_captured_only_with_dash_dash_mouse() {
         "mouse left captured after exit"
     );
 }
+
+/// Drain a UPS module of the demo through the console: the plan, the reason, the typed id,
+/// two confirmations; the live tier changes on the next poll and the audit log has it.
+#[test]
+fn a_drain_through_the_console_changes_the_live_tier_and_is_audited() {
+    let mut c = Console::start("drain", 100, 32);
+    c.wait_for_tier();
+    // the UPS table, its first row's detail
+    c.keys(b"3");
+    c.wait_for("UPS-A1");
+    c.keys(b"\r");
+    c.wait_for("not a live SPOF of power");
+    c.keys(b"d");
+    let screen = c.wait_for("DEGRADES  drain UPS-A1");
+    assert!(screen.contains("reason:"), "{screen}");
+    c.keys(b"replace capacitors\r");
+    let screen = c.wait_for("type UPS-A1 to confirm");
+    assert!(screen.contains("> Cancel <"), "Cancel first: {screen}");
+    c.keys(b"UPS-A1\t\r");
+    c.wait_for("Confirm again");
+    c.keys(b"\t\r");
+    c.wait_for("drain UPS-A1: done");
+    c.wait_until("the live tier fall to II", |s| {
+        let t = s.contents();
+        t.contains("live Tier II") && !t.contains("live Tier III")
+    });
+    let audit = c.home.join(".local/state/redcon/audit.jsonl");
+    let text = std::fs::read_to_string(&audit).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "intent and outcome: {text}");
+    assert!(lines[0].contains("\"outcome\":\"pending\""), "{text}");
+    assert!(lines[1].contains("\"outcome\":\"done\""), "{text}");
+    assert!(lines[1].contains("replace capacitors"), "{text}");
+    c.keys(b"4");
+    c.wait_for("drain UPS-A1 sent by");
+    c.keys(b"q");
+    let status = c.exit();
+    assert!(status.success(), "exit status {status:?}");
+    c.assert_restored();
+}

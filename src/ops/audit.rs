@@ -80,6 +80,15 @@ pub enum AuditError {
     },
 }
 
+/// `$XDG_STATE_HOME/redcon/audit.jsonl`, else `~/.local/state/redcon/audit.jsonl`.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(base.join("redcon").join("audit.jsonl"))
+}
+
 /// An append-only audit file.
 pub struct AuditLog {
     path: PathBuf,
@@ -225,6 +234,20 @@ pub fn lingering(
     now: f64,
     max_age_s: f64,
 ) -> Vec<String> {
+    lingering_targets(open, site, live, now, max_age_s)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// `lingering`, each line with the target it is about.
+pub fn lingering_targets(
+    open: &[OpenMaintenance],
+    site: &crate::model::Site,
+    live: &crate::model::LiveState,
+    now: f64,
+    max_age_s: f64,
+) -> Vec<(String, String)> {
     open.iter()
         .filter(|m| now - m.since > max_age_s)
         .filter(|m| {
@@ -236,13 +259,14 @@ pub fn lingering(
             }
         })
         .map(|m| {
-            format!(
+            let text = format!(
                 "maintenance left in place: {} by {} {} ago ({})",
                 m.what,
                 m.operator,
                 age_text(now - m.since),
                 m.reason
-            )
+            );
+            (m.target.clone(), text)
         })
         .collect()
 }

@@ -31,14 +31,15 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
     lines
 }
 
-pub fn record(mutation: &Mutation, plan: &Plan, outcome: Outcome, detail: &str) -> Record {
+/// An audit record of `mutation`; `plan` is `plan_lines` of the plan it was cleared on.
+pub fn record(mutation: &Mutation, plan: &[String], outcome: Outcome, detail: &str) -> Record {
     Record {
         at: api::unix_now(),
         by: "console".into(),
         operation: mutation.operation.clone(),
-        verdict: Some(plan.verdict),
+        verdict: Some(mutation.verdict),
         acknowledged: mutation.acknowledged,
-        plan: plan_lines(plan),
+        plan: plan.to_vec(),
         outcome,
         detail: detail.to_string(),
         duration_s: None,
@@ -127,7 +128,7 @@ pub async fn send_audited(
     agent_url: &str,
     token: Option<&str>,
     mutation: &Mutation,
-    plan: &Plan,
+    plan: &[String],
     timeout: Duration,
 ) -> Result<Sent, AuditError> {
     log.append(&record(mutation, plan, Outcome::Pending, "sending"))?;

@@ -108,7 +108,7 @@ impl Authority {
 /// An operation cleared to be sent: its preflight allowed it (or was acknowledged), and it
 /// carries the state version the plan was computed on, so the agent can refuse it if the
 /// site has changed since.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mutation {
     pub operation: Operation,
     pub verdict: Verdict,

@@ -3,6 +3,9 @@
 
 use std::time::SystemTime;
 
+use crate::ops::Authority;
+use crate::ops::audit::OpenMaintenance;
+
 use super::command;
 use super::components::{self, Group, Sort};
 use super::items::{self, Item};
@@ -11,6 +14,7 @@ use super::layout::{self, ScreenLayout};
 use super::log::{EventLog, changes};
 use super::mouse::{self, Pointer};
 use super::observe::Observation;
+use super::operate::{self, Dialog, Verb};
 use super::timefmt;
 use super::topology;
 use super::view::has_pane;
@@ -96,6 +100,17 @@ pub enum Action {
     Pointer(Pointer),
     /// A line from the runtime for the footer (a site switch that failed).
     Notice(String),
+    /// An operation's key (`d`, `u`, `t`, `f`, `m`) on the selected unit.
+    OpStart(Verb),
+    /// Typing into the operation dialog (its reason, or the target's id).
+    OpInput(char),
+    OpBackspace,
+    /// Tab / arrows: move the focus between Cancel and Confirm.
+    OpFocus,
+    OpEnter,
+    OpCancel,
+    /// What came back from the agent, for the event log.
+    OpResult(String),
     PollUpdate(Box<Observation>),
     /// The wall clock, once a second; redraws only when the shown clock or age changes.
     Tick(SystemTime),
@@ -145,6 +160,13 @@ pub struct App {
     /// A one-off answer for the footer (Enter on a row that names nothing); the next key
     /// clears it.
     pub message: Option<String>,
+    /// The right to operate; None in a read-only console, which therefore cannot build
+    /// an operation to send.
+    pub authority: Option<Authority>,
+    /// The operation being prepared, confirmed or sent.
+    pub operation: Option<Dialog>,
+    /// Maintenance started through redcon and not ended (from the audit log).
+    pub maintenance: Vec<OpenMaintenance>,
     /// Something visible changed since the last frame.
     pub dirty: bool,
 }
@@ -174,8 +196,22 @@ impl App {
             keymap: Keymap::default(),
             layout: layout::operator(),
             message: None,
+            authority: Some(Authority::operator("operator")),
+            operation: None,
+            maintenance: Vec::new(),
             dirty: true,
         }
+    }
+
+    /// Operations as `authority` (None: read-only, and the header says so).
+    pub fn with_authority(mut self, authority: Option<Authority>) -> App {
+        self.mode = if authority.is_some() {
+            "OPERATOR"
+        } else {
+            "READ-ONLY"
+        };
+        self.authority = authority;
+        self
     }
 
     /// Rows of the current list view after the filter.
@@ -205,7 +241,7 @@ impl App {
     /// What Enter on the selected row opens: a Components or Topology row's element, or the
     /// first thing a Findings row names that has a pane (element, IT group, `zone:NAME`,
     /// load, tank).
-    fn selected_target(&self) -> Option<String> {
+    pub(super) fn selected_target(&self) -> Option<String> {
         let obs = self.obs.as_ref()?;
         match self.view {
             View::Components => self
@@ -276,6 +312,9 @@ impl App {
         if !same {
             self.site = obs.classification.site.clone();
             self.items = items::items(&obs.classification);
+            // maintenance started here and left in place is a finding like any other
+            let lingering = operate::lingering_items(self, &obs);
+            self.items.splice(0..0, lingering);
             self.dirty = true;
         }
         self.obs = Some(obs);
@@ -385,6 +424,13 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             app.message = Some(text);
             app.dirty = true;
         }
+        Action::OpStart(verb) => return operate::start(app, verb),
+        Action::OpInput(_)
+        | Action::OpBackspace
+        | Action::OpFocus
+        | Action::OpEnter
+        | Action::OpCancel
+        | Action::OpResult(_) => return operate::update(app, action),
         Action::PollUpdate(obs) => app.observe(*obs),
         Action::Tick(now) => {
             let before = app.time_text();

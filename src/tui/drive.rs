@@ -33,6 +33,13 @@ pub enum Effect {
         name: String,
         generation: u64,
     },
+    /// Send a cleared operation to the agent at `url`, audited; `plan` is what the audit
+    /// record says of its plan.
+    Operate {
+        mutation: Box<crate::ops::Mutation>,
+        plan: Vec<String>,
+        url: String,
+    },
 }
 
 /// What reaches the loop. Keys travel raw because their meaning depends on the app's mode
@@ -66,6 +73,13 @@ pub trait Runtime: Send + 'static {
     {
         None
     }
+    /// An operation's outcome for the event log; faces that cannot operate have none.
+    fn operated(_text: String) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 impl Runtime for Action {
@@ -83,6 +97,9 @@ impl Runtime for Action {
     }
     fn notice(text: String) -> Option<Self> {
         Some(Action::Notice(text))
+    }
+    fn operated(text: String) -> Option<Self> {
+        Some(Action::OpResult(text))
     }
     fn pointer(p: crate::tui::mouse::Pointer) -> Option<Self> {
         Some(Action::Pointer(p))
@@ -109,6 +126,7 @@ impl Model for App {
             keys::Mode {
                 filtering: self.filtering,
                 palette: self.palette.is_some(),
+                dialog: self.operation.is_some(),
                 help: self.help,
                 detail: self.detail.is_some(),
             },

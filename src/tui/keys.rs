@@ -7,6 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{Action, View};
+use super::operate::Verb;
 
 /// When a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,8 @@ pub enum Context {
     Filter,
     /// Typing a `:` command: printable keys go into the command.
     Palette,
+    /// An operation's dialog: printable keys go into its reason or the typed id.
+    Dialog,
     /// In every context (quitting must always work).
     Any,
 }
@@ -83,6 +86,15 @@ pub const KEYS: &[Binding] = &[
     bind!("command_complete", KeyCode::Tab, NONE, Palette, "Tab", "complete the command", Action::PaletteComplete),
     bind!("command_cancel", KeyCode::Esc, NONE, Palette, "Esc", "cancel the command", Action::PaletteCancel),
     bind!("command_backspace", KeyCode::Backspace, NONE, Palette, "Backspace", "delete a character", Action::PaletteBackspace),
+    bind!("drain", KeyCode::Char('d'), NONE, Browse, "d", "drain (the plan comes first)", Action::OpStart(Verb::Drain)),
+    bind!("undrain", KeyCode::Char('u'), NONE, Browse, "u", "undrain: back to service", Action::OpStart(Verb::Undrain)),
+    bind!("standby", KeyCode::Char('t'), NONE, Browse, "t", "cluster node to standby", Action::OpStart(Verb::Standby)),
+    bind!("failover", KeyCode::Char('f'), NONE, Browse, "f", "fail over (UPS: to bypass)", Action::OpStart(Verb::Failover)),
+    bind!("move", KeyCode::Char('m'), NONE, Browse, "m", "move a cluster resource", Action::OpStart(Verb::Move)),
+    bind!("op_enter", KeyCode::Enter, NONE, Dialog, "Enter", "next step, or the button", Action::OpEnter),
+    bind!("op_focus", KeyCode::Tab, NONE, Dialog, "Tab", "Cancel <-> Confirm", Action::OpFocus),
+    bind!("op_cancel", KeyCode::Esc, NONE, Dialog, "Esc", "cancel the operation", Action::OpCancel),
+    bind!("op_backspace", KeyCode::Backspace, NONE, Dialog, "Backspace", "delete a character", Action::OpBackspace),
 ];
 
 /// What the console is doing, as far as keys care.
@@ -90,6 +102,7 @@ pub const KEYS: &[Binding] = &[
 pub struct Mode {
     pub filtering: bool,
     pub palette: bool,
+    pub dialog: bool,
     pub help: bool,
     pub detail: bool,
 }
@@ -142,7 +155,9 @@ impl Keymap {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        let ctx = if mode.palette {
+        let ctx = if mode.dialog {
+            Context::Dialog
+        } else if mode.palette {
             Context::Palette
         } else if mode.filtering {
             Context::Filter
@@ -176,6 +191,10 @@ impl Keymap {
             },
             (None, Context::Palette) => match key.code {
                 KeyCode::Char(c) if !key.modifiers.contains(CTRL) => Some(Action::PaletteInput(c)),
+                _ => None,
+            },
+            (None, Context::Dialog) => match key.code {
+                KeyCode::Char(c) if !key.modifiers.contains(CTRL) => Some(Action::OpInput(c)),
                 _ => None,
             },
             (None, Context::Browse) => None,
@@ -227,11 +246,12 @@ pub fn action(key: KeyEvent, mode: Mode) -> Option<Action> {
 
 /// The contexts in the order the help and `redcon keys` list them, with their headings;
 /// shared so the two listings cannot drift apart.
-pub const CONTEXTS: [(Context, &str); 4] = [
+pub const CONTEXTS: [(Context, &str); 5] = [
     (Context::Any, "always"),
     (Context::Browse, "browsing"),
     (Context::Filter, "typing a filter"),
     (Context::Palette, "typing a : command"),
+    (Context::Dialog, "in an operation's dialog"),
 ];
 
 /// The built-in keymap's help lines.

@@ -24,6 +24,15 @@ pub struct AgentCounts {
     pub dead: usize,
 }
 
+/// Where an agent answers and the version of what it last said: an operation goes to the
+/// owning agent's URL, guarded by that version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub name: String,
+    pub url: String,
+    pub etag: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
     pub classification: Classification,
@@ -50,6 +59,8 @@ pub struct Observation {
     pub sparks: Sparks,
     /// Which site switch this was polled under (`Effect::SwitchSite`); 0 until the first.
     pub generation: u64,
+    /// The polled agents; empty offline.
+    pub endpoints: Vec<Endpoint>,
 }
 
 impl Observation {
@@ -69,6 +80,7 @@ impl Observation {
             metrics: BTreeMap::new(),
             sparks: Sparks::new(),
             generation: 0,
+            endpoints: Vec::new(),
         }
     }
 
@@ -120,6 +132,15 @@ impl Observation {
             metrics,
             sparks,
             generation: 0,
+            endpoints: view
+                .agents
+                .iter()
+                .map(|a| Endpoint {
+                    name: a.name.clone(),
+                    url: a.url.clone(),
+                    etag: a.etag.clone(),
+                })
+                .collect(),
         }
     }
 }

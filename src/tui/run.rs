@@ -15,6 +15,7 @@ use super::app::App;
 use super::drive::{Effect, Input, Model, Runtime, drive_with};
 use super::mouse::Pointer;
 use super::observe::Observation;
+use super::send;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
 use super::themes;
@@ -56,7 +57,13 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
 
 /// Run the interactive console until the operator quits. Load errors are printed before
 /// the terminal is touched, one line per problem.
-pub fn run(source: &Source, timeout: Duration, theme: Option<&str>, mouse: bool) -> ExitCode {
+pub fn run(
+    source: &Source,
+    timeout: Duration,
+    theme: Option<&str>,
+    mouse: bool,
+    read_only: bool,
+) -> ExitCode {
     // `:site` switches between the config's sites; a broken config fails in `feed` below
     let (sites, current) = match source {
         Source::Config { path, site } => (
@@ -81,15 +88,37 @@ pub fn run(source: &Source, timeout: Duration, theme: Option<&str>, mouse: bool)
     if let Some(why) = &layout_refused {
         eprintln!("redcon: {why}");
     }
+    // the audit log's operations show in the event log, and maintenance left in place
+    // becomes a finding; an unreadable log is said and otherwise ignored
+    let audit = match crate::ops::audit::default_path().map(|p| crate::ops::audit::read(&p)) {
+        Some(Ok((records, errors))) => {
+            for e in errors {
+                eprintln!("redcon: {e}");
+            }
+            crate::ops::audit::settle(&records)
+        }
+        Some(Err(e)) => {
+            eprintln!("redcon: {e}");
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     session(
         source,
         timeout,
         theme,
         mouse,
         |site, _| {
+            let authority = (!read_only).then(|| {
+                crate::ops::Authority::operator(
+                    std::env::var("USER").unwrap_or_else(|_| "operator".into()),
+                )
+            });
             let mut app = App::new(site.name.clone(), SystemTime::now())
                 .with_sites(sites, current)
-                .with_keymap(keymap);
+                .with_keymap(keymap)
+                .with_authority(authority)
+                .with_audit(&audit);
             app.layout = layout;
             app.message = refused
                 .map(|e| format!("keymap refused: {}", e.first_line()))
@@ -174,6 +203,8 @@ async fn console<M: Model>(
     let mut _sim = None;
     let mut _switcher = None;
     let (switch_tx, switch_rx) = mpsc::unbounded_channel::<(String, u64)>();
+    // a configured site's agents take the operator's token from the environment
+    let mut token = std::env::var("REDCON_TOKEN").ok().filter(|t| !t.is_empty());
     let (site, dead_after) = match feed {
         Feed::Static(site, live) => {
             let obs = Observation::offline(&site, &live, SystemTime::now());
@@ -181,9 +212,19 @@ async fn console<M: Model>(
             (site, None)
         }
         Feed::Demo(site, live) => {
-            let (addr, _handle, task) = crate::sim::spawn_local(site.clone(), live, None)
+            let (addr, handle, task) = crate::sim::spawn_local(site.clone(), live, None)
                 .await
                 .map_err(|e| format!("embedded demo simulator: {e}"))?;
+            // the demo's simulator takes operations from this console alone, with a token
+            // made up for this run and never written anywhere
+            let secret = send::demo_token();
+            handle
+                .lock()
+                .set_tokens(crate::ops::tokens::Tokens::single_operator(
+                    &secret,
+                    "demo operator",
+                ));
+            token = Some(secret);
             _sim = Some(AbortOnDrop(task));
             let specs = crate::sim::agent_urls(&site, &format!("http://{addr}"))
                 .into_iter()
@@ -217,16 +258,31 @@ async fn console<M: Model>(
     tokio::spawn(ticker(tx.clone(), SystemTime::now));
     tokio::spawn(terminal_events(tx.clone()));
     spawn_signals(&tx).map_err(|e| format!("cannot watch signals: {e}"))?;
+    let ops_tx = tx.clone();
     drop(tx);
     let mut app = make(&site, dead_after);
     let mut screen =
         TermScreen::enter(theme, render, mouse).map_err(|e| format!("terminal: {e}"))?;
-    let result = drive_with(&mut app, &mut rx, &mut screen, |effect| {
-        if let Effect::SwitchSite { name, generation } = effect {
+    let result = drive_with(&mut app, &mut rx, &mut screen, |effect| match effect {
+        Effect::SwitchSite { name, generation } => {
             // nobody listens unless the feed is a config's agents, and then the app
             // refuses the switch before it gets here
             let _ = switch_tx.send((name, generation));
         }
+        Effect::Operate {
+            mutation,
+            plan,
+            url,
+        } => {
+            tokio::spawn(send::operate(
+                ops_tx.clone(),
+                mutation,
+                plan,
+                url,
+                token.clone(),
+            ));
+        }
+        _ => {}
     })
     .await;
     drop(screen);

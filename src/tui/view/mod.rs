@@ -8,6 +8,7 @@ mod events;
 mod findings;
 mod header;
 mod help;
+mod operate;
 mod overview;
 mod topology;
 
@@ -65,6 +66,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     if let Some(id) = &app.detail {
         detail::render(frame, body, id, app.obs.as_ref(), theme);
+    }
+    if let Some(d) = &app.operation {
+        operate::render(frame, body, d, theme);
     }
     render_footer(frame, foot, app, theme);
     if app.help {
