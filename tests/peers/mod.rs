@@ -136,6 +136,11 @@ impl Drop for Netns {
 /// Whether every binary exists. When one is missing the test is skipped with a message,
 /// except under `CI=true`, where the packages are installed and a missing one is a bug.
 pub fn have(binaries: &[&str], packages: &str) -> bool {
+    present(binaries, &format!("install the Debian packages {packages}"))
+}
+
+/// As `have`, with `how` saying how to get what is missing.
+pub fn present(binaries: &[&str], how: &str) -> bool {
     let missing: Vec<&str> = binaries
         .iter()
         .copied()
@@ -144,7 +149,7 @@ pub fn have(binaries: &[&str], packages: &str) -> bool {
     if missing.is_empty() {
         return true;
     }
-    let msg = format!("missing {missing:?}: install the Debian packages {packages}");
+    let msg = format!("missing {missing:?}: {how}");
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{msg} (CI=true: they should be installed)");
     }
@@ -222,34 +227,42 @@ impl Drop for TempDir {
 
 /// `redcon agent` as a process on a free loopback port; returns it and its base URL.
 pub fn start_agent(config: &Path) -> (Daemon, String) {
+    start_agent_logged(config, None)
+}
+
+/// As `start_agent`, with its stderr (where it logs collector errors) going to `log`.
+pub fn start_agent_logged(config: &Path, log: Option<&Path>) -> (Daemon, String) {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_redcon"))
-        .args(["agent", "--agent-config"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_redcon"));
+    cmd.args(["agent", "--agent-config"])
         .arg(config)
-        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(["--listen", &format!("127.0.0.1:{port}")]);
+    if let Some(log) = log {
+        let daemon = Daemon::start_logged("redcon agent", &mut cmd, Some(log));
+        return (daemon, format!("127.0.0.1:{port}"));
+    }
+    let child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start redcon agent: {e}"));
-    (
-        Daemon {
-            name: "redcon agent",
-            child,
-            graceful: false,
-        },
-        format!("127.0.0.1:{port}"),
-    )
+    let daemon = Daemon {
+        name: "redcon agent",
+        child,
+        graceful: false,
+    };
+    (daemon, format!("127.0.0.1:{port}"))
 }
 
-/// `GET /v1/snapshot` over plain HTTP/1.1, decoded; `Err` while the agent is not up.
-pub fn snapshot(addr: &str) -> Result<redcon::api::Snapshot, String> {
+/// The body of `GET path` over plain HTTP/1.1; `Err` while the server is not up.
+pub fn http_get(addr: &str, path: &str) -> Result<Vec<u8>, String> {
     let mut s = TcpStream::connect(addr).map_err(|e| e.to_string())?;
     s.set_read_timeout(Some(Duration::from_secs(5)))
         .map_err(|e| e.to_string())?;
     write!(
         s,
-        "GET /v1/snapshot HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .map_err(|e| e.to_string())?;
     let mut raw = Vec::new();
@@ -258,8 +271,13 @@ pub fn snapshot(addr: &str) -> Result<redcon::api::Snapshot, String> {
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .ok_or("no header end")?;
-    let decoded =
-        redcon::api::decode_snapshot(&raw[at + 4..], "agent").map_err(|e| e.to_string())?;
+    Ok(raw.split_off(at + 4))
+}
+
+/// `GET /v1/snapshot`, decoded; `Err` while the agent is not up.
+pub fn snapshot(addr: &str) -> Result<redcon::api::Snapshot, String> {
+    let body = http_get(addr, "/v1/snapshot")?;
+    let decoded = redcon::api::decode_snapshot(&body, "agent").map_err(|e| e.to_string())?;
     if !decoded.errors.is_empty() {
         return Err(format!("{:?}", decoded.errors));
     }

@@ -14,125 +14,26 @@ use smol_str::SmolStr;
 
 use super::parse::{ParseError, finish, read_text};
 use super::{Collected, Collector, CollectorError};
-use crate::api::{self, MemberReport, Metrics};
-use crate::model::MemberState;
+use crate::api;
 
+pub mod report;
 pub mod resource;
 #[cfg(test)]
 mod tests;
 
+pub use report::{NO_ANSWER, carry_unanswered, component_state, subsystem_reports};
 pub use resource::{Component, Redundancy, Subsystem, parse_subsystem};
 
 const NAME: &str = "redfish";
-
-/// A component's state for redundancy: Critical health or a state that carries no load
-/// is failed; states in transition are unknown.
-pub fn component_state(c: &Component) -> (MemberState, Vec<SmolStr>) {
-    let mut flags: Vec<SmolStr> = Vec::new();
-    if let Some(h) = c.health.as_deref().filter(|h| *h != "OK") {
-        flags.push(h.to_lowercase().into());
-    }
-    if let Some(s) = c.state.as_deref().filter(|s| *s != "Enabled") {
-        flags.push(s.to_lowercase().into());
-    }
-    let state = match (c.state.as_deref(), c.health.as_deref()) {
-        (_, Some("Critical")) => MemberState::Failed,
-        (Some("Enabled" | "StandbySpare"), _) => MemberState::Ok,
-        (Some("Absent" | "Disabled" | "UnavailableOffline" | "StandbyOffline"), _) => {
-            MemberState::Failed
-        }
-        // no status at all, or Starting, InTest, Updating, Quiesced ...
-        _ => MemberState::Unknown,
-    };
-    (state, flags)
-}
-
-/// Reports for one chassis subsystem: each component as `<chassis>/<path>` and each
-/// redundancy group as `<chassis>/<group kind>/<index>`.
-pub fn subsystem_reports(
-    chassis: &str,
-    group_kind: &str,
-    sub: &Subsystem,
-    observed_at: f64,
-) -> Vec<MemberReport> {
-    let mut out = Vec::new();
-    for c in &sub.components {
-        let (state, mut flags) = component_state(c);
-        if let Some(raid) = &c.raid_type {
-            flags.insert(0, raid.to_lowercase().into());
-        }
-        let mut metrics = Metrics::new();
-        if let Some(r) = c.reading {
-            metrics.insert("reading", r);
-        }
-        out.push(MemberReport {
-            id: format!("{chassis}/{}", c.path).into(),
-            state,
-            observed_at,
-            rebuild: None,
-            flags,
-            metrics,
-        });
-    }
-    for (i, g) in sub.redundancy.iter().enumerate() {
-        let ok = g
-            .members
-            .iter()
-            .filter(|m| {
-                sub.components
-                    .iter()
-                    .any(|c| &c.path == *m && component_state(c).0 == MemberState::Ok)
-            })
-            .count() as u32;
-        let mut flags: Vec<SmolStr> = Vec::new();
-        if !g.mode.is_empty() {
-            flags.push(g.mode.as_str().into());
-        }
-        for word in [
-            g.health.as_deref().filter(|h| *h != "OK"),
-            g.state.as_deref().filter(|s| *s != "Enabled"),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            flags.push(word.to_lowercase().into());
-        }
-        let mut metrics = Metrics::new();
-        metrics.insert("members_ok", f64::from(ok));
-        metrics.insert("members", g.members.len() as f64);
-        if let Some(n) = g.min_needed {
-            metrics.insert("min_needed", f64::from(n));
-            // the m of N+m that is left now
-            metrics.insert("spare_count", f64::from(ok) - f64::from(n));
-        }
-        if let Some(n) = g.max_supported {
-            metrics.insert("max_supported", f64::from(n));
-        }
-        let state = match g.min_needed {
-            Some(n) if ok >= n => MemberState::Ok,
-            Some(_) => MemberState::Failed,
-            None => MemberState::Unknown,
-        };
-        if ok < g.members.len() as u32 {
-            flags.push("degraded".into());
-        }
-        out.push(MemberReport {
-            id: format!("{chassis}/{group_kind}/{i}").into(),
-            state,
-            observed_at,
-            rebuild: None,
-            flags,
-            metrics,
-        });
-    }
-    out
-}
 
 pub struct RedfishCollector {
     base: String,
     runtime: tokio::runtime::Runtime,
     client: reqwest::Client,
     auth: Option<(String, String)>,
+    /// The member ids reported last round: unknown, not gone, while the service does
+    /// not answer for them.
+    last_seen: Vec<SmolStr>,
 }
 
 impl RedfishCollector {
@@ -177,6 +78,7 @@ impl RedfishCollector {
             runtime,
             client,
             auth,
+            last_seen: Vec::new(),
         })
     }
 
@@ -379,7 +281,13 @@ impl Collector for RedfishCollector {
     }
 
     fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
-        let errors = self.runtime.block_on(self.walk(out));
+        let mut mine = Collected::default();
+        let errors = self.runtime.block_on(self.walk(&mut mine));
+        if !errors.is_empty() {
+            carry_unanswered(&self.last_seen, &mut mine.members, api::unix_now());
+        }
+        self.last_seen = mine.members.iter().map(|m| m.id.clone()).collect();
+        out.members.append(&mut mine.members);
         finish(NAME, errors)
     }
 }

@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use super::resource::{parse_chassis, parse_collection, parse_component};
 use super::*;
 use crate::agent::collectors::parse::{cut_points, shared_fixtures};
+use crate::api::MemberReport;
+use crate::model::MemberState;
 
 fn mockup() -> Option<std::path::PathBuf> {
     Some(shared_fixtures()?.join("redfish/public-rackmount1"))
@@ -178,6 +180,89 @@ fn collector_walks_the_mockup_over_http() {
     assert!(
         !r.iter().any(|m| m.id == "1U/PowerSupplies/0"),
         "old Power not read twice"
+    );
+}
+
+/// A service that stops answering: what it reported last is `unknown` with `no_answer`,
+/// not gone, and the error names the URL; once it answers again the items are read.
+#[test]
+fn a_service_that_stops_answering_leaves_its_items_unknown() {
+    let Some(dir) = mockup() else { return };
+    let url = serve(&dir, BTreeMap::new());
+    let mut c = RedfishCollector::new(&url, None, None, false).unwrap();
+    let mut first = Collected::default();
+    c.collect(&mut first).unwrap();
+    let ids: Vec<&str> = first.members.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), 9, "{ids:?}");
+
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    c.base.clone_from(&dead);
+    for _ in 0..2 {
+        // and still so a round later: the carried ids are carried again
+        let mut out = Collected::default();
+        let e = c.collect(&mut out).unwrap_err().to_string();
+        let want = format!("collector redfish: {dead}/redfish/v1/Chassis: no answer");
+        assert!(e.starts_with(&want), "{e}");
+        let now: Vec<&str> = out.members.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(now, ids);
+        for m in &out.members {
+            assert_eq!(
+                (m.state, m.flags.as_slice()),
+                (MemberState::Unknown, &[NO_ANSWER.into()][..])
+            );
+            assert!(m.metrics.is_empty());
+        }
+    }
+
+    c.base = url;
+    let mut out = Collected::default();
+    c.collect(&mut out).unwrap();
+    assert_eq!(out, first_but_timestamps(&first, &out));
+}
+
+/// `first` with the observation times of `later`, to compare two rounds' content.
+fn first_but_timestamps(first: &Collected, later: &Collected) -> Collected {
+    let mut c = first.clone();
+    for (m, l) in c.members.iter_mut().zip(&later.members) {
+        m.observed_at = l.observed_at;
+    }
+    c
+}
+
+/// After a clean round an id no longer listed is gone, not unknown; after a round with
+/// errors, what was reported is never doubled.
+#[test]
+fn only_unanswered_ids_are_carried() {
+    let Some(dir) = mockup() else { return };
+    let url = serve(&dir, BTreeMap::new());
+    let mut c = RedfishCollector::new(&url, None, None, false).unwrap();
+    c.last_seen = vec!["1U/Fans/Removed".into()];
+    let mut out = Collected::default();
+    c.collect(&mut out).unwrap();
+    assert!(!out.members.iter().any(|m| m.id == "1U/Fans/Removed"));
+    assert!(!c.last_seen.iter().any(|id| id == "1U/Fans/Removed"));
+
+    let mut reported = subsystem_reports(
+        "1U",
+        "FanRedundancy",
+        &parse_subsystem(&read(&dir, "/redfish/v1/Chassis/1U/Thermal"), "Thermal").unwrap(),
+        1.0,
+    );
+    let before = reported.clone();
+    carry_unanswered(
+        &["1U/Fans/0".into(), "1U/PowerSupplies/Bay1".into()],
+        &mut reported,
+        2.0,
+    );
+    assert_eq!(reported[..before.len()], before[..]);
+    let added = &reported[before.len()..];
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(
+        (added[0].id.as_str(), added[0].state, added[0].observed_at),
+        ("1U/PowerSupplies/Bay1", MemberState::Unknown, 2.0)
     );
 }
 

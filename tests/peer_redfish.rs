@@ -1,0 +1,314 @@
+//! The `redfish` collector against a real Redfish service: `sushy-static` (PyPI
+//! sushy-tools, put in a venv by .ci/test, which exports `REDCON_SUSHY_STATIC`) serving a
+//! copy of the DMTF `public-rackmount1` mockup on loopback, read by a real `redcon agent`
+//! process. sushy-static reads a resource's file at every request, so a supply fails by
+//! editing its JSON; killed, it makes the collector's items unknown, the round's error
+//! names the URL, and the host collector still reports.
+
+mod peers;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use peers::{Daemon, TempDir, wait_for};
+use redcon::api::{MemberReport, Snapshot};
+use redcon::model::MemberState;
+
+const WITHIN: Duration = Duration::from_secs(20);
+const SUPPLIES: &str = "Chassis/1U/PowerSubsystem/PowerSupplies";
+
+/// Where sushy-static is: `REDCON_SUSHY_STATIC`, else the venv .ci/test makes.
+fn sushy_static() -> Option<PathBuf> {
+    let path = std::env::var_os("REDCON_SUSHY_STATIC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peer-venv/bin/sushy-static")
+        });
+    let how = "run .ci/test (it installs sushy-tools==2.2.0 into target/peer-venv), \
+               or set REDCON_SUSHY_STATIC to a sushy-static";
+    peers::present(&[&path.display().to_string()], how).then_some(path)
+}
+
+/// The shared fixtures (`REDCON_SHARED_FIXTURES`, else `../shared/fixtures`).
+fn shared_fixtures() -> Option<PathBuf> {
+    let dir = std::env::var_os("REDCON_SHARED_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"));
+    let how = "set REDCON_SHARED_FIXTURES to the fixtures directory";
+    peers::present(&[&dir.join("redfish").display().to_string()], how).then_some(dir)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+        }
+    }
+}
+
+/// Rewrite a served resource's `Status`. Written aside and renamed, so the server never
+/// reads half a file.
+fn set_status(mockup: &Path, resource: &str, status: serde_json::Value) {
+    let file = mockup.join(resource).join("index.json");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["Status"] = status;
+    let aside = file.with_extension("json.new");
+    std::fs::write(&aside, json.to_string()).unwrap();
+    std::fs::rename(&aside, &file).unwrap();
+}
+
+/// The supply redundancy group's `Status` (the first of `PowerSupplyRedundancy`).
+fn set_group_status(mockup: &Path, status: serde_json::Value) {
+    let file = mockup.join("Chassis/1U/PowerSubsystem/index.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["PowerSupplyRedundancy"][0]["Status"] = status;
+    let aside = file.with_extension("json.new");
+    std::fs::write(&aside, json.to_string()).unwrap();
+    std::fs::rename(&aside, &file).unwrap();
+}
+
+fn member<'a>(s: &'a Snapshot, id: &str) -> &'a MemberReport {
+    s.members
+        .iter()
+        .find(|m| m.id == id)
+        .unwrap_or_else(|| panic!("no member {id} in {:?}", s.members))
+}
+
+/// State, flags and the named metrics of one member, to compare in one go.
+fn facts(s: &Snapshot, id: &str, metrics: &[&str]) -> (MemberState, Vec<String>, Vec<Option<f64>>) {
+    let m = member(s, id);
+    (
+        m.state,
+        m.flags.iter().map(ToString::to_string).collect(),
+        metrics.iter().map(|k| m.metrics.get(k)).collect(),
+    )
+}
+
+const GROUP: [&str; 5] = [
+    "members",
+    "members_ok",
+    "min_needed",
+    "max_supported",
+    "spare_count",
+];
+
+/// Every id the collector reports for this mockup (it has no Storage).
+const IDS: [&str; 9] = [
+    "1U/FanRedundancy/0",
+    "1U/FanRedundancy/1",
+    "1U/Fans/Bay1",
+    "1U/Fans/Bay2",
+    "1U/Fans/CPU1",
+    "1U/Fans/CPU2",
+    "1U/PowerRedundancy/0",
+    "1U/PowerSupplies/Bay1",
+    "1U/PowerSupplies/Bay2",
+];
+
+/// The agent's snapshot once `id` is in state `want`.
+fn until(addr: &str, id: &str, want: MemberState) -> Snapshot {
+    wait_for(&format!("{id} {want:?}"), WITHIN, || {
+        let s = peers::snapshot(addr)?;
+        match s.members.iter().find(|m| m.id == id) {
+            Some(m) if m.state == want => Ok(s),
+            Some(m) => Err(format!("{:?} {:?}", m.state, m.flags)),
+            None => Err(format!("no {id}")),
+        }
+    })
+}
+
+fn health(addr: &str) -> Result<String, String> {
+    let body = peers::http_get(addr, "/v1/health")?;
+    let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+    Ok(v["status"].as_str().unwrap_or_default().to_string())
+}
+
+#[test]
+fn sushy_static_serving_the_dmtf_mockup() {
+    let Some(sushy) = sushy_static() else { return };
+    let Some(shared) = shared_fixtures() else {
+        return;
+    };
+    let dir = TempDir::new("redfish");
+    let mockup = dir.path("mockup");
+    copy_dir(&shared.join("redfish/public-rackmount1"), &mockup);
+    let port = peers::free_port();
+    let mut cmd = Command::new(&sushy);
+    cmd.args(["-i", "127.0.0.1", "-p", &port.to_string(), "-m"])
+        .arg(&mockup);
+    let mut server = Daemon::start_logged("sushy-static", &mut cmd, Some(&dir.path("sushy.log")));
+    let service = format!("127.0.0.1:{port}");
+    wait_for("sushy-static answers", WITHIN, || {
+        server.assert_running();
+        peers::http_get(&service, "/redfish/v1/Chassis").map(|_| ())
+    });
+
+    let config = dir.write(
+        "agent.ron",
+        &format!(
+            "(id: \"bmc-gw\", collect_every_s: 0.5,\n collectors: [host(), redfish(url: \"http://{service}\")])"
+        ),
+    );
+    let log = dir.path("agent.log");
+    let (mut agent, addr) = peers::start_agent_logged(&config, Some(&log));
+    let addr = addr.as_str();
+
+    // As served: Bay1 carries the load with a warning, Bay2 is absent; the Failover group
+    // needs one, so it holds with no spare left, and says so.
+    let s = until(addr, "1U/PowerRedundancy/0", MemberState::Ok);
+    let mut ids: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, IDS);
+    assert_eq!(
+        facts(&s, "1U/PowerSupplies/Bay1", &["reading"]),
+        (MemberState::Ok, vec!["warning".into()], vec![Some(400.0)])
+    );
+    assert_eq!(
+        facts(&s, "1U/PowerSupplies/Bay2", &["reading"]),
+        (MemberState::Failed, vec!["absent".into()], vec![None])
+    );
+    let flags = |words: &[&str]| words.iter().map(ToString::to_string).collect::<Vec<_>>();
+    let group = |members_ok: f64| {
+        let f = [2.0, members_ok, 1.0, 2.0, members_ok - 1.0];
+        f.map(Some).to_vec()
+    };
+    assert_eq!(
+        facts(&s, "1U/PowerRedundancy/0", &GROUP),
+        (
+            MemberState::Ok,
+            flags(&["Failover", "unavailableoffline", "degraded"]),
+            group(1.0)
+        )
+    );
+    for fan in ["Bay1", "Bay2", "CPU1", "CPU2"] {
+        assert_eq!(
+            facts(&s, &format!("1U/Fans/{fan}"), &["reading"]),
+            (MemberState::Ok, vec![], vec![Some(45.0)]),
+            "{fan}"
+        );
+    }
+    assert_eq!(
+        facts(&s, "1U/FanRedundancy/0", &GROUP),
+        (MemberState::Ok, flags(&["NPlusM"]), group(2.0))
+    );
+    assert_eq!(
+        facts(&s, "1U/FanRedundancy/1", &GROUP),
+        (MemberState::Ok, flags(&["NPlusM", "disabled"]), group(2.0))
+    );
+    assert_eq!(health(addr).as_deref(), Ok("ok"));
+
+    // Bay2 fitted and healthy, as the BMC would then say: full redundancy.
+    let ok = serde_json::json!({"State": "Enabled", "Health": "OK"});
+    set_status(&mockup, &format!("{SUPPLIES}/Bay2"), ok.clone());
+    set_group_status(&mockup, ok);
+    let s = until(addr, "1U/PowerSupplies/Bay2", MemberState::Ok);
+    assert_eq!(
+        facts(&s, "1U/PowerRedundancy/0", &GROUP),
+        (MemberState::Ok, flags(&["Failover"]), group(2.0))
+    );
+
+    // Bay2 fails. The group's own Status is left OK: the collector counts the members
+    // itself rather than take the BMC's word for the group.
+    set_status(
+        &mockup,
+        &format!("{SUPPLIES}/Bay2"),
+        serde_json::json!({"State": "UnavailableOffline", "Health": "Critical"}),
+    );
+    let s = until(addr, "1U/PowerSupplies/Bay2", MemberState::Failed);
+    assert_eq!(
+        member(&s, "1U/PowerSupplies/Bay2").flags,
+        ["critical", "unavailableoffline"]
+    );
+    assert_eq!(
+        facts(&s, "1U/PowerRedundancy/0", &GROUP),
+        (
+            MemberState::Ok,
+            flags(&["Failover", "degraded"]),
+            group(1.0)
+        )
+    );
+
+    // Bay1 fails too: below MinNeededInGroup, the group is lost.
+    set_status(
+        &mockup,
+        &format!("{SUPPLIES}/Bay1"),
+        serde_json::json!({"State": "Enabled", "Health": "Critical"}),
+    );
+    let s = until(addr, "1U/PowerRedundancy/0", MemberState::Failed);
+    assert_eq!(
+        facts(&s, "1U/PowerSupplies/Bay1", &["reading"]),
+        (
+            MemberState::Failed,
+            vec!["critical".into()],
+            vec![Some(400.0)]
+        )
+    );
+    assert_eq!(
+        facts(&s, "1U/PowerRedundancy/0", &GROUP),
+        (
+            MemberState::Failed,
+            flags(&["Failover", "degraded"]),
+            group(0.0)
+        )
+    );
+    assert_eq!(health(addr).as_deref(), Ok("ok"));
+    agent.assert_running();
+
+    // The service dies: what it reported is unknown, not gone; the round's error names
+    // the URL; the host collector goes on.
+    server.kill();
+    let s = wait_for("redfish items unknown", WITHIN, || {
+        let s = peers::snapshot(addr)?;
+        let known: Vec<&str> = (s.members.iter())
+            .filter(|m| m.state != MemberState::Unknown)
+            .map(|m| m.id.as_str())
+            .collect();
+        if known.is_empty() && !s.members.is_empty() {
+            Ok(s)
+        } else {
+            Err(format!(
+                "{} members, still known: {known:?}",
+                s.members.len()
+            ))
+        }
+    });
+    let mut ids: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, IDS);
+    for m in &s.members {
+        assert_eq!(m.flags, ["no_answer"], "{}", m.id);
+        assert!(m.metrics.is_empty(), "{}: {:?}", m.id, m.metrics);
+    }
+    // A round after this one: the host collector still reports, and redfish stays unknown.
+    let seen = redcon::api::unix_now();
+    wait_for("host reports after the kill", WITHIN, || {
+        let s = peers::snapshot(addr)?;
+        let host = s.host.ok_or("no host report")?;
+        let unknown = s.members.iter().all(|m| m.state == MemberState::Unknown);
+        if host.observed_at > seen && unknown && s.members.len() == IDS.len() {
+            Ok(())
+        } else {
+            Err(format!("host at {}, {:?}", host.observed_at, s.members))
+        }
+    });
+    assert_eq!(health(addr).as_deref(), Ok("degraded"));
+    let want = format!("collector redfish: http://{service}/redfish/v1/Chassis: no answer");
+    wait_for("the agent logs the error", WITHIN, || {
+        let text = std::fs::read_to_string(&log).map_err(|e| e.to_string())?;
+        if text.contains(&want) {
+            Ok(())
+        } else {
+            Err(text)
+        }
+    });
+    agent.assert_running();
+}
