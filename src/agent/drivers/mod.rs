@@ -10,6 +10,7 @@
 pub mod haproxy;
 pub mod keepalived;
 pub mod nut;
+pub mod pacemaker;
 
 use std::collections::BTreeMap;
 
@@ -88,13 +89,22 @@ impl Drivers {
                             failover: failover.clone(),
                         }))
                     }
+                    CollectorSpec::Pacemaker {
+                        command,
+                        xml_file,
+                        cib_file,
+                        ..
+                    } => Some(Box::new(pacemaker::PacemakerDriver::new(
+                        command.as_deref(),
+                        xml_file.is_some(),
+                        cib_file.as_deref(),
+                    ))),
                     // read-only sources: md, bonding and bridge drivers (mdadm, active_slave,
-                    // port disable) and Pacemaker's crm_standby are still to come
+                    // port disable) are still to come
                     CollectorSpec::Host { .. }
                     | CollectorSpec::Mdraid { .. }
                     | CollectorSpec::Bonding { .. }
                     | CollectorSpec::Bridge { .. }
-                    | CollectorSpec::Pacemaker { .. }
                     | CollectorSpec::Redfish { .. } => None,
                 }
             })
@@ -163,6 +173,19 @@ impl Drivers {
             _ => None,
         };
         driver.act(&name, &op.kind, to.as_deref())
+    }
+}
+
+/// Run a source's command-line tool (`crm_standby`, `mdadm`, `ip`) with the collectors'
+/// time limit: `Done` saying what ran, `Failed` with the tool's own words when it exits
+/// non-zero or cannot start, `Unknown` when it was started but did not finish in time.
+pub fn run_tool(argv: &[String], env: &[(&str, &std::path::Path)]) -> Act {
+    match crate::agent::collectors::command::run(argv, env) {
+        Ok(out) if out.success => Act::Done(format!("ran {}", out.source)),
+        Ok(out) => Act::Failed(format!("{}: {}", out.source, out.why)),
+        // The tool was killed at the limit: it may have done its work before that.
+        Err(e) if e.message.starts_with("no answer within") => Act::Unknown(e.to_string()),
+        Err(e) => Act::Failed(e.to_string()),
     }
 }
 
