@@ -7,6 +7,7 @@
 //! Drivers block (sockets, files): the agent calls them on a blocking thread, under an
 //! overall timeout, and every source's client has its own I/O timeouts.
 
+pub mod bonding;
 pub mod haproxy;
 pub mod keepalived;
 pub mod nut;
@@ -38,6 +39,12 @@ pub trait Driver: Send + Sync {
     /// an id (a VRRP gateway group).
     fn group(&self, _site_id: &str) -> Option<String> {
         None
+    }
+    /// Whether this driver took `name` (a source name) out of its parent, so the
+    /// source no longer reports it and only this driver can put it back (a bond slave,
+    /// an md member).
+    fn released(&self, _name: &str) -> bool {
+        false
     }
     /// Carry out `kind` on `name` (the source's own name); `to` is the partner of a
     /// failover or move, as a source name when this agent maps it, else its site id.
@@ -99,11 +106,13 @@ impl Drivers {
                         xml_file.is_some(),
                         cib_file.as_deref(),
                     ))),
-                    // read-only sources: md, bonding and bridge drivers (mdadm, active_slave,
-                    // port disable) are still to come
+                    CollectorSpec::Bonding { root } => {
+                        Some(Box::new(bonding::BondingDriver::new(root.as_deref())))
+                    }
+                    // read-only sources: md and bridge drivers (mdadm, port disable) are
+                    // still to come
                     CollectorSpec::Host { .. }
                     | CollectorSpec::Mdraid { .. }
-                    | CollectorSpec::Bonding { .. }
                     | CollectorSpec::Bridge { .. }
                     | CollectorSpec::Redfish { .. } => None,
                 }
@@ -150,7 +159,12 @@ impl Drivers {
             None => self
                 .drivers
                 .iter()
-                .find_map(|d| d.group(&op.target).map(|n| (n, d))),
+                .find_map(|d| d.group(&op.target).map(|n| (n, d)))
+                .or_else(|| {
+                    self.source_names(&op.target)
+                        .into_iter()
+                        .find_map(|n| self.drivers.iter().find(|d| d.released(&n)).map(|d| (n, d)))
+                }),
         };
         let Some((name, driver)) = routed else {
             return Act::NotApplicable(format!(
@@ -173,6 +187,30 @@ impl Drivers {
             _ => None,
         };
         driver.act(&name, &op.kind, to.as_deref())
+    }
+}
+
+/// Members a driver took out of their parent (member -> parent), remembered so an
+/// undrain can find the parent after the source has stopped reporting the member. Kept
+/// in memory: after a restart the member is put back by hand.
+#[derive(Default)]
+pub struct Released(std::sync::Mutex<BTreeMap<String, String>>);
+
+impl Released {
+    fn map(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, String>> {
+        // A panic elsewhere while holding the lock leaves a plain map: still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    pub fn insert(&self, member: &str, parent: &str) {
+        self.map().insert(member.to_string(), parent.to_string());
+    }
+    pub fn parent(&self, member: &str) -> Option<String> {
+        self.map().get(member).cloned()
+    }
+    pub fn remove(&self, member: &str) {
+        self.map().remove(member);
     }
 }
 
