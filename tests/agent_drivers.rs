@@ -128,3 +128,97 @@ fn bonding_failover_and_member_drain_write_sysfs() {
     assert_eq!(file("bond0/bonding/slaves"), "+eth0\n");
     agent.assert_running();
 }
+
+const MDSTAT: &str = "Personalities : [raid1]\n\
+md0 : active raid1 sdc1[1] sdb1[0]\n      1046528 blocks super 1.2 [2/2] [UU]\n\n\
+md1 : active raid1 sdc2[1] sdb2[0]\n      1046528 blocks super 1.2 [2/2] [UU]\n\n\
+unused devices: <none>\n";
+
+/// A stand-in for mdadm (this kernel has no md): it records each call's argv, one
+/// `[arg]` per argument, and refuses anything naming sdc2 the way mdadm does.
+fn fake_mdadm(dir: &TempDir) -> std::path::PathBuf {
+    let log = dir.path("mdadm.log");
+    let script = dir.write(
+        "mdadm",
+        &format!(
+            "#!/bin/sh\nprintf '[%s]' \"$@\" >> {log:?}\necho >> {log:?}\n\
+             case \"$*\" in *sdc2*) echo 'mdadm: set device faulty failed for /dev/sdc2:  Device or resource busy' >&2; exit 1;; esac\n",
+            log = log.display().to_string()
+        ),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+#[test]
+fn mdraid_drain_and_add_back_run_mdadm() {
+    let dir = TempDir::new("drv-mdraid");
+    let mdstat = dir.write("root/proc/mdstat", MDSTAT);
+    let mdadm = fake_mdadm(&dir);
+    let (mut agent, addr) = agent(
+        &dir,
+        &format!(
+            "mdraid(root: {:?}, mdadm: {:?})",
+            dir.path("root").display().to_string(),
+            mdadm.display().to_string()
+        ),
+    );
+    wait_for("sdb1 reported", WITHIN, || member(&addr, "sdb1"));
+    let console = Console::new(&addr);
+    let calls = || std::fs::read_to_string(dir.path("mdadm.log")).unwrap_or_default();
+
+    let drain = console.cleared(OpKind::Drain, "sdb1", "drain-sdb1");
+    let sent = console.send(READ, &drain);
+    assert_eq!(sent.outcome, Outcome::Unauthorised, "{sent:?}");
+    assert_eq!(calls(), "", "mdadm ran for a read token");
+
+    let sent = console.send(OPERATE, &drain);
+    assert_eq!(sent.outcome, Outcome::Done, "{sent:?}");
+    assert_eq!(
+        calls(),
+        "[/dev/md0][--fail][/dev/sdb1][--remove][/dev/sdb1]\n"
+    );
+
+    // What the kernel would show after the removal: md0 runs degraded on sdc1.
+    std::fs::write(
+        &mdstat,
+        MDSTAT.replace(
+            "sdc1[1] sdb1[0]\n      1046528 blocks super 1.2 [2/2] [UU]",
+            "sdc1[1]\n      1046528 blocks super 1.2 [2/1] [_U]",
+        ),
+    )
+    .unwrap();
+    until_flag(&addr, "md0", "degraded");
+
+    let sent = console.send(
+        OPERATE,
+        &console.cleared(OpKind::Undrain, "sdb1", "add-sdb1"),
+    );
+    assert_eq!(sent.outcome, Outcome::Done, "{sent:?}");
+    assert!(
+        calls().ends_with("\n[/dev/md0][--add][/dev/sdb1]\n"),
+        "{}",
+        calls()
+    );
+
+    // mdadm refuses: its words come back and nothing is remembered as removed.
+    let sent = console.send(
+        OPERATE,
+        &console.cleared(OpKind::Drain, "sdc2", "drain-sdc2"),
+    );
+    assert_eq!(sent.outcome, Outcome::Rejected, "{sent:?}");
+    let reply = sent.reply.as_ref().unwrap();
+    assert_eq!(reply.outcome, "driver_failed", "{reply:?}");
+    assert!(
+        reply.detail.contains("Device or resource busy"),
+        "{reply:?}"
+    );
+    let sent = console.send(
+        OPERATE,
+        &console.cleared(OpKind::Undrain, "sdb2", "add-sdb2"),
+    );
+    assert_eq!(sent.outcome, Outcome::Rejected, "{sent:?}");
+    assert!(sent.detail.contains("still in md1"), "{sent:?}");
+    agent.assert_running();
+}

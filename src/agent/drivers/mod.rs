@@ -10,6 +10,7 @@
 pub mod bonding;
 pub mod haproxy;
 pub mod keepalived;
+pub mod mdraid;
 pub mod nut;
 pub mod pacemaker;
 
@@ -109,10 +110,11 @@ impl Drivers {
                     CollectorSpec::Bonding { root } => {
                         Some(Box::new(bonding::BondingDriver::new(root.as_deref())))
                     }
-                    // read-only sources: md and bridge drivers (mdadm, port disable) are
-                    // still to come
+                    CollectorSpec::Mdraid { root, mdadm } => Some(Box::new(
+                        mdraid::MdraidDriver::new(root.as_deref(), mdadm.as_deref()),
+                    )),
+                    // read-only sources: the bridge driver (port disable) is still to come
                     CollectorSpec::Host { .. }
-                    | CollectorSpec::Mdraid { .. }
                     | CollectorSpec::Bridge { .. }
                     | CollectorSpec::Redfish { .. } => None,
                 }
