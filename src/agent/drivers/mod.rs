@@ -8,6 +8,7 @@
 //! overall timeout, and every source's client has its own I/O timeouts.
 
 pub mod bonding;
+pub mod bridge;
 pub mod haproxy;
 pub mod keepalived;
 pub mod mdraid;
@@ -113,10 +114,11 @@ impl Drivers {
                     CollectorSpec::Mdraid { root, mdadm } => Some(Box::new(
                         mdraid::MdraidDriver::new(root.as_deref(), mdadm.as_deref()),
                     )),
-                    // read-only sources: the bridge driver (port disable) is still to come
-                    CollectorSpec::Host { .. }
-                    | CollectorSpec::Bridge { .. }
-                    | CollectorSpec::Redfish { .. } => None,
+                    CollectorSpec::Bridge { root, .. } => {
+                        Some(Box::new(bridge::BridgeDriver::new(root.as_deref())))
+                    }
+                    // read-only sources
+                    CollectorSpec::Host { .. } | CollectorSpec::Redfish { .. } => None,
                 }
             })
             .collect();
