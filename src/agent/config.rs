@@ -107,10 +107,13 @@ pub enum CollectorSpec {
         #[serde(default = "default_timeout_s")]
         timeout_s: f64,
     },
-    /// Linux md RAID from `<root>/sys/block/md*/md`, else `<root>/proc/mdstat`.
+    /// Linux md RAID from `<root>/sys/block/md*/md`, else `<root>/proc/mdstat`. The
+    /// driver runs `mdadm` (default `mdadm` on the PATH) to fail, remove and add members.
     Mdraid {
         #[serde(default)]
         root: Option<PathBuf>,
+        #[serde(default)]
+        mdadm: Option<String>,
     },
     /// Linux bonds from `<root>/proc/net/bonding/*`, else `<root>/sys/class/net`.
     Bonding {
@@ -344,7 +347,8 @@ mod tests {
         assert_eq!(
             c.collectors[0],
             CollectorSpec::Mdraid {
-                root: Some("/srv/capture".into())
+                root: Some("/srv/capture".into()),
+                mdadm: None,
             }
         );
         assert_eq!(c.collectors[1], CollectorSpec::Bonding { root: None });

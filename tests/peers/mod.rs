@@ -101,7 +101,10 @@ pub struct Netns(pub String);
 impl Netns {
     /// `None` when namespaces cannot be made here (not root, no `ip`).
     pub fn add(name: String) -> Option<Netns> {
-        let _ = Command::new("ip").args(["netns", "del", &name]).status();
+        let _ = Command::new("ip")
+            .args(["netns", "del", &name])
+            .stderr(Stdio::null())
+            .status();
         let ok = Command::new("ip")
             .args(["netns", "add", &name])
             .stderr(Stdio::null())

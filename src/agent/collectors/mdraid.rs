@@ -220,13 +220,20 @@ impl MdraidCollector {
     }
 }
 
+impl MdraidCollector {
+    /// The arrays as the collector reads them, with one error per array it could not.
+    pub fn arrays(&self) -> (Vec<MdArray>, Vec<ParseError>) {
+        self.read_sysfs().unwrap_or_else(|| self.read_mdstat())
+    }
+}
+
 impl Collector for MdraidCollector {
     fn name(&self) -> &'static str {
         NAME
     }
 
     fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
-        let (arrays, errors) = self.read_sysfs().unwrap_or_else(|| self.read_mdstat());
+        let (arrays, errors) = self.arrays();
         out.members.extend(md_reports(&arrays, api::unix_now()));
         finish(NAME, errors)
     }

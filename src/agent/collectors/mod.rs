@@ -75,7 +75,7 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                 } => Ok(Box::new(haproxy::HaproxyCollector::new(
                     socket, backends, *timeout_s,
                 )?)),
-                CollectorSpec::Mdraid { root } => {
+                CollectorSpec::Mdraid { root, .. } => {
                     Ok(Box::new(mdraid::MdraidCollector::new(root.as_deref())))
                 }
                 CollectorSpec::Bonding { root } => {

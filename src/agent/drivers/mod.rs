@@ -7,9 +7,13 @@
 //! Drivers block (sockets, files): the agent calls them on a blocking thread, under an
 //! overall timeout, and every source's client has its own I/O timeouts.
 
+pub mod bonding;
+pub mod bridge;
 pub mod haproxy;
 pub mod keepalived;
+pub mod mdraid;
 pub mod nut;
+pub mod pacemaker;
 
 use std::collections::BTreeMap;
 
@@ -37,6 +41,12 @@ pub trait Driver: Send + Sync {
     /// an id (a VRRP gateway group).
     fn group(&self, _site_id: &str) -> Option<String> {
         None
+    }
+    /// Whether this driver took `name` (a source name) out of its parent, so the
+    /// source no longer reports it and only this driver can put it back (a bond slave,
+    /// an md member).
+    fn released(&self, _name: &str) -> bool {
+        false
     }
     /// Carry out `kind` on `name` (the source's own name); `to` is the partner of a
     /// failover or move, as a source name when this agent maps it, else its site id.
@@ -88,14 +98,27 @@ impl Drivers {
                             failover: failover.clone(),
                         }))
                     }
-                    // read-only sources: md, bonding and bridge drivers (mdadm, active_slave,
-                    // port disable) and Pacemaker's crm_standby are still to come
-                    CollectorSpec::Host { .. }
-                    | CollectorSpec::Mdraid { .. }
-                    | CollectorSpec::Bonding { .. }
-                    | CollectorSpec::Bridge { .. }
-                    | CollectorSpec::Pacemaker { .. }
-                    | CollectorSpec::Redfish { .. } => None,
+                    CollectorSpec::Pacemaker {
+                        command,
+                        xml_file,
+                        cib_file,
+                        ..
+                    } => Some(Box::new(pacemaker::PacemakerDriver::new(
+                        command.as_deref(),
+                        xml_file.is_some(),
+                        cib_file.as_deref(),
+                    ))),
+                    CollectorSpec::Bonding { root } => {
+                        Some(Box::new(bonding::BondingDriver::new(root.as_deref())))
+                    }
+                    CollectorSpec::Mdraid { root, mdadm } => Some(Box::new(
+                        mdraid::MdraidDriver::new(root.as_deref(), mdadm.as_deref()),
+                    )),
+                    CollectorSpec::Bridge { root, .. } => {
+                        Some(Box::new(bridge::BridgeDriver::new(root.as_deref())))
+                    }
+                    // read-only sources
+                    CollectorSpec::Host { .. } | CollectorSpec::Redfish { .. } => None,
                 }
             })
             .collect();
@@ -140,7 +163,12 @@ impl Drivers {
             None => self
                 .drivers
                 .iter()
-                .find_map(|d| d.group(&op.target).map(|n| (n, d))),
+                .find_map(|d| d.group(&op.target).map(|n| (n, d)))
+                .or_else(|| {
+                    self.source_names(&op.target)
+                        .into_iter()
+                        .find_map(|n| self.drivers.iter().find(|d| d.released(&n)).map(|d| (n, d)))
+                }),
         };
         let Some((name, driver)) = routed else {
             return Act::NotApplicable(format!(
@@ -163,6 +191,43 @@ impl Drivers {
             _ => None,
         };
         driver.act(&name, &op.kind, to.as_deref())
+    }
+}
+
+/// Members a driver took out of their parent (member -> parent), remembered so an
+/// undrain can find the parent after the source has stopped reporting the member. Kept
+/// in memory: after a restart the member is put back by hand.
+#[derive(Default)]
+pub struct Released(std::sync::Mutex<BTreeMap<String, String>>);
+
+impl Released {
+    fn map(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, String>> {
+        // A panic elsewhere while holding the lock leaves a plain map: still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    pub fn insert(&self, member: &str, parent: &str) {
+        self.map().insert(member.to_string(), parent.to_string());
+    }
+    pub fn parent(&self, member: &str) -> Option<String> {
+        self.map().get(member).cloned()
+    }
+    pub fn remove(&self, member: &str) {
+        self.map().remove(member);
+    }
+}
+
+/// Run a source's command-line tool (`crm_standby`, `mdadm`, `ip`) with the collectors'
+/// time limit: `Done` saying what ran, `Failed` with the tool's own words when it exits
+/// non-zero or cannot start, `Unknown` when it was started but did not finish in time.
+pub fn run_tool(argv: &[String], env: &[(&str, &std::path::Path)]) -> Act {
+    match crate::agent::collectors::command::run(argv, env) {
+        Ok(out) if out.success => Act::Done(format!("ran {}", out.source)),
+        Ok(out) => Act::Failed(format!("{}: {}", out.source, out.why)),
+        // The tool was killed at the limit: it may have done its work before that.
+        Err(e) if e.message.starts_with("no answer within") => Act::Unknown(e.to_string()),
+        Err(e) => Act::Failed(e.to_string()),
     }
 }
 

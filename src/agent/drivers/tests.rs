@@ -263,3 +263,77 @@ fn nut_sends_bypass_commands_as_the_configured_user() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Says it took `eth0` out of its bond; records what it is asked.
+struct Releaser(Seen);
+
+impl Driver for Releaser {
+    fn collector(&self) -> &'static str {
+        "bonding"
+    }
+    fn released(&self, name: &str) -> bool {
+        name == "eth0"
+    }
+    fn act(&self, name: &str, _kind: &OpKind, _to: Option<&str>) -> Act {
+        self.0.lock().unwrap().push((name.to_string(), None));
+        Act::Done(name.to_string())
+    }
+}
+
+#[test]
+fn a_member_no_source_reports_goes_to_the_driver_that_released_it() {
+    let seen = Seen::default();
+    let map = [("eth0", "NIC-A")].map(|(a, b)| (a.to_string(), b.to_string()));
+    let d = Drivers::new(vec![Box::new(Releaser(Arc::clone(&seen)))], map.into());
+    let owners = BTreeMap::new();
+    assert_eq!(
+        d.carry_out(&op(OpKind::Undrain, "NIC-A"), &owners),
+        Act::Done("eth0".into())
+    );
+    assert!(matches!(
+        d.carry_out(&op(OpKind::Undrain, "eth1"), &owners),
+        Act::NotApplicable(_)
+    ));
+}
+
+#[test]
+fn tools_and_sources_that_cannot_act_say_why() {
+    let sh = |script: &str| -> Vec<String> {
+        ["sh", "-c", script].iter().map(|s| s.to_string()).collect()
+    };
+    assert!(matches!(run_tool(&sh("true"), &[]), Act::Done(m) if m == "ran sh -c true"));
+    assert!(matches!(
+        run_tool(&sh("echo nope >&2; exit 2"), &[]),
+        Act::Failed(m) if m.contains("exit status: 2: nope")
+    ));
+    assert!(matches!(
+        run_tool(&["no-such-tool-here".to_string()], &[]),
+        Act::Failed(m) if m.contains("not installed")
+    ));
+
+    let saved = pacemaker::PacemakerDriver::new(None, true, None);
+    assert!(matches!(
+        saved.act("node1", &OpKind::Standby, None),
+        Act::NotApplicable(m) if m.contains("saved crm_mon output")
+    ));
+    let broken = pacemaker::PacemakerDriver::new(Some(&sh("echo down >&2; exit 102")), false, None);
+    assert!(matches!(
+        broken.act("node1", &OpKind::Standby, None),
+        Act::Failed(m) if m.contains("down")
+    ));
+
+    let copy = bridge::BridgeDriver::new(Some(std::path::Path::new("/srv/capture")));
+    assert!(matches!(
+        copy.act("vb0", &OpKind::Drain, None),
+        Act::NotApplicable(m) if m.contains("copy under /srv/capture")
+    ));
+    let live = bridge::BridgeDriver::new(None);
+    assert!(matches!(
+        live.act("no-such-port", &OpKind::Drain, None),
+        Act::NotApplicable(m) if m.contains("not a bridge port")
+    ));
+    assert!(matches!(
+        live.act("vb0", &OpKind::Standby, None),
+        Act::NotApplicable(_)
+    ));
+}
