@@ -159,7 +159,12 @@ fn render(c: &mut Criterion) {
     }
 
     let mut group = c.benchmark_group("render");
-    for (name, view) in [("overview", View::Overview), ("findings", View::Findings)] {
+    for (name, view) in [
+        ("overview", View::Overview),
+        ("findings", View::Findings),
+        ("components", View::Components),
+        ("topology", View::Topology),
+    ] {
         let a = app(&obs, view);
         let mut t = match Terminal::new(TestBackend::new(W, H)) {
             Ok(t) => t,

@@ -593,3 +593,33 @@ fn the_wheel_moves_the_selection_and_a_click_closes_the_help() {
     click(&mut app, 0, 0);
     assert!(!app.help);
 }
+
+#[test]
+fn the_topology_scrolls_to_the_selection_and_a_click_lands_on_the_row_drawn() {
+    let mut app = demo_app();
+    type_keys(&mut app, "5");
+    let rows = app.topology.len();
+    assert!(
+        rows > 40,
+        "the demo's trees are longer than one screen: {rows}"
+    );
+    // far down, past the first screen: the selected row is the one marked on screen
+    let target = rows - 3;
+    type_keys(&mut app, &"j".repeat(target));
+    assert_eq!(app.selected, target);
+    let id = app.topology[target].id.clone();
+    // at 80x24, where the click below is read
+    let t = frame(&app, 80, 24);
+    let buf = t.backend().buffer();
+    let lines: Vec<String> = (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect();
+    let marked = lines
+        .iter()
+        .position(|l| l.contains("> ") && l.contains(id.as_str()))
+        .unwrap_or_else(|| panic!("row {target} ({id}) not marked:\n{}", lines.join("\n")));
+    // a click on the row above the selection selects exactly that row
+    let marked = u16::try_from(marked).unwrap_or(0);
+    click(&mut app, 10, marked - 1);
+    assert_eq!(app.selected, target - 1);
+}

@@ -106,9 +106,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     };
+    // only the rows on screen are built: a campus has thousands, and each looks up its
+    // state. The window is the one a List scrolled to the selection shows (and the one
+    // the mouse reads clicks against).
+    let visible = usize::from(area.height.saturating_sub(2).max(1));
+    let first = (app.selected + 1).saturating_sub(visible);
     let rows: Vec<ListItem> = app
         .topology
         .iter()
+        .skip(first)
+        .take(visible)
         .map(|r| ListItem::new(line(obs, r, theme)))
         .collect();
     let empty = rows.is_empty();
@@ -116,6 +123,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .block(block)
         .highlight_style(theme.selected)
         .highlight_symbol("> ");
-    let mut state = ListState::default().with_selected((!empty).then_some(app.selected));
+    let mut state = ListState::default().with_selected((!empty).then_some(app.selected - first));
     frame.render_stateful_widget(list, area, &mut state);
 }
