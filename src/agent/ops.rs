@@ -8,7 +8,6 @@
 //! first one left (two operators draining the last two units: one gets `stale_state`), and
 //! a retry of one still running waits for its answer instead of acting again.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
@@ -34,7 +33,7 @@ const OP_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Desk {
     pub tokens: Tokens,
     pub audit: Option<AuditLog>,
-    replies: BTreeMap<String, (u16, OpReply)>,
+    replies: crate::ops::replies::Replies<(u16, OpReply)>,
 }
 
 fn reply(outcome: &str, operation: &str, detail: impl Into<String>) -> OpReply {
@@ -274,7 +273,7 @@ pub fn desk(
     Ok(Desk {
         tokens,
         audit,
-        replies: BTreeMap::new(),
+        replies: Default::default(),
     })
 }
 

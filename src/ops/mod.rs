@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod execute;
 mod preflight;
+pub mod replies;
 mod show;
 mod target;
 pub mod tokens;

@@ -3,7 +3,7 @@
 //! computed on, judged again by the same preflight the console ran, carried out on the
 //! simulated state, answered once per idempotency key, and audited whatever happens.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use tokio::time::Instant;
 
@@ -21,7 +21,7 @@ use super::state::Sim;
 #[derive(Debug, Default)]
 pub struct Desk {
     tokens: Tokens,
-    replies: BTreeMap<String, (u16, OpReply)>,
+    replies: crate::ops::replies::Replies<(u16, OpReply)>,
     audit: Option<AuditLogSlot>,
 }
 
