@@ -142,14 +142,23 @@ impl Console {
         self.parser.lock().unwrap().screen().contents()
     }
 
-    /// Poll the parsed screen until `ok` holds; panic with the screen at the deadline.
+    /// Poll the parsed screen until `ok` holds and the screen has held still for one poll
+    /// (vt100 does not honour synchronized updates, so a look can land in the middle of a
+    /// frame); panic with the screen at the deadline.
     fn wait_until(&self, what: &str, ok: impl Fn(&vt100::Screen) -> bool) -> String {
         let end = Instant::now() + DEADLINE;
+        let mut seen: Option<String> = None;
         loop {
             {
                 let parser = self.parser.lock().unwrap();
                 if ok(parser.screen()) {
-                    return parser.screen().contents();
+                    let now = parser.screen().contents();
+                    if seen.as_ref() == Some(&now) {
+                        return now;
+                    }
+                    seen = Some(now);
+                } else {
+                    seen = None;
                 }
             }
             assert!(
@@ -411,11 +420,16 @@ fn a_drain_through_the_console_changes_the_live_tier_and_is_audited() {
     c.keys(b"\r");
     c.wait_for("not a live SPOF of power");
     c.keys(b"d");
-    let screen = c.wait_for("DEGRADES  drain UPS-A1");
-    assert!(screen.contains("reason:"), "{screen}");
+    // a frame may be parsed half-way: wait for the whole dialog, not its first line
+    c.wait_until("the plan and the reason field", |s| {
+        let t = s.contents();
+        t.contains("DEGRADES  drain UPS-A1") && t.contains("reason:")
+    });
     c.keys(b"replace capacitors\r");
-    let screen = c.wait_for("type UPS-A1 to confirm");
-    assert!(screen.contains("> Cancel <"), "Cancel first: {screen}");
+    c.wait_until("the confirmation with Cancel focused", |s| {
+        let t = s.contents();
+        t.contains("type UPS-A1 to confirm") && t.contains("> Cancel <")
+    });
     c.keys(b"UPS-A1\t\r");
     c.wait_for("Confirm again");
     c.keys(b"\t\r");
