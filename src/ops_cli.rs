@@ -2,7 +2,6 @@
 //! plan, clear and confirm, then send it audited to the agent that owns the target.
 //! `redcon audit` prints the log. Exit codes are in docs/operations.md.
 
-use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,17 +43,6 @@ pub fn default_audit_path() -> Option<PathBuf> {
     audit::default_path()
 }
 
-fn random_hex() -> String {
-    let state = std::collections::hash_map::RandomState::new();
-    let mut out = String::new();
-    for i in 0..2u64 {
-        let mut h = state.build_hasher();
-        h.write_u64(i ^ u64::from(std::process::id()));
-        out.push_str(&format!("{:016x}", h.finish()));
-    }
-    out
-}
-
 /// Where the operation goes: the agents to poll and, for the embedded demo, the simulator
 /// that stands in for them (with a token made up for this run).
 struct Reach {
@@ -84,7 +72,7 @@ async fn open_site(source: &Source, timeout: Duration) -> Result<Reach, String> 
             let (addr, sim, task) = redcon::sim::spawn_local(site.clone(), live, None)
                 .await
                 .map_err(|e| format!("embedded demo simulator: {e}"))?;
-            let token = random_hex();
+            let token = redcon::ops::tokens::random_secret();
             sim.lock()
                 .set_tokens(Tokens::single_operator(&token, "demo operator"));
             let specs = redcon::sim::agent_urls(&site, &format!("http://{addr}"))
@@ -203,7 +191,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         target: req.target.clone(),
         reason: req.reason.clone(),
         operator: operator.clone(),
-        idempotency_key: format!("{}-{}", req.target, random_hex()),
+        idempotency_key: format!("{}-{}", req.target, redcon::ops::tokens::random_secret()),
     };
     // a dry run on files needs no agent
     if let (true, Source::File { site, live }) = (req.dry_run, source) {

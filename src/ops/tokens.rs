@@ -156,6 +156,21 @@ impl Tokens {
     }
 }
 
+/// 32 hex digits from the standard library's per-process random hash keys: enough for a
+/// token that lives one run (the embedded demo's) and for idempotency keys, without a
+/// random-number crate.
+pub fn random_secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let state = std::collections::hash_map::RandomState::new();
+    (0..2u64)
+        .map(|i| {
+            let mut h = state.build_hasher();
+            h.write_u64(i);
+            format!("{:016x}", h.finish())
+        })
+        .collect()
+}
+
 /// Equal-length inputs take the same time whatever their contents; the length itself is not
 /// secret (every token in a file may be a different length).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -226,6 +241,14 @@ mod tests {
         let shown = format!("{t:?}");
         assert!(shown.contains("alice smith"), "{shown}");
         assert!(!shown.contains("0123456789abcdef0123"), "{shown}");
+    }
+
+    #[test]
+    fn random_secrets_are_long_enough_and_differ() {
+        let (a, b) = (random_secret(), random_secret());
+        assert_eq!(a.len(), 32);
+        assert!(a.len() >= MIN_SECRET && a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
     }
 
     #[test]

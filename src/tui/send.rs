@@ -43,16 +43,3 @@ async fn send_one(
 
 /// How long an operation may take before its outcome is unknown.
 const OP_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A random secret for the embedded demo's simulator.
-pub fn demo_token() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let state = std::collections::hash_map::RandomState::new();
-    (0..2u64)
-        .map(|i| {
-            let mut h = state.build_hasher();
-            h.write_u64(i);
-            format!("{:016x}", h.finish())
-        })
-        .collect()
-}
