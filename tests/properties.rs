@@ -30,6 +30,8 @@ struct Shape {
     tanks: Vec<u8>,
     utility: bool,
     continuous_cooling: bool,
+    /// CRACs need a mechanical panel fed from one path's switchgear (`requires`).
+    mech: bool,
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
@@ -48,9 +50,10 @@ fn shape() -> impl Strategy<Value = Shape> {
         prop::collection::vec(prop::sample::select(vec![6u8, 12, 24]), 0..3),
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(gens, paths, loads, cracs, tanks, utility, continuous_cooling)| Shape {
+            |(gens, paths, loads, cracs, tanks, utility, continuous_cooling, mech)| Shape {
                 gens,
                 paths,
                 loads,
@@ -58,6 +61,7 @@ fn shape() -> impl Strategy<Value = Shape> {
                 tanks,
                 utility,
                 continuous_cooling,
+                mech,
             },
         )
 }
@@ -142,8 +146,23 @@ fn build(s: &Shape) -> Site {
         .enumerate()
         .map(|(i, _)| format!("C{i}"))
         .collect();
-    for (id, &kw) in cracs.iter().zip(&s.cracs) {
-        els.push(el(id, Kind::Crac, Some(KW[kw]), "HALL", &[]));
+    if s.mech {
+        for p in 0..s.paths.len() {
+            els.push(el(
+                &format!("MP{p}"),
+                Kind::Panel,
+                None,
+                "MECH",
+                &[format!("SWG{p}")],
+            ));
+        }
+    }
+    for (i, (id, &kw)) in cracs.iter().zip(&s.cracs).enumerate() {
+        let mut c = el(id, Kind::Crac, Some(KW[kw]), "HALL", &[]);
+        if s.mech {
+            c.requires = vec![vec![format!("MP{}", i % s.paths.len())]];
+        }
+        els.push(c);
     }
     if !cracs.is_empty() {
         loads.push(Load {
@@ -263,6 +282,57 @@ proptest! {
             let a = after.iter().find(|(s2, _)| s2 == sub).map_or(Tier::ZERO, |x| x.1);
             prop_assert!(a <= *b, "{sub:?}: {b:?} -> {a:?} after removing {gone}");
         }
+    }
+
+    /// `requires` means in service and supplied: a further powered panel a CRAC may draw on
+    /// never lowers a tier.
+    #[test]
+    fn a_powered_alternative_never_lowers_a_tier(s in shape(), crac in any::<prop::sample::Index>(), path in any::<prop::sample::Index>()) {
+        prop_assume!(!s.cracs.is_empty());
+        let s = Shape { mech: true, ..s };
+        let site = build(&s);
+        let mut wider = site.clone();
+        let alt = "MP-ALT".to_string();
+        let swg = format!("SWG{}", path.index(s.paths.len()));
+        wider.elements.push(el(&alt, Kind::Panel, None, "MECH-ALT", &[swg]));
+        let target = format!("C{}", crac.index(s.cracs.len()));
+        for e in &mut wider.elements {
+            if e.id == target {
+                for clause in &mut e.requires {
+                    clause.push(alt.clone());
+                }
+            }
+        }
+        let before = tiers(&site);
+        let after = tiers(&wider);
+        for ((sub, b), (_, a)) in before.iter().zip(&after) {
+            prop_assert!(a >= b, "{sub:?}: {b:?} -> {a:?}");
+        }
+    }
+
+    /// ... and taking a panel's supply away never raises one.
+    #[test]
+    fn removing_a_panels_supply_never_raises_a_tier(s in shape(), path in any::<prop::sample::Index>()) {
+        prop_assume!(!s.cracs.is_empty());
+        let s = Shape { mech: true, ..s };
+        let site = build(&s);
+        let panel = format!("MP{}", path.index(s.paths.len()));
+        let mut cut = site.clone();
+        for e in &mut cut.elements {
+            if e.id == panel {
+                e.inputs.clear();
+            }
+        }
+        let before = tiers(&site);
+        let after = tiers(&cut);
+        for ((sub, b), (_, a)) in before.iter().zip(&after) {
+            prop_assert!(a <= b, "{sub:?}: {b:?} -> {a:?}");
+        }
+        // the live view agrees: the panel's switchgear failed
+        let mut live = LiveState::default();
+        live.elements.insert(format!("SWG{}", path.index(s.paths.len())), ElementState::Failed);
+        let c = classify(&site, &live);
+        prop_assert!(c.live_tier <= c.design_tier);
     }
 
     /// Anything at all: unknown references, cycles, negative and NaN capacities.

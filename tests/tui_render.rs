@@ -284,6 +284,7 @@ fn metrics_app() -> App {
         generated_at: at,
         elements: vec![ElementReport {
             id: "UPS-A1".into(),
+            position: None,
             state: ElementState::Ok,
             observed_at: at,
             flags: Vec::new(),

@@ -8,6 +8,7 @@ pub fn ups_snapshot(agent: &str, observed_at: f64, generated_at: f64) -> Vec<u8>
     let elements = (0..90)
         .map(|i| ElementReport {
             id: format!("{agent}-UPS-{i:03}").into(),
+            position: None,
             state: ElementState::Ok,
             observed_at,
             flags: vec!["OL".into(), "CHRG".into()],

@@ -320,6 +320,7 @@ mod tests {
     fn ups(id: &str, load: f64) -> ElementReport {
         ElementReport {
             id: id.into(),
+            position: None,
             state: ElementState::Ok,
             observed_at: api::unix_now(),
             flags: vec!["OL".into()],

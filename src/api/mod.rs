@@ -45,6 +45,9 @@ pub struct ElementReport {
     /// `return_temp_c`, `capacity_kw`, ...
     #[serde(default)]
     pub metrics: Metrics,
+    /// Transfer switches: the id of the input carrying the load now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<SmolStr>,
 }
 
 /// Live state of one IT-group member (RAID member, bond port, uplink, router, node).

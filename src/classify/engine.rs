@@ -5,16 +5,17 @@ use super::graph::Ctx;
 use super::itgroups::grade_groups;
 use super::labels::redundancy;
 use super::net::SubNet;
-use super::report::{
-    Classification, ElementStatus, Finding, Rule, ServingNote, SubsystemReport, Tier,
-};
-use super::scenario::{Base, Evaluator, Mode};
+use super::now::{NowReport, now_report};
+use super::report::{Classification, ElementStatus, Finding, Rule, SubsystemReport, Tier};
+use super::scenario::{Base, Mode};
 use super::storage::Storage;
+use super::supply::unpowered;
 use super::tiers::{Assessor, Stores};
 use crate::model::{ElementState, Kind, LiveState, Profile, Site, Subsystem};
 
-fn live_base(ctx: &Ctx, live: &LiveState) -> Base {
+pub(crate) fn live_base(ctx: &Ctx, live: &LiveState) -> Base {
     let els = &ctx.site.elements;
+    let index = |id: &str| ctx.index_of(id);
     Base {
         unavailable: els
             .iter()
@@ -25,33 +26,24 @@ fn live_base(ctx: &Ctx, live: &LiveState) -> Base {
             .iter()
             .map(|e| live.element_state(&e.id) == ElementState::OnBattery)
             .collect(),
+        position: els
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                live.positions
+                    .get(&e.id)
+                    .and_then(|p| index(p))
+                    .or(ctx.preferred[i])
+            })
+            .collect(),
     }
 }
-
-/// Serving now counts utility and bypass: a UPS on bypass still passes raw power.
-fn now_base(ctx: &Ctx, live: &LiveState) -> Base {
-    let mut b = live_base(ctx, live);
-    for (i, e) in ctx.site.elements.iter().enumerate() {
-        if live.element_state(&e.id) == ElementState::Bypass {
-            b.unavailable[i] = false;
-        }
-    }
-    b
-}
-
-const NOW: Mode = Mode {
-    planned: false,
-    count_utility: true,
-    serving_now: true,
-};
 
 /// Classify a site and its live state. Pure: no IO, no clock.
 pub fn classify(site: &Site, live: &LiveState) -> Classification {
     let ctx = Ctx::new(site);
-    let n = site.elements.len();
-    let design_base = Base::design(n);
+    let design_base = Base::design(&ctx);
     let live_base = live_base(&ctx, live);
-    let now_base = now_base(&ctx, live);
     let mut warnings = Vec::new();
     let design_stores = Stores {
         fuel: Storage::of_site_fuel(&site.fuel_tanks, None),
@@ -71,11 +63,12 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
     if has(Kind::Tower) && design_stores.water == Storage::Unknown {
         warnings.push("makeup water unknown: cooling towers but no makeup-water storage described; water checks assumed to pass".into());
     }
+    // a unit whose `requires` are not in service and supplied counts for nothing
+    let design_out = unpowered(&ctx, &design_base, Mode::UNPLANNED);
+    let live_out = unpowered(&ctx, &live_base, Mode::UNPLANNED);
 
     let mut subsystems = Vec::new();
-    let mut serving_now = true;
-    let mut serving_notes = Vec::new();
-    let mut unserved_loads = Vec::new();
+    let mut now_all = NowReport::default();
     for sub in Subsystem::ALL {
         let loads = ctx.loads_of(sub);
         if loads.is_empty() && ctx.elements_of(sub).is_empty() {
@@ -84,7 +77,26 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
         let in_scope = site.in_scope.contains(&sub);
         let net = SubNet::build(&ctx, sub, &loads);
         let design = Assessor::new(&ctx, &net, &design_base).assess(&design_stores);
-        let mut live_a = Assessor::new(&ctx, &net, &live_base).assess(&live_stores);
+        let now = now_report(&ctx, &net, &design_base, &live_base, live);
+        // live service first: the tier of what is still served, then 0 if anything is not
+        let mut live_a = if now.unserved.is_empty() {
+            let mut a = Assessor::new(&ctx, &net, &live_base).assess(&live_stores);
+            reword_served_now(&ctx, &mut a.findings, &now.unprotected);
+            a
+        } else {
+            let served: Vec<usize> = loads
+                .iter()
+                .copied()
+                .filter(|l| !now.unserved.contains(l))
+                .collect();
+            let rest = SubNet::build(&ctx, sub, &served);
+            let mut a = Assessor::new(&ctx, &rest, &live_base).assess(&live_stores);
+            a.findings
+                .insert(0, unserved_finding(&ctx, sub, &now.unserved));
+            a.tier = Tier::ZERO;
+            a.serves = false;
+            a
+        };
         if live_a.tier > design.tier {
             warnings.push(format!(
                 "{}: live state computes to {} above the design's {} (operator-closed ties or over-reported fuel); shown as {}",
@@ -98,7 +110,11 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
                 sub.name()
             ));
         }
-        let labels = redundancy(&ctx, sub, &live_base.unavailable);
+        let mut labels = redundancy(&ctx, sub, &design_out, &live_out);
+        if !now.unserved.is_empty() {
+            // a subsystem that leaves a load without supply has no redundancy to speak of
+            labels.live = "below N".to_string();
+        }
         let mut notes = Vec::new();
         if design.tier < Tier::IV
             && let Some(note) = single_corded_note(site, sub, design.tier)
@@ -106,30 +122,9 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
             notes.push(note);
         }
         if in_scope {
-            let mut now = Evaluator::new(&ctx, &net, &now_base, NOW);
-            if !now.serves(&[]) {
-                serving_now = false;
-                let o = now.outcome(&[]);
-                // a load with no path left, or a path too small for what it draws
-                let ids: Vec<String> = o
-                    .dead_loads
-                    .iter()
-                    .chain(&o.short_loads)
-                    .map(|&l| site.loads[l].id.clone())
-                    .collect();
-                let names: Vec<&str> = ids.iter().map(String::as_str).collect();
-                unserved_loads.extend(ids.iter().cloned());
-                serving_notes.push(ServingNote {
-                    elements: vec![],
-                    message: format!(
-                        "{} is not serving every critical load now: {} without supply",
-                        sub.name(),
-                        name_list(&names)
-                    ),
-                    loads: ids,
-                });
-            }
-            serving_notes.extend(on_battery_notes(&ctx, &mut now, live));
+            now_all.merge(now);
+        } else {
+            now_all.notes.extend(now.notes);
         }
         subsystems.push(SubsystemReport {
             subsystem: sub,
@@ -164,14 +159,16 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
             live_tier = live_tier.min(Tier::III);
         }
     }
+    let id = |l: &usize| site.loads[*l].id.clone();
     Classification {
         site: site.name.clone(),
         profile: site.profile,
         design_tier,
         live_tier,
-        serving_now,
-        serving_notes,
-        unserved_loads,
+        serving_now: now_all.unserved.is_empty(),
+        serving_notes: now_all.notes,
+        unserved_loads: now_all.unserved.iter().map(id).collect(),
+        unprotected_loads: now_all.unprotected.iter().map(id).collect(),
         subsystems,
         groups: grade_groups(site, live),
         not_ok: site
@@ -185,6 +182,71 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
             .collect(),
         findings,
         warnings,
+    }
+}
+
+/// Findings about the live baseline (nothing removed) whose loads are served now: they are
+/// served, just not in a way the tiers count. Say that, never "loses supply".
+fn reword_served_now(ctx: &Ctx, findings: &mut [Finding], unprotected: &[usize]) {
+    let index = |id: &str| ctx.site.loads.iter().position(|l| l.id == id);
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.elements.is_empty() && matches!(f.rule, Rule::Service | Rule::FaultTolerance))
+    {
+        if f.loads.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = f.loads.iter().map(String::as_str).collect();
+        let kw: f64 = f
+            .loads
+            .iter()
+            .filter_map(|id| index(id))
+            .map(|l| ctx.site.loads[l].demand)
+            .sum();
+        let what = format!(
+            "{} ({} {})",
+            name_list(&names),
+            fmt_num(kw),
+            f.subsystem.unit()
+        );
+        let all_unprotected = f
+            .loads
+            .iter()
+            .all(|id| index(id).is_some_and(|l| unprotected.contains(&l)));
+        let verb = if f.loads.len() == 1 { "is" } else { "are" };
+        f.effect = if all_unprotected {
+            format!("{what} {verb} served now, but through no working UPS")
+        } else if f.rule == Rule::Service {
+            format!("{what} {verb} served now only with the utility counted")
+        } else {
+            format!("if the utility failed now, without operator action {what} would lose supply")
+        };
+        f.message = format!("Not {}: {}", f.blocks_tier, f.effect);
+    }
+}
+
+/// "Not Tier I: ROW-3, ROW-4 (290 kW) without supply now".
+fn unserved_finding(ctx: &Ctx, sub: Subsystem, unserved: &[usize]) -> Finding {
+    let ids: Vec<String> = unserved
+        .iter()
+        .map(|&l| ctx.site.loads[l].id.clone())
+        .collect();
+    let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let kw: f64 = unserved.iter().map(|&l| ctx.site.loads[l].demand).sum();
+    let effect = format!(
+        "{} ({} {}) without supply now",
+        name_list(&names),
+        fmt_num(kw),
+        sub.unit()
+    );
+    Finding {
+        blocks_tier: Tier::I,
+        subsystem: sub,
+        rule: Rule::Service,
+        elements: vec![],
+        loads: ids,
+        message: format!("Not Tier I: {effect}"),
+        effect,
     }
 }
 
@@ -209,7 +271,7 @@ fn provider_findings(site: &Site) -> Vec<Finding> {
     .collect()
 }
 
-/// "would compute to Tier IV without the 40 kW of single-corded load" (domain.md §2.4).
+/// "would compute to Tier IV without the 40 kW of single-corded load" (docs/tier-rules.md).
 fn single_corded_note(site: &Site, sub: Subsystem, tier: Tier) -> Option<String> {
     let single: Vec<&crate::model::Load> = site
         .loads
@@ -232,7 +294,7 @@ fn single_corded_note(site: &Site, sub: Subsystem, tier: Tier) -> Option<String>
     let ctx = Ctx::new(&reduced);
     let loads = ctx.loads_of(sub);
     let net = SubNet::build(&ctx, sub, &loads);
-    let base = Base::design(reduced.elements.len());
+    let base = Base::design(&ctx);
     let stores = Stores {
         fuel: Storage::of_site_fuel(&reduced.fuel_tanks, None),
         water: Storage::of_site_water(&reduced.makeup_water, None),
@@ -249,46 +311,4 @@ fn single_corded_note(site: &Site, sub: Subsystem, tier: Tier) -> Option<String>
             name_list(&ids)
         )
     })
-}
-
-/// A UPS on battery: which loads drop when the battery runs out.
-fn on_battery_notes(ctx: &Ctx, now: &mut Evaluator, live: &LiveState) -> Vec<ServingNote> {
-    let sub = now.sub();
-    let ups: Vec<usize> = (0..ctx.site.elements.len())
-        .filter(|&e| ctx.sub(e) == sub && live.element_state(ctx.id(e)) == ElementState::OnBattery)
-        .collect();
-    if ups.is_empty() {
-        return Vec::new();
-    }
-    let o = now.outcome(&ups);
-    let loads: Vec<String> = o
-        .dead_loads
-        .iter()
-        .map(|&l| ctx.site.loads[l].id.clone())
-        .collect();
-    ups.iter()
-        .map(|&u| {
-            let id = ctx.id(u);
-            let runtime = live
-                .battery_runtime_min
-                .get(id)
-                .map_or("unknown runtime".to_string(), |m| {
-                    format!("est. runtime {} min", fmt_num(*m))
-                });
-            let names: Vec<&str> = loads.iter().map(String::as_str).collect();
-            let then = if loads.is_empty() {
-                "every load has another protected path".to_string()
-            } else {
-                format!(
-                    "{} drop then unless they get another protected path",
-                    name_list(&names)
-                )
-            };
-            ServingNote {
-                elements: vec![id.to_string()],
-                loads: loads.clone(),
-                message: format!("{id} on battery, {runtime}; {then}"),
-            }
-        })
-        .collect()
 }

@@ -19,6 +19,9 @@ pub(crate) struct Ctx<'a> {
     /// Originates the resource: a source kind with nothing feeding it.
     pub source: Vec<bool>,
     pub load_inputs: Vec<Vec<usize>>,
+    /// Transfer switches: the `preferred` input, as an element index.
+    pub preferred: Vec<Option<usize>>,
+    index: HashMap<&'a str, usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -79,6 +82,11 @@ impl<'a> Ctx<'a> {
             .map(|i| site.elements[i].kind.is_source() && inputs[i].is_empty())
             .collect();
         let load_inputs = site.loads.iter().map(|l| resolve(&l.inputs)).collect();
+        let preferred = site
+            .elements
+            .iter()
+            .map(|e| e.preferred.as_deref().and_then(|p| index.get(p).copied()))
+            .collect();
         Ctx {
             site,
             inputs,
@@ -89,6 +97,8 @@ impl<'a> Ctx<'a> {
             critical,
             source,
             load_inputs,
+            preferred,
+            index,
         }
     }
 
@@ -98,6 +108,11 @@ impl<'a> Ctx<'a> {
 
     pub fn id(&self, e: usize) -> &'a str {
         &self.site.elements[e].id
+    }
+
+    /// The index of an element by id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
     }
 
     pub fn kind(&self, e: usize) -> Kind {

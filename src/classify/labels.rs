@@ -64,7 +64,14 @@ pub(crate) struct Labels {
     pub live: String,
 }
 
-pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Labels {
+/// `design_out` and `live_out`: units that count for nothing (unavailable, or required
+/// elements out of service or unsupplied).
+pub(crate) fn redundancy(
+    ctx: &Ctx,
+    sub: Subsystem,
+    design_out: &[bool],
+    unavailable: &[bool],
+) -> Labels {
     let site = ctx.site;
     let n = site.elements.len();
     let units: Vec<usize> = ctx
@@ -132,7 +139,12 @@ pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Lab
         let cap = |e: &usize| site.elements[*e].capacity.unwrap_or(0.0);
         let design_x: Vec<i32> = systems
             .iter()
-            .map(|m| tolerance(m.iter().map(cap).collect(), demand))
+            .map(|m| {
+                tolerance(
+                    m.iter().filter(|&&e| !design_out[e]).map(cap).collect(),
+                    demand,
+                )
+            })
             .collect();
         let live_x: Vec<i32> = systems
             .iter()
@@ -165,6 +177,7 @@ pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Lab
         }
         for (members, x) in systems.iter().zip(&design_x) {
             let available = members.iter().filter(|&&e| !unavailable[e]).count() as u32;
+            let usable = members.iter().filter(|&&e| !design_out[e]).count() as u32;
             let installed = members.len() as u32;
             out.push(RedundancyGroup {
                 kind: kind.to_string(),
@@ -173,7 +186,7 @@ pub(crate) fn redundancy(ctx: &Ctx, sub: Subsystem, unavailable: &[bool]) -> Lab
                 need: if *x < 0 {
                     installed + 1
                 } else {
-                    installed - *x as u32
+                    usable.saturating_sub(*x as u32)
                 },
                 installed,
                 available,

@@ -8,10 +8,12 @@ mod graph;
 pub mod itgroups;
 mod labels;
 mod net;
+mod now;
 pub mod reliability;
 pub mod report;
 mod scenario;
 mod storage;
+mod supply;
 mod tiers;
 
 pub use engine::classify;

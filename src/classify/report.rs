@@ -204,6 +204,9 @@ pub struct GroupReport {
     pub kind: GroupKind,
     pub design: GroupAssessment,
     pub live: GroupAssessment,
+    /// RAID: usable capacity in TB from level, member count and drive size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usable_tb: Option<f64>,
     /// Rebuild progress and ETA, hashing warnings, rebuild exposure (illustrative).
     pub notes: Vec<String>,
 }
@@ -233,6 +236,9 @@ pub struct Classification {
     pub serving_notes: Vec<ServingNote>,
     /// In-scope loads without supply right now, by id (the preflight compares these).
     pub unserved_loads: Vec<Id>,
+    /// Power loads served now but protected by no UPS (every live path runs round one):
+    /// one utility disturbance drops them.
+    pub unprotected_loads: Vec<Id>,
     pub subsystems: Vec<SubsystemReport>,
     pub groups: Vec<GroupReport>,
     /// Elements not `ok` right now, in site order: the facts behind the live tier.

@@ -7,13 +7,11 @@ use std::collections::{BTreeSet, HashMap};
 use super::flow::{INF, scaled};
 use super::graph::Ctx;
 use super::net::{Component, S, SubNet, T};
-use crate::model::{Activation, Kind, Subsystem};
+use super::supply::{input_open, relevant, supplied, switched_in};
+use crate::model::{Kind, Subsystem};
 
 /// Beyond this many selector input combinations, fall back to relaxed flow and say so.
 const ENUMERATION_CAP: usize = 4096;
-
-/// Sub-cycle transfer: the only `auto` equipment trusted downstream of a UPS.
-const SUB_CYCLE_S: f64 = 0.02;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Mode {
@@ -23,6 +21,9 @@ pub(crate) struct Mode {
     pub count_utility: bool,
     /// What is flowing right now: raw cords count, UPSs on battery originate.
     pub serving_now: bool,
+    /// Power: only supply that has passed through a UPS counts, even when `serving_now`
+    /// (which loads are protected right now).
+    pub protected_only: bool,
 }
 
 impl Mode {
@@ -30,12 +31,25 @@ impl Mode {
         planned: true,
         count_utility: false,
         serving_now: false,
+        protected_only: false,
     };
     pub const UNPLANNED: Mode = Mode {
         planned: false,
         count_utility: false,
         serving_now: false,
+        protected_only: false,
     };
+    /// What is flowing right now: utility and bypass count, transfers have happened.
+    pub const NOW: Mode = Mode {
+        planned: false,
+        count_utility: true,
+        serving_now: true,
+        protected_only: false,
+    };
+
+    fn protects(self, sub: Subsystem) -> bool {
+        sub == Subsystem::Power && (!self.serving_now || self.protected_only)
+    }
 }
 
 /// The state a scenario starts from: what is already unavailable, what an operator closed.
@@ -44,14 +58,19 @@ pub(crate) struct Base {
     pub unavailable: Vec<bool>,
     pub engaged: Vec<bool>,
     pub on_battery: Vec<bool>,
+    /// Transfer switches: the input (global index) carrying the load, when known.
+    pub position: Vec<Option<usize>>,
 }
 
 impl Base {
-    pub fn design(n: usize) -> Base {
+    /// Everything available, transfer switches on their `preferred` input.
+    pub fn design(ctx: &Ctx) -> Base {
+        let n = ctx.site.elements.len();
         Base {
             unavailable: vec![false; n],
             engaged: vec![false; n],
             on_battery: vec![false; n],
+            position: ctx.preferred.clone(),
         }
     }
 }
@@ -85,11 +104,25 @@ pub(crate) struct Evaluator<'c, 'a> {
     baselines: Vec<Baseline>,
     cache: HashMap<Vec<usize>, bool>,
     removed: Vec<bool>,
+    /// Elements in service and supplied with nothing removed, and in the scenario at hand.
+    base_supplied: Vec<bool>,
+    supplied: Vec<bool>,
+    /// Elements whose loss can change what `requires` sees; None when no element requires.
+    relevant: Option<Vec<bool>>,
+    /// `supplied` differs from `base_supplied` in the scenario at hand.
+    resupplied: bool,
     pub approximate: bool,
 }
 
 impl<'c, 'a> Evaluator<'c, 'a> {
     pub fn new(ctx: &'c Ctx<'a>, net: &SubNet, base: &'c Base, mode: Mode) -> Self {
+        let n = ctx.site.elements.len();
+        let any_requires = ctx.requires.iter().any(|r| !r.is_empty());
+        let base_supplied = if any_requires {
+            supplied(ctx, base, mode, &vec![false; n])
+        } else {
+            Vec::new()
+        };
         let mut ev = Evaluator {
             ctx,
             net: net.clone(),
@@ -97,7 +130,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             mode,
             baselines: Vec::new(),
             cache: HashMap::new(),
-            removed: vec![false; ctx.site.elements.len()],
+            removed: vec![false; n],
+            supplied: base_supplied.clone(),
+            base_supplied,
+            relevant: any_requires.then(|| relevant(ctx)),
+            resupplied: false,
             approximate: false,
         };
         for c in 0..ev.net.comps.len() {
@@ -129,34 +166,40 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 
     fn usable(&self, g: usize) -> bool {
         let ctx = self.ctx;
-        let gone = |x: usize| self.base.unavailable[x] || self.removed[x];
-        if gone(g) {
+        if self.base.unavailable[g] || self.removed[g] {
             return false;
         }
-        let e = &ctx.site.elements[g];
-        if e.kind == Kind::Utility && !self.mode.count_utility {
+        if !switched_in(ctx, self.base, self.mode, &self.removed, g) {
             return false;
         }
-        if !ctx.requires[g]
+        // `requires` is met by an element that is in service and supplied (not just there)
+        ctx.requires[g]
             .iter()
-            .all(|clause| clause.iter().any(|&r| !gone(r)))
-        {
+            .all(|clause| clause.iter().any(|&r| self.supplied[r]))
+    }
+
+    /// May the resource pass from `u` into `g`? Not from an input a transfer switch in
+    /// position cannot switch to by itself; and, where protection counts, not from raw supply
+    /// into the critical side except through a UPS: a maintenance bypass is a manual way
+    /// round a UPS, never a protected path.
+    fn arc_open(&self, u: usize, g: usize) -> bool {
+        let ctx = self.ctx;
+        if !input_open(ctx, self.base, self.mode, u, g) {
             return false;
         }
-        if self.mode.planned {
-            return true;
-        }
-        match e.activation {
-            Activation::Active => true,
-            Activation::Manual => self.base.engaged[g],
-            Activation::Auto if self.mode.serving_now => true,
-            Activation::Auto => match self.net.sub {
-                Subsystem::Power => {
-                    !ctx.critical[g] || e.transfer_s.is_some_and(|t| t <= SUB_CYCLE_S)
-                }
-                Subsystem::Cooling => true,
-                Subsystem::Network => e.transfer_s.unwrap_or(0.0) <= ctx.site.network_budget_s,
-            },
+        let raw_into_critical = ctx.critical[g] && !ctx.critical[u] && ctx.kind(g) != Kind::Ups;
+        !(raw_into_critical && self.mode.protects(self.net.sub))
+    }
+
+    /// Supply of every element for the current `removed` mask: recomputed only when the
+    /// removal reaches something a `requires` depends on (`mark` restores the baseline).
+    fn resupply(&mut self, removed: &[usize]) {
+        let Some(rel) = &self.relevant else {
+            return;
+        };
+        if removed.iter().any(|&r| rel[r]) {
+            self.supplied = supplied(self.ctx, self.base, self.mode, &self.removed);
+            self.resupplied = self.supplied != self.base_supplied;
         }
     }
 
@@ -168,7 +211,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             .map(|l| {
                 let arcs: Vec<usize> = comp.in_arcs[l]
                     .iter()
-                    .filter(|(lu, _)| usable[*lu])
+                    .filter(|(lu, _)| usable[*lu] && self.arc_open(comp.elems[*lu], comp.elems[l]))
                     .map(|&(_, a)| a)
                     .collect();
                 (l, arcs)
@@ -211,7 +254,18 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             .iter()
             .map(|&g| self.usable(g))
             .collect();
-        let protect = self.net.sub == Subsystem::Power && !self.mode.serving_now;
+        let open: Vec<Vec<bool>> = {
+            let comp = &self.net.comps[c];
+            (0..comp.elems.len())
+                .map(|l| {
+                    comp.in_arcs[l]
+                        .iter()
+                        .map(|&(lu, _)| self.arc_open(comp.elems[lu], comp.elems[l]))
+                        .collect()
+                })
+                .collect()
+        };
+        let protect = self.mode.protects(self.net.sub);
         let serving_now = self.mode.serving_now;
         let base = self.base;
         let comp = &mut self.net.comps[c];
@@ -227,8 +281,8 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 let originates = ctx.source[g] || (serving_now && base.on_battery[g]);
                 comp.graph.set_cap(a, if originates { cap } else { 0 });
             }
-            for &(_, a) in &comp.in_arcs[l] {
-                comp.graph.set_cap(a, INF);
+            for (&(_, a), &o) in comp.in_arcs[l].iter().zip(&open[l]) {
+                comp.graph.set_cap(a, if o { INF } else { 0 });
             }
         }
         for grp in &comp.groups {
@@ -285,13 +339,27 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         for &r in removed {
             self.removed[r] = on;
         }
+        if on {
+            self.resupply(removed);
+        } else if self.resupplied {
+            self.supplied.clone_from(&self.base_supplied);
+            self.resupplied = false;
+        }
     }
 
-    /// Elements a removal can change: the removed ones and those whose `requires` name them.
+    /// Elements a removal can change: the removed ones, and those whose `requires` name an
+    /// element that is removed or has lost its supply in this scenario.
     fn touched(&self, removed: &[usize]) -> Vec<usize> {
         let mut t = removed.to_vec();
         for &r in removed {
             t.extend(&self.ctx.dependents[r]);
+        }
+        if self.resupplied {
+            for (r, (&was, &is)) in self.base_supplied.iter().zip(&self.supplied).enumerate() {
+                if was && !is {
+                    t.extend(&self.ctx.dependents[r]);
+                }
+            }
         }
         t
     }

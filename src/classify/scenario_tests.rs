@@ -53,14 +53,14 @@ fn fast_path_agrees_with_cold_runs() {
     for site in sites() {
         let ctx = Ctx::new(&site);
         let n = site.elements.len();
-        let mut failed = Base::design(n);
+        let mut failed = Base::design(&ctx);
         if let Some(u) = (0..n).find(|&e| ctx.kind(e) == Kind::Ups) {
             failed.unavailable[u] = true;
         }
         for sub in Subsystem::ALL {
             let loads = ctx.loads_of(sub);
             let net = SubNet::build(&ctx, sub, &loads);
-            for base in [Base::design(n), failed.clone()] {
+            for base in [Base::design(&ctx), failed.clone()] {
                 for mode in [Mode::PLANNED, Mode::UNPLANNED] {
                     let mut ev = Evaluator::new(&ctx, &net, &base, mode);
                     let elems = net.elems.clone();

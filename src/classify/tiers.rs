@@ -25,17 +25,23 @@ pub(crate) struct Assessor<'c, 'a> {
     pub unplanned: Evaluator<'c, 'a>,
     /// E_s: in this subsystem, available, not a utility.
     es: Vec<usize>,
+    /// Elements of other subsystems (power panels) that elements of E_s `require`: they take
+    /// part in this subsystem's N-1 and maintenance scenarios.
+    required: Vec<usize>,
     load_zones: BTreeSet<&'a str>,
 }
 
 impl<'c, 'a> Assessor<'c, 'a> {
     pub fn new(ctx: &'c Ctx<'a>, net: &'c SubNet, base: &'c Base) -> Self {
-        let es = net
-            .elems
+        let counts = |e: usize| !base.unavailable[e] && ctx.kind(e) != Kind::Utility;
+        let es: Vec<usize> = net.elems.iter().copied().filter(|&e| counts(e)).collect();
+        let mut required: Vec<usize> = es
             .iter()
-            .copied()
-            .filter(|&e| !base.unavailable[e] && ctx.kind(e) != Kind::Utility)
+            .flat_map(|&e| ctx.requires[e].iter().flatten().copied())
+            .filter(|&r| ctx.sub(r) != net.sub && counts(r))
             .collect();
+        required.sort_unstable();
+        required.dedup();
         let load_zones = ctx
             .loads_of(net.sub)
             .into_iter()
@@ -48,6 +54,7 @@ impl<'c, 'a> Assessor<'c, 'a> {
             planned: Evaluator::new(ctx, net, base, Mode::PLANNED),
             unplanned: Evaluator::new(ctx, net, base, Mode::UNPLANNED),
             es,
+            required,
             load_zones,
         }
     }
@@ -68,15 +75,43 @@ impl<'c, 'a> Assessor<'c, 'a> {
         self.unplanned.cached(set) == Some(true) || self.planned.serves(set)
     }
 
-    /// Compartments that may be lost at once: zones holding elements of E_s but no load.
-    fn compartments(&self, elements: &[usize]) -> BTreeMap<&'a str, Vec<usize>> {
-        let mut zones: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
-        for &e in elements {
-            if let Some(z) = self.ctx.site.elements[e].zone.as_deref()
+    /// Everything a scenario of this subsystem may remove: E_s and the required elements.
+    fn candidates(&self) -> Vec<usize> {
+        let mut c = self.es.clone();
+        c.extend(&self.required);
+        c
+    }
+
+    /// Compartments that may be lost at once: zones holding candidates but no load of this
+    /// subsystem. One event there removes every element in the zone, whatever its subsystem,
+    /// and what their failures take down. Each zone comes with the number of candidates in it.
+    fn compartments(&self, candidates: &[usize]) -> BTreeMap<&'a str, (Vec<usize>, usize)> {
+        let ctx = self.ctx;
+        let mut hit: BTreeMap<&'a str, usize> = BTreeMap::new();
+        for &e in candidates {
+            if let Some(z) = ctx.site.elements[e].zone.as_deref()
                 && !self.load_zones.contains(z)
             {
-                zones.entry(z).or_default().push(e);
+                *hit.entry(z).or_default() += 1;
             }
+        }
+        let mut zones: BTreeMap<&'a str, (Vec<usize>, usize)> = BTreeMap::new();
+        for (g, el) in ctx.site.elements.iter().enumerate() {
+            let Some(z) = el.zone.as_deref() else {
+                continue;
+            };
+            if let Some(&count) = hit.get(z)
+                && !self.base.unavailable[g]
+                && el.kind != Kind::Utility
+            {
+                let entry = zones.entry(z).or_insert_with(|| (Vec::new(), count));
+                entry.0.push(g);
+                entry.0.extend(&ctx.takes_down[g]);
+            }
+        }
+        for (members, _) in zones.values_mut() {
+            members.sort_unstable();
+            members.dedup();
         }
         zones
     }
@@ -142,8 +177,9 @@ impl<'c, 'a> Assessor<'c, 'a> {
             }
         }
         // Tier III: every isolation group can be taken out on a planned basis
+        let candidates = self.candidates();
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for &e in es.iter().filter(|&&e| !self.exempt(e)) {
+        for &e in candidates.iter().filter(|&&e| !self.exempt(e)) {
             groups
                 .entry(site.elements[e].isolation_group())
                 .or_default()
@@ -181,14 +217,18 @@ impl<'c, 'a> Assessor<'c, 'a> {
         if !self.unplanned.serves(&[]) {
             out.push(Check::scenario(4, Rule::FaultTolerance, vec![], false));
         }
-        let testable: Vec<usize> = es.iter().copied().filter(|&e| !self.exempt(e)).collect();
+        let testable: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&e| !self.exempt(e))
+            .collect();
         for e in testable {
             let set = self.with_consequences(e);
             if !self.unplanned.serves(&set) {
                 out.push(Check::scenario(4, Rule::FaultTolerance, set, false));
             }
         }
-        for (zone, members) in self.compartments(&es) {
+        for (zone, (members, _)) in self.compartments(&candidates) {
             if !self.unplanned.serves(&members) {
                 out.push(Check::zone(4, zone, members));
             }
@@ -203,9 +243,9 @@ impl<'c, 'a> Assessor<'c, 'a> {
     /// list is computed with utility counted and labelled utility-dependent.
     fn spofs(&mut self) -> SpofList {
         if self.unplanned.serves(&[]) {
-            let es = self.es.clone();
+            let candidates = self.candidates();
             return SpofList {
-                items: self.spof_items(&es, false),
+                items: self.spof_items(&candidates, false),
                 utility_dependent: false,
             };
         }
@@ -217,13 +257,14 @@ impl<'c, 'a> Assessor<'c, 'a> {
         if !with_utility.serves(&[]) {
             return SpofList::default();
         }
-        let all: Vec<usize> = self
+        let mut all: Vec<usize> = self
             .net
             .elems
             .iter()
             .copied()
             .filter(|&e| !self.base.unavailable[e])
             .collect();
+        all.extend(&self.required);
         std::mem::swap(&mut self.unplanned, &mut with_utility);
         let items = self.spof_items(&all, true);
         std::mem::swap(&mut self.unplanned, &mut with_utility);
@@ -252,8 +293,9 @@ impl<'c, 'a> Assessor<'c, 'a> {
         }
         items.sort();
         let mut zones = Vec::new();
-        for (zone, members) in self.compartments(candidates) {
-            if members.len() >= 2 && !self.unplanned.serves(&members) {
+        for (zone, (members, count)) in self.compartments(candidates) {
+            // a zone with one candidate is that element's own scenario, listed above
+            if count >= 2 && !self.unplanned.serves(&members) {
                 zones.push(Spof {
                     id: format!("zone:{zone}"),
                     kind: SpofKind::Zone,

@@ -116,6 +116,10 @@ pub struct LiveState {
     pub members: BTreeMap<Id, MemberState>,
     #[serde(default)]
     pub rebuilds: BTreeMap<Id, Rebuild>,
+    /// Transfer switches: the input each one carries its load on now (overrides the site's
+    /// `preferred`).
+    #[serde(default)]
+    pub positions: BTreeMap<Id, Id>,
 }
 
 impl LiveState {

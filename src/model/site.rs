@@ -196,6 +196,10 @@ pub struct Element {
     /// Elements this one can receive the resource from.
     #[serde(default)]
     pub inputs: Vec<Id>,
+    /// Transfer switches: the input that carries the load in normal operation. That input is
+    /// in use (active); the others are reached by the switch's own `activation`.
+    #[serde(default)]
+    pub preferred: Option<Id>,
     /// Dependencies on other elements in conjunctive normal form: each clause needs one.
     #[serde(default)]
     pub requires: Vec<Vec<Id>>,

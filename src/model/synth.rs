@@ -26,6 +26,7 @@ pub fn element(
         rating: None,
         exempt_point_of_use: false,
         inputs,
+        preferred: None,
         requires: vec![],
         agent: None,
         source: None,

@@ -80,6 +80,12 @@ pub fn live_state(site: &Site, agents: &[AgentStatus]) -> (LiveState, Vec<String
     let mut problems = Vec::new();
     let owned = owned_by(site);
     let elements: BTreeSet<&str> = site.elements.iter().map(|e| e.id.as_str()).collect();
+    let switch_inputs: BTreeMap<&str, Vec<&str>> = site
+        .elements
+        .iter()
+        .filter(|e| e.kind.is_selector())
+        .map(|e| (e.id.as_str(), e.inputs.iter().map(String::as_str).collect()))
+        .collect();
     let fuel: BTreeSet<&str> = site.fuel_tanks.iter().map(|t| t.id.as_str()).collect();
     let water: BTreeSet<&str> = site.makeup_water.iter().map(|t| t.id.as_str()).collect();
     let polled: BTreeSet<&str> = agents.iter().map(|a| a.name.as_str()).collect();
@@ -115,6 +121,19 @@ pub fn live_state(site: &Site, agents: &[AgentStatus]) -> (LiveState, Vec<String
             }
             if let Some(m) = e.metrics.get("runtime_min") {
                 live.battery_runtime_min.insert(e.id.to_string(), m);
+            }
+            if let Some(p) = &e.position {
+                if switch_inputs
+                    .get(e.id.as_str())
+                    .is_some_and(|ins| ins.contains(&p.as_str()))
+                {
+                    live.positions.insert(e.id.to_string(), p.to_string());
+                } else {
+                    problems.push(format!(
+                        "{}: reports {} on input {p}, which is not an input of that transfer switch",
+                        a.name, e.id
+                    ));
+                }
             }
         }
         for t in &snap.tanks {

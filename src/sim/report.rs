@@ -163,6 +163,7 @@ impl View<'_> {
             observed_at: 0.0,
             flags: Vec::new(),
             metrics: Metrics::new(),
+            position: self.live.positions.get(id).map(|p| p.as_str().into()),
         };
         let element = self
             .plant

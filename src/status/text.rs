@@ -141,6 +141,9 @@ fn group(out: &mut String, g: &GroupReport) {
         g.live.label
     );
     let _ = writeln!(out, "  {}", g.live.reason);
+    if let Some(tb) = g.usable_tb {
+        let _ = writeln!(out, "  usable capacity {tb} TB");
+    }
     if !g.live.spofs.is_empty() {
         let _ = writeln!(out, "  SPOF: {}", g.live.spofs.join(", "));
     }

@@ -153,6 +153,7 @@ mod tests {
         fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
             out.elements.push(ElementReport {
                 id: "CRAH-1".into(),
+                position: None,
                 state: ElementState::Ok,
                 observed_at: 0.0,
                 flags: Vec::new(),

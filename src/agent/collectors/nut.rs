@@ -284,6 +284,7 @@ pub fn ups_report(ups: &str, vars: &[(String, String)], observed_at: f64) -> Ele
         }
     }
     ElementReport {
+        position: None,
         id: ups.into(),
         state: ups_state(&flags),
         observed_at,
@@ -295,6 +296,7 @@ pub fn ups_report(ups: &str, vars: &[(String, String)], observed_at: f64) -> Ele
 /// A UPS upsd has no data for: unknown, with upsd's word as its flag.
 fn no_data(ups: &str, why: &str, observed_at: f64) -> ElementReport {
     ElementReport {
+        position: None,
         id: ups.into(),
         state: ElementState::Unknown,
         observed_at,

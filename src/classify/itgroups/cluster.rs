@@ -35,6 +35,7 @@ pub(super) fn grade(c: &Cluster, live: &LiveState, budget: f64) -> GroupReport {
     notes.extend(policy_notes(c, &rules, present));
     notes.extend(node_notes(c, live));
     GroupReport {
+        usable_tb: None,
         id: c.id.clone(),
         kind: GroupKind::Cluster,
         design,

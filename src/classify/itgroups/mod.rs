@@ -16,6 +16,8 @@ mod network_tests;
 mod prop_tests;
 mod raid;
 #[cfg(test)]
+mod rules_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::classify::report::{GroupAssessment, GroupReport, Tier};

@@ -199,6 +199,7 @@ pub(super) fn grade_bond(b: &Bond, live: &LiveState, budget: f64) -> GroupReport
         ));
     }
     GroupReport {
+        usable_tb: None,
         id: b.id.clone(),
         kind: GroupKind::Bond,
         design,
@@ -253,6 +254,7 @@ pub(super) fn grade_bridge(g: &BridgeGroup, live: &LiveState, budget: f64) -> Gr
     let (live_a, live_notes) = assess_capacity(&cap, &shape, &shared, View::Live(live), budget);
     notes.extend(live_notes);
     GroupReport {
+        usable_tb: None,
         id: g.id.clone(),
         kind: GroupKind::Bridge,
         design,
@@ -389,6 +391,7 @@ pub(super) fn grade_gateway(g: &GatewayGroup, live: &LiveState, budget: f64) -> 
         _ => {}
     }
     GroupReport {
+        usable_tb: None,
         id: g.id.clone(),
         kind: GroupKind::Gateway,
         design,

@@ -29,8 +29,58 @@ pub(super) fn grade(r: &RaidArray, live: &LiveState, budget: f64) -> GroupReport
         kind: GroupKind::Raid,
         design,
         live: live_a,
+        usable_tb: usable_tb(r),
         notes,
     }
+}
+
+/// Usable capacity: data drives (members less parity, or one copy of each mirror set) times
+/// the drive size.
+pub(super) fn usable_tb(r: &RaidArray) -> Option<f64> {
+    let tb = r.drive_tb.filter(|t| t.is_finite() && *t > 0.0)?;
+    let n = len_u32(r.members.len());
+    let data = match r.level {
+        RaidLevel::Raid0 => n,
+        RaidLevel::Raid1 => u32::from(n > 0),
+        RaidLevel::Raid5 | RaidLevel::Raid6 => n - parity(r.level, n),
+        RaidLevel::Raid10 => len_u32(r.members.len() / copies(r)),
+    };
+    Some(f64::from(data) * tb)
+}
+
+/// A spare whose rebuild has completed: it now holds what a failed member held.
+fn rebuilt_spare(live: &LiveState, id: &str) -> bool {
+    matches!(
+        live.member_state(id),
+        MemberState::Rebuilding | MemberState::Ok
+    ) && live.rebuilds.get(id).is_some_and(|b| b.progress >= 1.0)
+}
+
+/// Completed spares take the places of members that are down for their own reasons (not
+/// behind a shared component that is down): a RAID10 mirror set with fewest copies first.
+fn fill_with_spares(r: &RaidArray, live: &LiveState, up: &mut [bool]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for s in r.spares.iter().filter(|s| rebuilt_spare(live, s)) {
+        let slot = if r.level == RaidLevel::Raid10 {
+            let k = copies(r);
+            up.chunks(k)
+                .enumerate()
+                .filter(|(_, set)| set.iter().any(|u| !u))
+                .min_by_key(|(_, set)| count_up(set))
+                .and_then(|(i, set)| set.iter().position(|u| !u).map(|p| i * k + p))
+        } else {
+            up.iter().position(|u| !u)
+        };
+        let Some(slot) = slot else { break };
+        if let Some(u) = up.get_mut(slot) {
+            *u = true;
+        }
+        let replaced = r.members.get(slot).map_or("?", String::as_str);
+        notes.push(format!(
+            "hot spare {s} rebuilt: holds what {replaced} held, tolerance restored"
+        ));
+    }
+    notes
 }
 
 fn copies(r: &RaidArray) -> usize {
@@ -102,7 +152,13 @@ fn assess_view(
     view: View,
     budget: f64,
 ) -> (GroupAssessment, Vec<String>) {
-    let sc = shape.up_mask(view, shared, |_, id, s| drive_up(view, id, s));
+    let mut sc = shape.up_mask(view, shared, |_, id, s| drive_up(view, id, s));
+    if let View::Live(live) = view
+        && sc.shared_down.is_empty()
+    {
+        let notes = fill_with_spares(r, live, &mut sc.up);
+        sc.notes.extend(notes);
+    }
     let (t, best) = tolerance(r, &sc.up);
     let rule = |up: &[bool]| tolerance(r, up).0;
     let spofs = shape.spofs(&sc.up, shared, &rule);
@@ -152,6 +208,7 @@ fn spare_notes(r: &RaidArray, live: &LiveState) -> Vec<String> {
     let (ready, not): (Vec<&Id>, Vec<&Id>) = r
         .spares
         .iter()
+        .filter(|s| !rebuilt_spare(live, s))
         .partition(|s| live.member_state(s) == MemberState::Ok);
     let mut notes = Vec::new();
     if !ready.is_empty() {
@@ -177,6 +234,11 @@ fn rebuild_notes(r: &RaidArray, live: &LiveState) -> Vec<String> {
     let mut notes = Vec::new();
     for id in r.members.iter().chain(&r.spares) {
         match live.rebuilds.get(id) {
+            // a rebuilt spare has its own note from `fill_with_spares`
+            Some(b) if b.progress >= 1.0 && r.spares.contains(id) => {}
+            Some(b) if b.progress >= 1.0 => {
+                notes.push(format!("{id} rebuild complete"));
+            }
             Some(b) => {
                 let pct = if b.progress.is_finite() {
                     (b.progress * 100.0).clamp(0.0, 100.0)

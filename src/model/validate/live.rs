@@ -77,6 +77,7 @@ pub(in crate::model) fn live(
             loc.at(off, format!("tank {id}: hours must be >= 0, got {h}"));
         }
     }
+    super::position::live(live, site, &mut loc);
     loc.issues
 }
 

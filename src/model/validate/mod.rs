@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod groups;
 mod live;
+mod position;
 
 use super::load::SiteIssue;
 use super::site::{Activation, Kind, Site};
@@ -91,6 +92,7 @@ pub(super) fn site(site: &mut Site, text: &str, file: &str) -> Vec<SiteIssue> {
     fold_edges(site, &mut loc);
     let ids = check_ids(site, &mut loc);
     check_elements(site, &ids, &mut loc);
+    position::site(site, &mut loc);
     check_loads(site, &mut loc);
     check_cycles(site, &mut loc);
     check_tanks(site, &mut loc);
