@@ -1,6 +1,13 @@
 //! A real `redcon agent` on loopback with the file-based collectors over fixture roots:
 //! the members and their states arrive through `/v1/snapshot`, and one broken source
 //! costs only its own part.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,6 +1,13 @@
 //! `POST /v1/ops` on a real agent over loopback: every request is authenticated, checked
 //! against the state version, answered once per idempotency key and audited — and the
 //! agent serves HTTPS when its config names a certificate (made here with openssl).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,5 +1,12 @@
 //! The real binaries talking over loopback: `redcon sim` and `redcon agent` as processes,
 //! `redcon status --config` polling them. Every child is killed by PID when a test ends.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

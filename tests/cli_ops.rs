@@ -1,6 +1,13 @@
 //! `redcon drain|failover ...` as a user runs them: dry runs on site files with the
 //! documented exit codes, and real operations against a `redcon sim` process with a token
 //! file, ending in `redcon status` warning about the maintenance left in place.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

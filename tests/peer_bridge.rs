@@ -5,11 +5,18 @@
 //! the namespace. Draining br1's root port (its link to the root bridge) through the
 //! agent makes the blocked port forward, undraining brings the first tree back, and the
 //! agent's snapshot shows each step.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod peers;
 
 use std::collections::BTreeMap;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::process::Command;
 use std::time::Duration;
 
@@ -63,10 +70,10 @@ fn in_netns<T: Send + 'static>(ns: &str, f: impl FnOnce() -> T + Send + 'static)
     let path = format!("/run/netns/{ns}");
     let handle = std::thread::spawn(move || {
         let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        // SAFETY: setns on a file descriptor we hold open; CLONE_NEWNET moves only this
-        // thread, which the test owns and ends.
-        let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
-        assert_eq!(rc, 0, "setns {path}: {}", std::io::Error::last_os_error());
+        // moves only this thread, which the test owns and ends
+        use rustix::thread::{LinkNameSpaceType, move_into_link_name_space};
+        move_into_link_name_space(file.as_fd(), Some(LinkNameSpaceType::Network))
+            .unwrap_or_else(|e| panic!("setns {path}: {e}"));
         f()
     });
     handle

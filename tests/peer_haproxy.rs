@@ -1,6 +1,13 @@
 //! The `haproxy` collector against a real HAProxy on loopback: two backend servers in
 //! front of listeners this test opens, a backup pointing at a closed port; one server
 //! drained through the runtime API client and seen as DRAIN on the next read.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod peers;
 

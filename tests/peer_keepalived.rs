@@ -2,6 +2,13 @@
 //! namespaces this test makes, joined by a veth pair (addresses from TEST-NET-1, only
 //! inside the namespaces). A track-file weight moves MASTER from A to B and back, and
 //! the collectors reading each side's notify FIFO see it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod peers;
 

@@ -3,6 +3,13 @@
 //! Pacemaker regression CIB through `CIB_file`, so the whole cluster is offline. A node
 //! goes into standby and back, a resource is moved (the cluster's part, carrying the
 //! move out, is `crm_simulate` on the same file), and a read token changes nothing.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod peers;
 

@@ -4,6 +4,13 @@
 //! process. sushy-static reads a resource's file at every request, so a supply fails by
 //! editing its JSON; killed, it makes the collector's items unknown, the round's error
 //! names the URL, and the host collector still reports.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod peers;
 

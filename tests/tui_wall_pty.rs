@@ -5,6 +5,13 @@
 //!
 //! The approach is `tests/tui_pty.rs`'s: a reader thread always draining the pty into a
 //! vt100 parser, screen polling against deadlines, and every child killed by PID on drop.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::num::NonZeroU16;

@@ -2,6 +2,13 @@
 //! classified as designed and, where the example gives one, under its live overlay, and the
 //! tiers, SPOF lists and findings are checked against the answers domain.md states.
 //! The IT-level examples (E8, E9, E10, E12) are in worked_examples_it.rs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod common;
 

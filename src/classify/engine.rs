@@ -1,4 +1,8 @@
 //! `classify`: the site as designed and as it stands, per subsystem and as a whole.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element and load indices come from the Ctx built from the same site, and per-element vectors are sized to site.elements"
+)]
 
 use super::explain::{fmt_num, name_list};
 use super::graph::Ctx;

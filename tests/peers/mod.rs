@@ -62,10 +62,12 @@ impl Daemon {
 
     /// SIGTERM, then SIGKILL if it has not exited within five seconds.
     pub fn terminate(&mut self) {
-        if let Ok(pid) = i32::try_from(self.child.id()) {
-            // SAFETY: signalling our own child by its PID; it is not reaped yet, so the
-            // PID cannot have been reused.
-            unsafe { libc::kill(pid, libc::SIGTERM) };
+        // our own child, not reaped yet, so its PID cannot have been reused
+        let pid = i32::try_from(self.child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw);
+        if let Some(pid) = pid {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
         }
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(5) {

@@ -108,23 +108,30 @@ pub fn parse_stat(text: &str) -> Result<(Vec<ServerRow>, Vec<String>), String> {
             ));
             continue;
         }
-        if f[sv] == "FRONTEND" || f[sv] == "BACKEND" {
+        let field = |i: usize| f.get(i).map_or("", String::as_str);
+        if field(sv) == "FRONTEND" || field(sv) == "BACKEND" {
             continue;
         }
-        if f[px].is_empty() || f[sv].is_empty() || f[status].is_empty() {
+        if field(px).is_empty() || field(sv).is_empty() || field(status).is_empty() {
             errors.push(format!(
                 "row {}: no proxy, server or status: {line:.80}",
                 n + 1
             ));
             continue;
         }
-        let number = |i: usize| f[i].trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let number = |i: usize| {
+            field(i)
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+        };
         rows.push(ServerRow {
-            backend: f[px].clone(),
-            server: f[sv].clone(),
-            status: f[status].clone(),
-            check_status: f[check].clone(),
-            backup: f[bck].trim() == "1",
+            backend: field(px).to_owned(),
+            server: field(sv).to_owned(),
+            status: field(status).to_owned(),
+            check_status: field(check).to_owned(),
+            backup: field(bck).trim() == "1",
             weight: number(weight),
             check_failures: number(chkfail),
         });

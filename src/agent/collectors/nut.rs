@@ -348,7 +348,7 @@ impl NutCollector {
                     }
                     // Out of step or gone: the rest cannot be read on this connection.
                     None => {
-                        for rest in &names[i..] {
+                        for rest in names.iter().skip(i) {
                             out.elements.push(no_data(rest, "NO-ANSWER", now));
                         }
                         return Err(e);
