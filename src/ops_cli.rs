@@ -72,7 +72,8 @@ async fn open_site(source: &Source, timeout: Duration) -> Result<Reach, String> 
             let (addr, sim, task) = redcon::sim::spawn_local(site.clone(), live, None)
                 .await
                 .map_err(|e| format!("embedded demo simulator: {e}"))?;
-            let token = redcon::ops::tokens::random_secret();
+            let token = redcon::ops::tokens::random_secret()
+                .map_err(|e| format!("{:#}", color_eyre::Report::new(e)))?;
             sim.lock()
                 .set_tokens(Tokens::single_operator(&token, "demo operator"));
             let specs = redcon::sim::agent_urls(&site, &format!("http://{addr}"))
@@ -186,12 +187,16 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         .clone()
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".into());
+    let key = match redcon::ops::tokens::random_secret() {
+        Ok(k) => k,
+        Err(e) => return fail(format!("{:#}", color_eyre::Report::new(e))),
+    };
     let op = Operation {
         kind: req.kind.clone(),
         target: req.target.clone(),
         reason: req.reason.clone(),
         operator: operator.clone(),
-        idempotency_key: format!("{}-{}", req.target, redcon::ops::tokens::random_secret()),
+        idempotency_key: format!("{}-{key}", req.target),
     };
     // a dry run on files needs no agent
     if let (true, Source::File { site, live }) = (req.dry_run, source) {
