@@ -148,7 +148,7 @@ fn a_drain_through_a_real_simulator_is_done_audited_and_then_warned_about() {
     if let Some(err) = child.stderr.take() {
         for line in BufReader::new(err).lines() {
             let Ok(line) = line else { break };
-            if let Some(rest) = line.trim().strip_prefix("agent sim: ") {
+            if let Some((_, rest)) = line.split_once("agent sim: ") {
                 url = Some(rest.trim_end_matches("/v1/snapshot").to_string());
             }
             if line.contains("faults: POST") {

@@ -78,21 +78,30 @@ fn csv_fields(line: &str) -> Vec<String> {
     out
 }
 
+/// Why a `show stat` answer cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatError {
+    #[error("answer does not start with the `# pxname,svname,...` header")]
+    NoHeader,
+    #[error("header has no `{0}` column")]
+    NoColumn(&'static str),
+}
+
 /// Parse a `show stat` answer. A missing or foreign header fails the whole answer; a
 /// row that cannot be read is an error for that row only, and the other rows stand.
-pub fn parse_stat(text: &str) -> Result<(Vec<ServerRow>, Vec<String>), String> {
+pub fn parse_stat(text: &str) -> Result<(Vec<ServerRow>, Vec<String>), StatError> {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines
         .next()
         .and_then(|h| h.strip_prefix("# "))
-        .ok_or("answer does not start with the `# pxname,svname,...` header")?;
+        .ok_or(StatError::NoHeader)?;
     let names = csv_fields(header);
     let mut at = [0usize; WANTED.len()];
     for (slot, want) in at.iter_mut().zip(WANTED) {
         *slot = names
             .iter()
             .position(|n| n == want)
-            .ok_or_else(|| format!("header has no `{want}` column"))?;
+            .ok_or(StatError::NoColumn(want))?;
     }
     let [px, sv, status, weight, bck, check, chkfail] = at;
     let needed = at.iter().max().map_or(0, |&i| i + 1);

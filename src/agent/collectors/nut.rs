@@ -343,7 +343,7 @@ impl NutCollector {
                     Some(code) => {
                         out.elements.push(no_data(ups, code, now));
                         if !NO_DATA.contains(&code) {
-                            eprintln!("redcon agent: collector {NAME}: {ups}: {e}");
+                            tracing::warn!("collector {NAME}: {ups}: {e}");
                         }
                     }
                     // Out of step or gone: the rest cannot be read on this connection.
