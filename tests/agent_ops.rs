@@ -188,6 +188,7 @@ fn openssl(dir: &Path, args: &[&str]) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs openssl (the command) to make a throwaway CA"]
 async fn the_agent_serves_https_with_the_configured_certificate() {
     let dir = temp_dir("tls");
     let ec = [
@@ -254,14 +255,7 @@ async fn the_agent_serves_https_with_the_configured_certificate() {
                 "ext.cnf",
             ],
         );
-    if !made {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "openssl could not make a test certificate"
-        );
-        eprintln!("skipped: the openssl command is missing or failed");
-        return;
-    }
+    assert!(made, "openssl could not make a test certificate");
     let tls = format!(
         r#", tls: (cert: {:?}, key: {:?})"#,
         dir.join("cert.pem").display().to_string(),

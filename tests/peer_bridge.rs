@@ -20,7 +20,7 @@ use std::os::fd::AsFd;
 use std::process::Command;
 use std::time::Duration;
 
-use peers::{Console, Daemon, Netns, OPERATE, READ, TempDir, have, is_root, wait_for};
+use peers::{Console, Daemon, Netns, OPERATE, READ, TempDir, need, need_root, wait_for};
 use redcon::model::MemberState;
 use redcon::ops::OpKind;
 use redcon::ops::audit::Outcome;
@@ -82,21 +82,12 @@ fn in_netns<T: Send + 'static>(ns: &str, f: impl FnOnce() -> T + Send + 'static)
 }
 
 #[test]
+#[ignore = "needs root and iproute2 (network namespaces)"]
 fn draining_the_root_link_fails_stp_over_to_the_blocked_port() {
-    if !have(&[IP], "iproute2") {
-        return;
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    if !is_root() {
-        assert!(!ci, "CI=true: this test needs root for network namespaces");
-        eprintln!("SKIPPED: network namespaces need root");
-        return;
-    }
-    let Some(ns) = Netns::add(format!("rcbr-{}", std::process::id())) else {
-        assert!(!ci, "CI=true: cannot create network namespaces");
-        eprintln!("SKIPPED: cannot create network namespaces here");
-        return;
-    };
+    need(&[IP], "iproute2");
+    need_root();
+    let ns = Netns::add(format!("rcbr-{}", std::process::id()))
+        .unwrap_or_else(|| panic!("cannot create a network namespace"));
     // br0 (priority 4096) is the root; br1 reaches it over vb0 and vb1.
     ns.ip("link add br0 type bridge stp_state 1 forward_delay 200 hello_time 100 priority 4096");
     ns.ip("link add br1 type bridge stp_state 1 forward_delay 200 hello_time 100 priority 32768");

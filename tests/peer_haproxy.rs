@@ -15,7 +15,7 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::time::Duration;
 
-use peers::{Console, Daemon, OPERATE, READ, TempDir, have, wait_for};
+use peers::{Console, Daemon, OPERATE, READ, TempDir, need, wait_for};
 use redcon::agent::collectors::haproxy::{AdminState, HaproxyClient};
 use redcon::agent::collectors::{self, Collected, Collector};
 use redcon::agent::parse_agent_config;
@@ -83,10 +83,9 @@ fn start_haproxy(name: &str) -> (TempDir, std::path::PathBuf, Daemon) {
 }
 
 #[test]
+#[ignore = "needs haproxy"]
 fn haproxy_pool_drain_and_ready() {
-    if !have(&[HAPROXY], "haproxy") {
-        return;
-    }
+    need(&[HAPROXY], "haproxy");
     let (_dir, socket, mut haproxy) = start_haproxy("haproxy");
     let config = parse_agent_config(
         &format!(
@@ -174,10 +173,9 @@ fn web2_status(client: &HaproxyClient) -> String {
 }
 
 #[test]
+#[ignore = "needs haproxy"]
 fn drain_through_the_agent() {
-    if !have(&[HAPROXY], "haproxy") {
-        return;
-    }
+    need(&[HAPROXY], "haproxy");
     let (dir, socket, mut haproxy) = start_haproxy("haproxy-ops");
     let client = HaproxyClient::new(&socket, Duration::from_secs(2));
     wait_for("web2 up", Duration::from_secs(15), || {
