@@ -1,4 +1,4 @@
-//! Preflight on the worked examples of domain.md §4: what a drain, a standby, a failover or a
+//! Preflight on the worked examples of docs/tier-rules.md §4: what a drain, a standby, a failover or a
 //! move would do, and whether it is safe, degrades the site, or is refused.
 #![allow(
     clippy::unwrap_used,

@@ -213,7 +213,7 @@ fn provider_findings(site: &Site) -> Vec<Finding> {
     .collect()
 }
 
-/// "would compute to Tier IV without the 40 kW of single-corded load" (domain.md §2.4).
+/// "would compute to Tier IV without the 40 kW of single-corded load" (docs/tier-rules.md §2.4).
 fn single_corded_note(site: &Site, sub: Subsystem, tier: Tier) -> Option<String> {
     let single: Vec<&crate::model::Load> = site
         .loads

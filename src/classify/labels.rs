@@ -1,5 +1,5 @@
 //! Redundancy labels (N, N+1, 2N, 2(N+1) …) derived from units, capacities and demand,
-//! never stored (domain.md §1.1). Units of one kind on a common bus form a group; groups
+//! never stored (docs/tier-rules.md §1.1). Units of one kind on a common bus form a group; groups
 //! that each carry the same loads form independent systems.
 #![allow(
     clippy::indexing_slicing,

@@ -1,4 +1,4 @@
-//! `serves(subsystem, removed, mode)` of domain.md §2.3, answered fast: each component keeps
+//! `serves(subsystem, removed, mode)` of docs/tier-rules.md §2.3, answered fast: each component keeps
 //! a baseline flow, and removing an element that carried no flow in it cannot break service,
 //! so most N-1 scenarios are settled without running a flow at all.
 #![allow(

@@ -1,4 +1,4 @@
-//! T1–T4 for one subsystem (domain.md §2.4), the findings that block the next tier (§2.6)
+//! T1–T4 for one subsystem (docs/tier-rules.md §2.4), the findings that block the next tier (§2.6)
 //! and the single points of failure (§2.7).
 #![allow(
     clippy::indexing_slicing,
