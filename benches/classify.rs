@@ -1,6 +1,13 @@
 //! Design + live classification with the full SPOF scan: (a) the embedded demo site,
 //! (b) a generated campus of 2,000 elements and 1,000 dual-corded racks.
 //! Figures and the machine they were taken on: docs/performance.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use redcon::classify::classify;

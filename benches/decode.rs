@@ -1,5 +1,12 @@
 //! Decoding one ~20 KB agent snapshot (90 UPS-like elements), the poller's per-answer cost
 //! beyond HTTP. Figures: docs/performance.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use redcon::api::decode_snapshot;

@@ -5,6 +5,13 @@
 //!
 //! `change`: every answer is a new ~20 KB snapshot (200 path); `same`: the ETag never
 //! changes, so every answer after the first is a 304. Figures: docs/performance.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -10,6 +10,13 @@
 //!   printed before the timings (bytes are counted, not timed).
 //!
 //! Figures and the machine they were taken on: docs/performance.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::cell::RefCell;
 use std::io::{self, Write};

@@ -3,6 +3,13 @@
 //! `redcon sim` process. Median of repeated runs; figures in docs/performance.md.
 //!
 //!     cargo build --release && cargo bench --bench status_fleet -- [agents] [runs]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

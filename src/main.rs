@@ -17,7 +17,9 @@ use redcon::status::{self, Options, State};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod logs;
 mod ops_cli;
+mod report;
 mod serve;
 
 #[derive(Parser)]
@@ -244,6 +246,7 @@ impl OpArgs {
 }
 
 fn main() -> ExitCode {
+    report::install();
     let cli = Cli::parse();
     // The console needs a terminal; piped or redirected, the bare command explains instead.
     if cli.command.is_none() && std::io::stdout().is_terminal() {

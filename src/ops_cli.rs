@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use color_eyre::eyre::{Result, WrapErr, eyre};
 use redcon::config::PollPolicy;
 use redcon::model::{LiveState, Site};
 use redcon::ops::audit::{self, AuditLog, Outcome};
@@ -53,11 +54,12 @@ struct Reach {
     _sim: Option<tokio::task::JoinHandle<Result<(), redcon::sim::SimError>>>,
 }
 
-async fn open_site(source: &Source, timeout: Duration) -> Result<Reach, String> {
+async fn open_site(source: &Source, timeout: Duration) -> Result<Reach> {
     match source {
         Source::Config { path, site } => {
-            let (site, specs, policy) =
-                configured_site(path, site.as_deref()).map_err(|e| e.lines().join("\n"))?;
+            // every problem of the config, one a line, each naming its file
+            let (site, specs, policy) = configured_site(path, site.as_deref())
+                .map_err(|e| eyre!("{}", e.lines().join("\n")))?;
             Ok(Reach {
                 site,
                 specs,
@@ -67,12 +69,12 @@ async fn open_site(source: &Source, timeout: Duration) -> Result<Reach, String> 
             })
         }
         Source::Demo { live: None } => {
-            let site = redcon::demo::site().map_err(|e| e.to_string())?;
-            let live = redcon::demo::live(&site).map_err(|e| e.to_string())?;
+            let site = redcon::demo::site()?;
+            let live = redcon::demo::live(&site)?;
             let (addr, sim, task) = redcon::sim::spawn_local(site.clone(), live, None)
                 .await
-                .map_err(|e| format!("embedded demo simulator: {e}"))?;
-            let token = redcon::ops::tokens::random_secret();
+                .wrap_err("embedded demo simulator")?;
+            let token = redcon::ops::tokens::random_secret()?;
             sim.lock()
                 .set_tokens(Tokens::single_operator(&token, "demo operator"));
             let specs = redcon::sim::agent_urls(&site, &format!("http://{addr}"))
@@ -92,22 +94,36 @@ async fn open_site(source: &Source, timeout: Duration) -> Result<Reach, String> 
                 _sim: Some(task),
             })
         }
-        Source::File { .. } | Source::Demo { live: Some(_) } => Err(
-            "operations need live agents: use --config (or the embedded demo without --live); with --site/--live only --dry-run is possible".into(),
-        ),
+        Source::File { .. } | Source::Demo { live: Some(_) } => Err(eyre!(
+            "operations need live agents: use --config (or the embedded demo without --live); with --site/--live only --dry-run is possible"
+        )),
     }
 }
 
-fn read_token(req: &Request) -> Result<Option<String>, String> {
+/// The `--token-file` given cannot be used.
+#[derive(Debug, thiserror::Error)]
+enum TokenFileProblem {
+    #[error("token file {file}: {source}")]
+    Unreadable {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("token file {file}: first line is empty")]
+    Empty { file: String },
+}
+
+fn read_token(req: &Request) -> Result<Option<String>, TokenFileProblem> {
     if let Some(path) = &req.token_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("token file {}: {e}", path.display()))?;
+        let file = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).map_err(|source| TokenFileProblem::Unreadable {
+                file: file.clone(),
+                source,
+            })?;
         let token = text.lines().next().unwrap_or("").trim().to_string();
         if token.is_empty() {
-            return Err(format!(
-                "token file {}: first line is empty",
-                path.display()
-            ));
+            return Err(TokenFileProblem::Empty { file });
         }
         return Ok(Some(token));
     }
@@ -186,12 +202,16 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         .clone()
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".into());
+    let key = match redcon::ops::tokens::random_secret() {
+        Ok(k) => k,
+        Err(e) => return fail(crate::report::chain(&e.into())),
+    };
     let op = Operation {
         kind: req.kind.clone(),
         target: req.target.clone(),
         reason: req.reason.clone(),
         operator: operator.clone(),
-        idempotency_key: format!("{}-{}", req.target, redcon::ops::tokens::random_secret()),
+        idempotency_key: format!("{}-{key}", req.target),
     };
     // a dry run on files needs no agent
     if let (true, Source::File { site, live }) = (req.dry_run, source) {
@@ -216,7 +236,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
     }
     let target = match open_site(source, timeout).await {
         Ok(t) => t,
-        Err(e) => return fail(e),
+        Err(e) => return fail(crate::report::chain(&e)),
     };
     let client = match poll::client() {
         Ok(c) => c,
@@ -295,7 +315,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
     let token = match (&target.demo_token, read_token(&req)) {
         (Some(t), _) => Some(t.clone()),
         (None, Ok(t)) => t,
-        (None, Err(e)) => return fail(e),
+        (None, Err(e)) => return fail(e.to_string()),
     };
     let sent = match send_audited(
         &mut log,

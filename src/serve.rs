@@ -1,11 +1,12 @@
 //! The long-running server commands, `redcon agent` and `redcon sim`: load their input,
-//! bind, serve until Ctrl-C / SIGTERM / SIGHUP, and say why when they cannot.
+//! bind, serve until Ctrl-C / SIGTERM / SIGHUP, and say why when they cannot. What they
+//! do while serving goes to their log (`crate::logs`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use color_eyre::eyre::{Result, WrapErr, eyre};
+use color_eyre::eyre::{Result, WrapErr};
 use redcon::agent::{self, AgentConfig, load_agent_config};
 use redcon::model::{LiveState, load_live_file, load_site_file};
 use redcon::sim::{self, Sim, SimHandle, load_scenario_file};
@@ -21,13 +22,14 @@ fn report(r: Result<()>) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("redcon: {e:#}");
+            tracing::error!("{}", crate::report::chain(&e));
             ExitCode::FAILURE
         }
     }
 }
 
 pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
+    crate::logs::init();
     report((|| {
         let mut cfg = match config {
             Some(p) => load_agent_config(p)?,
@@ -43,15 +45,9 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
             let listener = tokio::net::TcpListener::bind(cfg.listen)
                 .await
                 .wrap_err_with(|| format!("cannot listen on {}", cfg.listen))?;
-            let at = listener.local_addr().unwrap_or(cfg.listen);
-            let scheme = if cfg.tls.is_some() { "https" } else { "http" };
-            eprintln!(
-                "redcon agent {} serving {scheme}://{at}/v1/snapshot",
-                cfg.id
-            );
             agent::run(cfg, listener, agent::shutdown_signal())
                 .await
-                .map_err(|e| eyre!("{e}"))
+                .wrap_err("redcon agent")
         })
     })())
 }
@@ -64,15 +60,10 @@ pub fn sim(
     tokens: Option<&Path>,
     audit: Option<&Path>,
 ) -> ExitCode {
+    crate::logs::init();
     report((|| {
-        let tokens = tokens
-            .map(redcon::ops::tokens::Tokens::load)
-            .transpose()
-            .map_err(|e| eyre!("{e}"))?;
-        let audit = audit
-            .map(redcon::ops::audit::AuditLog::open)
-            .transpose()
-            .map_err(|e| eyre!("{e}"))?;
+        let tokens = tokens.map(redcon::ops::tokens::Tokens::load).transpose()?;
+        let audit = audit.map(redcon::ops::audit::AuditLog::open).transpose()?;
         let (site, live) = match site {
             Some(p) => {
                 let site = load_site_file(p)?;
@@ -97,27 +88,25 @@ pub fn sim(
                 .await
                 .wrap_err_with(|| format!("cannot listen on {listen}"))?;
             let base = format!("http://{}", listener.local_addr().unwrap_or(listen));
-            eprintln!("redcon sim: site {} at {base}", site.name);
+            tracing::info!("redcon sim: site {} at {base}", site.name);
             for (name, url) in sim::agent_urls(&site, &base) {
-                eprintln!("  agent {name}: {url}/v1/snapshot");
+                tracing::info!("agent {name}: {url}/v1/snapshot");
             }
-            let mut sim = Sim::new(site, live, scenario).map_err(|e| eyre!("{e}"))?;
+            let mut sim = Sim::new(site, live, scenario)?;
             match tokens {
                 Some(t) => {
-                    eprintln!("  operations: POST {base}/agents/{{agent}}/v1/ops");
+                    tracing::info!("operations: POST {base}/agents/{{agent}}/v1/ops");
                     sim.set_tokens(t);
                 }
-                None => eprintln!("  operations: disabled (no --tokens file)"),
+                None => tracing::info!("operations: disabled (no --tokens file)"),
             }
             if let Some(log) = audit {
                 sim.set_audit(log);
             }
             // printed last: tests and scripts wait for this line
-            eprintln!("  faults: POST {base}/v1/sim/faults");
+            tracing::info!("faults: POST {base}/v1/sim/faults");
             let handle = SimHandle::new(sim);
-            sim::run(handle, listener, agent::shutdown_signal())
-                .await
-                .map_err(|e| eyre!("{e}"))
+            Ok(sim::run(handle, listener, agent::shutdown_signal()).await?)
         })
     })())
 }

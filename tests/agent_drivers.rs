@@ -2,6 +2,13 @@
 //! kernel does not have: a sysfs-shaped tree under the collector's `root` (the bonding
 //! driver's writes land in its files and the next round reads them back) and a stand-in
 //! `mdadm` that records its arguments.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod peers;
 

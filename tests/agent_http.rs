@@ -1,5 +1,12 @@
 //! The real agent on loopback: snapshot, conditional requests, health, schema, 404, and
 //! graceful shutdown, through real HTTP with the same client stack the poller uses.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::net::SocketAddr;
 use std::time::Duration;

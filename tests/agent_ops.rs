@@ -1,6 +1,13 @@
 //! `POST /v1/ops` on a real agent over loopback: every request is authenticated, checked
 //! against the state version, answered once per idempotency key and audited — and the
 //! agent serves HTTPS when its config names a certificate (made here with openssl).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -181,6 +188,7 @@ fn openssl(dir: &Path, args: &[&str]) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs openssl (the command) to make a throwaway CA"]
 async fn the_agent_serves_https_with_the_configured_certificate() {
     let dir = temp_dir("tls");
     let ec = [
@@ -247,14 +255,7 @@ async fn the_agent_serves_https_with_the_configured_certificate() {
                 "ext.cnf",
             ],
         );
-    if !made {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "openssl could not make a test certificate"
-        );
-        eprintln!("skipped: the openssl command is missing or failed");
-        return;
-    }
+    assert!(made, "openssl could not make a test certificate");
     let tls = format!(
         r#", tls: (cert: {:?}, key: {:?})"#,
         dir.join("cert.pem").display().to_string(),

@@ -1,6 +1,13 @@
 //! Broken site files (tests/bad_sites/) and what the loader says about them: a RON syntax error
 //! comes back with its line and column, and every content error is collected and reported in
 //! one go, each located at the line of the thing it concerns, in the file it was read from.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

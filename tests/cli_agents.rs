@@ -1,5 +1,12 @@
 //! The real binaries talking over loopback: `redcon sim` and `redcon agent` as processes,
 //! `redcon status --config` polling them. Every child is killed by PID when a test ends.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -22,8 +29,16 @@ impl Drop for Running {
 
 /// Start `redcon ARGS`, returning it and its stderr lines up to one containing `until`.
 fn start(args: &[&str], until: &str) -> (Running, Vec<String>) {
+    start_with(args, until, &[])
+}
+
+/// `start` with these environment variables; the log settings are otherwise cleared.
+fn start_with(args: &[&str], until: &str, env: &[(&str, &str)]) -> (Running, Vec<String>) {
     let mut child = Command::new(bin())
         .args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("JOURNAL_STREAM")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -66,8 +81,9 @@ fn sim_and_config(name: &str, replace: Option<(&str, &str)>) -> (Running, PathBu
     let (sim, lines) = start(&["sim", "--listen", "127.0.0.1:0"], "faults: POST");
     let agents: Vec<(String, String)> = lines
         .iter()
-        .filter_map(|l| l.trim().strip_prefix("agent "))
-        .filter_map(|l| l.split_once(": "))
+        // after the log line's time and level: `agent NAME: URL/v1/snapshot`
+        .filter_map(|l| l.split_once("agent "))
+        .filter_map(|(_, l)| l.split_once(": "))
         .map(|(n, u)| {
             (
                 n.to_string(),
@@ -162,9 +178,23 @@ fn a_bad_config_is_unknown_with_its_place() {
 #[test]
 fn the_agent_binary_serves_its_host_and_stops_on_sigterm() {
     let (mut agent, lines) = start(&["agent", "--listen", "127.0.0.1:0"], "serving http://");
-    let url = lines
-        .last()
-        .and_then(|l| l.split("serving ").nth(1))
+    let last = lines.last().unwrap_or_else(|| panic!("no output"));
+    // `2026-01-02T03:04:05.678901Z  INFO redcon agent HOST serving URL`
+    let (stamp, rest) = last.split_once(' ').unwrap_or_else(|| panic!("{last}"));
+    assert!(
+        stamp.len() >= 20
+            && stamp.as_bytes()[4] == b'-'
+            && stamp.contains('T')
+            && stamp.ends_with('Z'),
+        "a timestamp first: {last}"
+    );
+    assert!(
+        rest.trim_start().starts_with("INFO "),
+        "then the level: {last}"
+    );
+    let url = last
+        .split("serving ")
+        .nth(1)
         .map(String::from)
         .unwrap_or_else(|| panic!("{lines:?}"));
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -198,4 +228,47 @@ fn the_agent_binary_serves_its_host_and_stops_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn under_journald_the_agent_logs_the_syslog_priority_instead_of_the_time() {
+    let (_agent, lines) = start_with(
+        &["agent", "--listen", "127.0.0.1:0"],
+        "serving http://",
+        &[("JOURNAL_STREAM", "8:1234")],
+    );
+    let last = lines.last().unwrap_or_else(|| panic!("no output"));
+    assert!(last.starts_with("<6>INFO redcon agent "), "{last}");
+}
+
+#[test]
+fn an_agent_that_cannot_start_says_why_with_every_cause() {
+    let dir = temp_dir("agent-bad-tls");
+    let cfg = dir.join("agent.ron");
+    std::fs::write(
+        &cfg,
+        r#"(id: "gw-1", collectors: [host()], tls: (cert: "/nonexistent/cert.pem", key: "/nonexistent/key.pem"))"#,
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .args(["agent", "--listen", "127.0.0.1:0", "--agent-config"])
+        .arg(&cfg)
+        .env_remove("RUST_LOG")
+        .env_remove("JOURNAL_STREAM")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.contains("ERROR"))
+        .unwrap_or_else(|| panic!("{err}"));
+    // the agent, then what failed, then why: one line, each cause once
+    assert!(
+        line.contains("redcon agent: tls cert /nonexistent/cert.pem: "),
+        "{line}"
+    );
+    assert!(line.to_lowercase().contains("no such file"), "{line}");
+    assert_eq!(line.matches("No such file").count(), 1, "{line}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,5 +1,12 @@
 //! `redcon keys` against the `?` help: both come from the key table, so every key the help
 //! lists must be printed, under the same context and with the same words.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use assert_cmd::Command;
 

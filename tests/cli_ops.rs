@@ -1,6 +1,13 @@
 //! `redcon drain|failover ...` as a user runs them: dry runs on site files with the
 //! documented exit codes, and real operations against a `redcon sim` process with a token
 //! file, ending in `redcon status` warning about the maintenance left in place.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -141,7 +148,7 @@ fn a_drain_through_a_real_simulator_is_done_audited_and_then_warned_about() {
     if let Some(err) = child.stderr.take() {
         for line in BufReader::new(err).lines() {
             let Ok(line) = line else { break };
-            if let Some(rest) = line.trim().strip_prefix("agent sim: ") {
+            if let Some((_, rest)) = line.split_once("agent sim: ") {
                 url = Some(rest.trim_end_matches("/v1/snapshot").to_string());
             }
             if line.contains("faults: POST") {

@@ -1,5 +1,12 @@
 //! `redcon status` / `explain` as scripts and Nagios meet them: the real binary, its line,
 //! its JSON and its exit code.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use assert_cmd::Command;
 use serde_json::Value;

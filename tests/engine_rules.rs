@@ -1,6 +1,13 @@
 //! The engine rules on `requires`, cross-subsystem SPOFs, zone events, protected supply,
 //! transfer-switch positions and live service (docs/tier-rules.md), each on a site of
 //! tests/sites/r*.ron written so that the rule's absence fails the test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod common;
 

@@ -1,4 +1,11 @@
 //! The example files shipped under assets/examples load as they are documented.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::path::Path;
 

@@ -1,5 +1,12 @@
-//! Preflight on the worked examples of domain.md §4: what a drain, a standby, a failover or a
+//! Preflight on the worked examples of docs/tier-rules.md §4: what a drain, a standby, a failover or a
 //! move would do, and whether it is safe, degrades the site, or is refused.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod common;
 

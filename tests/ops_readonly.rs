@@ -1,6 +1,13 @@
 //! Every kind of mutating operation, on every kind of target of the demo site, is refused
 //! without an `operate` token — by the simulator and by a real agent — and leaves the
 //! state version where it was.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::time::Duration;
 

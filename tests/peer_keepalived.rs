@@ -2,13 +2,20 @@
 //! namespaces this test makes, joined by a veth pair (addresses from TEST-NET-1, only
 //! inside the namespaces). A track-file weight moves MASTER from A to B and back, and
 //! the collectors reading each side's notify FIFO see it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod peers;
 
 use std::process::Command;
 use std::time::Duration;
 
-use peers::{Console, Daemon, Netns, OPERATE, READ, TempDir, have, is_root, wait_for};
+use peers::{Console, Daemon, Netns, OPERATE, READ, TempDir, need, need_root, wait_for};
 use redcon::agent::collectors::keepalived::{KeepalivedCollector, set_track_file};
 use redcon::agent::collectors::{Collected, Collector};
 use redcon::model::MemberState;
@@ -89,23 +96,16 @@ fn until_roles(
 }
 
 /// Two namespaces `{prefix}-a-PID` and `{prefix}-b-PID` joined by veths `{dev}a` and
-/// `{dev}b`, addresses from TEST-NET-1; `None` (skipped) where namespaces cannot be made.
-fn pair(prefix: &str, dev: &str) -> Option<(Netns, Netns)> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    if !is_root() {
-        assert!(!ci, "CI=true: this test needs root for network namespaces");
-        eprintln!("SKIPPED: network namespaces need root");
-        return None;
-    }
+/// `{dev}b`, addresses from TEST-NET-1.
+fn pair(prefix: &str, dev: &str) -> (Netns, Netns) {
+    need_root();
     let id = std::process::id();
     let (da, db) = (format!("{dev}a"), format!("{dev}b"));
     let (Some(na), Some(nb)) = (
         Netns::add(format!("{prefix}-a-{id}")),
         Netns::add(format!("{prefix}-b-{id}")),
     ) else {
-        assert!(!ci, "CI=true: cannot create network namespaces");
-        eprintln!("SKIPPED: cannot create network namespaces here");
-        return None;
+        panic!("cannot create network namespaces");
     };
     let out = Command::new(IP)
         .args([
@@ -124,17 +124,14 @@ fn pair(prefix: &str, dev: &str) -> Option<(Netns, Netns)> {
         ns.ip("link set lo up");
     }
 
-    Some((na, nb))
+    (na, nb)
 }
 
 #[test]
+#[ignore = "needs root, keepalived and iproute2 (network namespaces)"]
 fn track_file_failover_moves_master() {
-    if !have(&[KEEPALIVED, IP], "keepalived iproute2") {
-        return;
-    }
-    let Some((na, nb)) = pair("rcka", "ka") else {
-        return;
-    };
+    need(&[KEEPALIVED, IP], "keepalived iproute2");
+    let (na, nb) = pair("rcka", "ka");
     let dir = TempDir::new("keepalived");
     let (conf_a, conf_b) = (config(&dir, "ka", "a", 150), config(&dir, "ka", "b", 100));
     let instances = ["VI_1".to_string()];
@@ -178,13 +175,10 @@ fn until(addr: &str, b: &mut KeepalivedCollector, want: (MemberState, MemberStat
 }
 
 #[test]
+#[ignore = "needs root, keepalived and iproute2 (network namespaces)"]
 fn failover_through_the_agent() {
-    if !have(&[KEEPALIVED, IP], "keepalived iproute2") {
-        return;
-    }
-    let Some((na, nb)) = pair("rcko", "ko") else {
-        return;
-    };
+    need(&[KEEPALIVED, IP], "keepalived iproute2");
+    let (na, nb) = pair("rcko", "ko");
     let dir = TempDir::new("keepalived-ops");
     let (conf_a, conf_b) = (config(&dir, "ko", "a", 150), config(&dir, "ko", "b", 100));
     let track = dir.path("a.drain");

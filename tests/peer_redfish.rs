@@ -4,6 +4,13 @@
 //! process. sushy-static reads a resource's file at every request, so a supply fails by
 //! editing its JSON; killed, it makes the collector's items unknown, the round's error
 //! names the URL, and the host collector still reports.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod peers;
 
@@ -19,7 +26,7 @@ const WITHIN: Duration = Duration::from_secs(20);
 const SUPPLIES: &str = "Chassis/1U/PowerSubsystem/PowerSupplies";
 
 /// Where sushy-static is: `REDCON_SUSHY_STATIC`, else the venv .ci/test makes.
-fn sushy_static() -> Option<PathBuf> {
+fn sushy_static() -> PathBuf {
     let path = std::env::var_os("REDCON_SUSHY_STATIC")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -27,16 +34,8 @@ fn sushy_static() -> Option<PathBuf> {
         });
     let how = "run .ci/test (it installs sushy-tools==2.2.0 into target/peer-venv), \
                or set REDCON_SUSHY_STATIC to a sushy-static";
-    peers::present(&[&path.display().to_string()], how).then_some(path)
-}
-
-/// The shared fixtures (`REDCON_SHARED_FIXTURES`, else `../shared/fixtures`).
-fn shared_fixtures() -> Option<PathBuf> {
-    let dir = std::env::var_os("REDCON_SHARED_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"));
-    let how = "set REDCON_SHARED_FIXTURES to the fixtures directory";
-    peers::present(&[&dir.join("redfish").display().to_string()], how).then_some(dir)
+    peers::needs(&[&path.display().to_string()], how);
+    path
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -133,14 +132,13 @@ fn health(addr: &str) -> Result<String, String> {
 }
 
 #[test]
+#[ignore = "needs sushy-static (PyPI sushy-tools, installed by .ci/test)"]
 fn sushy_static_serving_the_dmtf_mockup() {
-    let Some(sushy) = sushy_static() else { return };
-    let Some(shared) = shared_fixtures() else {
-        return;
-    };
+    let sushy = sushy_static();
     let dir = TempDir::new("redfish");
     let mockup = dir.path("mockup");
-    copy_dir(&shared.join("redfish/public-rackmount1"), &mockup);
+    let vendored = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    copy_dir(&vendored.join("redfish/public-rackmount1"), &mockup);
     let port = peers::free_port();
     let mut cmd = Command::new(&sushy);
     cmd.args(["-i", "127.0.0.1", "-p", &port.to_string(), "-m"])

@@ -1,5 +1,12 @@
 //! The poller against real agents on loopback: the in-process simulator and its fault API.
 //! Every server binds 127.0.0.1:0; every test ends by itself.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -1,5 +1,12 @@
 //! Properties of the engine over generated sites (issue: live <= design, a spare never hurts,
 //! removing an element never helps, no panic on anything).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use proptest::prelude::*;
 use redcon::classify::{Tier, classify};

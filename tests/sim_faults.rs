@@ -1,6 +1,13 @@
 //! The simulator's agent-level fault modes on loopback: spoiled bodies, HTTP 500, slow
 //! answers, dropped connections and huge bodies, each cleared again, while the rest of the
 //! site keeps answering.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod sim_support;
 

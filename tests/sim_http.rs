@@ -2,6 +2,13 @@
 //! state faults and the fault API's errors, a scenario under paused time, and graceful
 //! shutdown, all through real HTTP with the client stack the poller uses. The agent-level
 //! fault modes are in sim_faults.rs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 mod sim_support;
 

@@ -2,6 +2,13 @@
 //! assets/demo/) must load without a single issue, and every live overlay must load against
 //! its site. A live file is paired with its site by name: `eNN-live*.ron` goes with
 //! `eNN.ron` (or the one variant named in `live_site`), `live.ron` with `site.ron`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,12 @@
 //! App-level tests: key scripts go through the key table and `update`, exactly as the
 //! runtime does it, and the state, the effects and the frames are asserted. No terminal.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,6 +1,13 @@
 //! The console must not redraw for nothing: an idle minute on paused tokio time, with the
 //! real event loop, the real 1 s clock task and a fake fleet answering every 5 s with
 //! unchanged data, draws a couple of frames, not 60 and certainly not 3,600.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

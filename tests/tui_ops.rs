@@ -2,6 +2,13 @@
 //! shown before anything happens, a reason required, Cancel focused by default, the
 //! target's id typed for a site-level unit, a second confirmation for a degrading plan, a
 //! refused plan that cannot be confirmed, and no way at all to operate read-only.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

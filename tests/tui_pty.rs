@@ -6,6 +6,13 @@
 //!
 //! Every wait polls the parsed screen against a deadline, so a slow machine only makes a
 //! test slower, and a hung console fails it in seconds instead of hanging the suite.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;

@@ -1,6 +1,13 @@
 //! Render tests of the console on the embedded demo site (no network): every view at 80x24
 //! and 200x60 as text snapshots, colour asserted on the cells where colour means something,
 //! and a NO_COLOR render that still carries every status as text.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

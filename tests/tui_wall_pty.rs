@@ -5,6 +5,13 @@
 //!
 //! The approach is `tests/tui_pty.rs`'s: a reader thread always draining the pty into a
 //! vt100 parser, screen polling against deadlines, and every child killed by PID on drop.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::num::NonZeroU16;
@@ -58,10 +65,10 @@ impl Sim {
         let mut lines = BufReader::new(err).lines();
         for line in lines.by_ref() {
             let line = line.unwrap();
+            // after the log line's time and level: `agent NAME: URL/v1/snapshot`
             if let Some((name, url)) = line
-                .trim()
-                .strip_prefix("agent ")
-                .and_then(|l| l.split_once(": "))
+                .split_once("agent ")
+                .and_then(|(_, l)| l.split_once(": "))
             {
                 let base = url.trim_end_matches("/v1/snapshot").to_string();
                 agents.push((name.to_string(), base));

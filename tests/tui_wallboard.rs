@@ -2,6 +2,13 @@
 //! render that keeps every marker, every key of the console's table doing nothing but turn
 //! a page or quit, pages turning on the 1 s tick (also through the real loop on paused
 //! time), and the STALE / NO DATA banner.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
 
 use std::io;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -30,7 +30,7 @@ pub(super) async fn round(
         Ok((collectors, collected, errors))
     })
     .await
-    .map_err(|e| AgentError::CollectorThread(e.to_string()))?
+    .map_err(AgentError::CollectorThread)?
 }
 
 /// Aborts the collection task however `run` ends, including by being dropped.
@@ -81,10 +81,10 @@ pub(super) async fn collect_forever(
         // Log a problem when it starts and when it ends, not every round.
         if now != last_errors {
             for e in &now {
-                eprintln!("redcon agent: {e}");
+                tracing::warn!("{e}");
             }
             if now.is_empty() {
-                eprintln!("redcon agent: all collectors report again");
+                tracing::info!("all collectors report again");
             }
             last_errors = now;
         }

@@ -292,7 +292,7 @@ fn interval<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 fn collectors<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<CollectorSpec>, D::Error> {
     let list = Vec::<CollectorSpec>::deserialize(d)?;
     for (i, c) in list.iter().enumerate() {
-        if list[..i].iter().any(|p| p.name() == c.name()) {
+        if list.iter().take(i).any(|p| p.name() == c.name()) {
             return Err(D::Error::custom(format!(
                 "collector `{}` is listed twice",
                 c.name()

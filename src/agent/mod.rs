@@ -33,11 +33,13 @@ pub enum AgentError {
     #[error(transparent)]
     Collector(#[from] CollectorError),
     #[error("collector thread failed: {0}")]
-    CollectorThread(String),
+    CollectorThread(#[source] tokio::task::JoinError),
     #[error("serving HTTP: {0}")]
     Serve(#[source] std::io::Error),
-    #[error("{0}")]
-    Config(String),
+    #[error(transparent)]
+    Desk(#[from] ops::DeskError),
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
 }
 
 /// The agent's published state. Shared between the collection task and the handlers.
@@ -206,7 +208,7 @@ fn encode(snapshot: &Snapshot) -> Vec<u8> {
     // Cannot fail for these types (string keys only); an empty body would at worst be
     // reported by the console as "not JSON", naming this agent.
     serde_json::to_vec(snapshot).unwrap_or_else(|e| {
-        eprintln!("redcon agent: cannot encode snapshot: {e}");
+        tracing::error!("cannot encode snapshot: {e}");
         Vec::new()
     })
 }
@@ -241,17 +243,16 @@ pub async fn run(
 ) -> Result<(), AgentError> {
     let agent = Arc::new(Agent::new(&config));
     *agent.desk.lock().unwrap_or_else(PoisonError::into_inner) =
-        ops::desk(config.tokens.as_deref(), config.audit.as_deref()).map_err(AgentError::Config)?;
+        ops::desk(config.tokens.as_deref(), config.audit.as_deref())?;
     let tls = config
         .tls
         .as_ref()
         .map(|t| tls::acceptor(&t.cert, &t.key))
-        .transpose()
-        .map_err(AgentError::Config)?;
+        .transpose()?;
     let (collectors, collected, errors) = collect::round(None, &config.collectors).await?;
     let logged: Vec<String> = errors.iter().map(ToString::to_string).collect();
     for e in &logged {
-        eprintln!("redcon agent: {e}");
+        tracing::warn!("{e}");
     }
     agent.publish(collected, &errors);
     let (refresh, asked) = tokio::sync::mpsc::channel(4);
@@ -268,6 +269,14 @@ pub async fn run(
         logged,
         asked,
     )));
+    // said once everything that can refuse to start has not
+    if let Ok(at) = listener.local_addr() {
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::info!(
+            "redcon agent {} serving {scheme}://{at}/v1/snapshot",
+            config.id
+        );
+    }
     if let Some(acceptor) = tls {
         return axum::serve(tls::TlsListener::new(listener, acceptor), agent.router())
             .with_graceful_shutdown(shutdown)

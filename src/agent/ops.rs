@@ -78,7 +78,7 @@ impl Desk {
             duration_s,
         };
         if let Err(e) = log.append(&record) {
-            eprintln!("redcon agent: {e}");
+            tracing::error!("{e}");
         }
     }
 
@@ -257,19 +257,25 @@ impl Agent {
     }
 }
 
+/// Why the agent cannot take operations as configured.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error(transparent)]
+    Tokens(#[from] crate::ops::tokens::TokenFileError),
+    #[error(transparent)]
+    Audit(#[from] crate::ops::audit::AuditError),
+}
+
 /// Set up a desk from the agent's configuration (token file, audit log).
 pub fn desk(
     tokens: Option<&std::path::Path>,
     audit: Option<&std::path::Path>,
-) -> Result<Desk, String> {
+) -> Result<Desk, DeskError> {
     let tokens = match tokens {
-        Some(p) => Tokens::load(p).map_err(|e| e.to_string())?,
+        Some(p) => Tokens::load(p)?,
         None => Tokens::default(),
     };
-    let audit = audit
-        .map(AuditLog::open)
-        .transpose()
-        .map_err(|e| e.to_string())?;
+    let audit = audit.map(AuditLog::open).transpose()?;
     Ok(Desk {
         tokens,
         audit,

@@ -19,26 +19,52 @@ const HANDSHAKE: Duration = Duration::from_secs(10);
 /// Finished handshakes waiting for axum to pick them up.
 const BACKLOG: usize = 256;
 
+/// Why the agent's certificate and key cannot serve HTTPS.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("tls cert {file}: {source}")]
+    Cert {
+        file: String,
+        #[source]
+        source: rustls::pki_types::pem::Error,
+    },
+    #[error("tls cert {file}: no certificate in the file")]
+    NoCert { file: String },
+    #[error("tls key {file}: {source}")]
+    Key {
+        file: String,
+        #[source]
+        source: rustls::pki_types::pem::Error,
+    },
+    #[error("tls cert {file} and its key: {source}")]
+    Config {
+        file: String,
+        #[source]
+        source: rustls::Error,
+    },
+}
+
 /// A TLS acceptor from PEM files: the certificate chain and its private key.
-pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
+pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, TlsError> {
+    let file = cert.display().to_string();
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
         .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| format!("tls cert {}: {e}", cert.display()))?;
+        .map_err(|source| TlsError::Cert {
+            file: file.clone(),
+            source,
+        })?;
     if certs.is_empty() {
-        return Err(format!(
-            "tls cert {}: no certificate in the file",
-            cert.display()
-        ));
+        return Err(TlsError::NoCert { file });
     }
-    let key =
-        PrivateKeyDer::from_pem_file(key).map_err(|e| format!("tls key {}: {e}", key.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|source| TlsError::Key {
+        file: key.display().to_string(),
+        source,
+    })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("tls: {e}"))?
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(|e| format!("tls cert {} and key: {e}", cert.display()))?;
+        .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key))
+        .map_err(|source| TlsError::Config { file, source })?;
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
@@ -58,7 +84,7 @@ impl TlsListener {
                     Ok(x) => x,
                     Err(e) => {
                         // out of descriptors and the like: wait instead of spinning
-                        eprintln!("redcon agent: accept: {e}");
+                        tracing::warn!("accept: {e}");
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue;
                     }
@@ -69,8 +95,8 @@ impl TlsListener {
                         Ok(Ok(tls)) => {
                             let _ = tx.send((tls, peer)).await;
                         }
-                        Ok(Err(e)) => eprintln!("redcon agent: TLS handshake with {peer}: {e}"),
-                        Err(_) => eprintln!("redcon agent: TLS handshake with {peer}: timed out"),
+                        Ok(Err(e)) => tracing::warn!("TLS handshake with {peer}: {e}"),
+                        Err(_) => tracing::warn!("TLS handshake with {peer}: timed out"),
                     }
                 });
             }

@@ -1,4 +1,8 @@
 //! `classify`: the site as designed and as it stands, per subsystem and as a whole.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element and load indices come from the Ctx built from the same site, and per-element vectors are sized to site.elements"
+)]
 
 use super::explain::{fmt_num, name_list};
 use super::graph::Ctx;
@@ -271,7 +275,7 @@ fn provider_findings(site: &Site) -> Vec<Finding> {
     .collect()
 }
 
-/// "would compute to Tier IV without the 40 kW of single-corded load" (docs/tier-rules.md).
+/// "would compute to Tier IV without the 40 kW of single-corded load" (docs/tier-rules.md §2.4).
 fn single_corded_note(site: &Site, sub: Subsystem, tier: Tier) -> Option<String> {
     let single: Vec<&crate::model::Load> = site
         .loads

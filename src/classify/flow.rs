@@ -1,6 +1,10 @@
 //! Max-flow (Dinic) over integer capacities. Hand-written because the graphs are small and
 //! the engine needs to reset and re-run the same network thousands of times without
 //! reallocating; capacities are scaled to integers so "serves" is an exact comparison.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "node and arc indices are positions in this graph's own vectors: nodes are numbered 0..n when the graph is built and arcs are only ever pushed in pairs"
+)]
 
 use std::collections::VecDeque;
 

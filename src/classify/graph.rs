@@ -1,5 +1,9 @@
 //! The site as indices: who feeds whom, what each element depends on, which side of the
 //! UPS it sits on. Built once per classification and shared by every scenario.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "every index is a position in site.elements or site.loads, taken from enumerate or from the id map built from them, and every per-element vector is sized to site.elements"
+)]
 
 use std::collections::HashMap;
 

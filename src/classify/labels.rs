@@ -1,6 +1,10 @@
 //! Redundancy labels (N, N+1, 2N, 2(N+1) …) derived from units, capacities and demand,
-//! never stored (domain.md §1.1). Units of one kind on a common bus form a group; groups
+//! never stored (docs/tier-rules.md §1.1). Units of one kind on a common bus form a group; groups
 //! that each carry the same loads form independent systems.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element and load indices come from the Ctx built from the same site (an output n + l stands for load l), union-find parents are positions in 0..n, and every group has at least one member"
+)]
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! The classification engine (domain.md §2): pure functions from a site and its live state
+//! The classification engine (docs/tier-rules.md §2): pure functions from a site and its live state
 //! to tiers, findings, single points of failure and redundancy labels.
 
 mod engine;

@@ -1,5 +1,9 @@
 //! One subsystem as flow networks, one per connected component, so a scenario only re-runs
 //! the part of the site it touches. Loads with identical input sets share one sink arc.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element and load indices come from the Ctx built from the same site; union-find parents and place are sized to site.elements, and component and node numbers are positions in the lists built here"
+)]
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,10 @@
 //! The state of the moment, before any tier: which critical loads have no supply now, which
 //! are served but unprotected (every live path runs round a UPS), and what a UPS on battery
 //! means for them (docs/tier-rules.md, "Live service first" and "Unprotected loads").
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element and load indices come from the Ctx built from the same site, and per-element vectors are sized to site.elements"
+)]
 
 use super::explain::name_list;
 use super::graph::Ctx;

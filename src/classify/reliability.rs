@@ -1,4 +1,4 @@
-//! Reliability arithmetic of domain.md §3, for illustrative figures only: never a tier input
+//! Reliability arithmetic of docs/tier-rules.md §3, for illustrative figures only: never a tier input
 //! (Uptime gives MTBF analysis no role, §2.9).
 //!
 //! Assumptions throughout: constant failure rate (the flat bottom of the bathtub curve) and

@@ -45,7 +45,7 @@ impl Serialize for Tier {
     }
 }
 
-/// Which check of a tier failed (domain.md §2.6).
+/// Which check of a tier failed (docs/tier-rules.md §2.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
@@ -166,7 +166,7 @@ pub struct SubsystemReport {
     pub notes: Vec<String>,
 }
 
-/// IT-analog assessment of one redundancy group (domain.md §2.8).
+/// IT-analog assessment of one redundancy group (docs/tier-rules.md §2.8).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupAssessment {
     /// Members (or capacity) needed.

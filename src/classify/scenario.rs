@@ -1,6 +1,10 @@
-//! `serves(subsystem, removed, mode)` of domain.md §2.3, answered fast: each component keeps
+//! `serves(subsystem, removed, mode)` of docs/tier-rules.md §2.3, answered fast: each component keeps
 //! a baseline flow, and removing an element that carried no flow in it cannot break service,
 //! so most N-1 scenarios are settled without running a flow at all.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element, load and node indices come from the Ctx and SubNet built from the same site, and every per-element vector is sized to site.elements"
+)]
 
 use std::collections::{BTreeSet, HashMap};
 

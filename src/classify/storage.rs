@@ -1,4 +1,4 @@
-//! Fuel and makeup water are checked arithmetically (domain.md §2.4): hours at N in total
+//! Fuel and makeup water are checked arithmetically (docs/tier-rules.md §2.4): hours at N in total
 //! for Tier I, and with the largest tank out of service for Tiers III and IV.
 
 use crate::model::{LiveState, Tank, TankLive};

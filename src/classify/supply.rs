@@ -5,6 +5,10 @@
 //! same scenario: a mechanical panel that is in service but has lost its own supply does not
 //! keep a CRAH running. Supply here is reachability from an originating source through
 //! elements in service; capacities are the flow network's business, not this one's.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element and load indices come from the Ctx built from the same site, and per-element vectors are sized to site.elements"
+)]
 
 use super::graph::Ctx;
 use super::scenario::{Base, Mode};

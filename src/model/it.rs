@@ -1,4 +1,4 @@
-//! IT-level redundancy groups (domain.md §2.8): RAID arrays, bonds, STP/RSTP uplink groups,
+//! IT-level redundancy groups (docs/tier-rules.md §2.8): RAID arrays, bonds, STP/RSTP uplink groups,
 //! first-hop gateway groups and quorum clusters. They are graded with the same vocabulary
 //! as the facility but never folded into the Uptime site tier.
 //!

@@ -25,7 +25,7 @@ pub enum ElementState {
 }
 
 impl ElementState {
-    /// Unavailable for the live tier tests (domain.md §2.5). Unknown counts as unavailable:
+    /// Unavailable for the live tier tests (docs/tier-rules.md §2.5). Unknown counts as unavailable:
     /// an element nobody can vouch for gives no protection.
     pub fn is_unavailable(self) -> bool {
         matches!(

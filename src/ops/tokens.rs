@@ -156,32 +156,24 @@ impl Tokens {
     }
 }
 
-/// 32 hex digits from the standard library's per-process random hash keys: enough for a
-/// token that lives one run (the embedded demo's) and for idempotency keys, without a
-/// random-number crate.
-pub fn random_secret() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let state = std::collections::hash_map::RandomState::new();
-    (0..2u64)
-        .map(|i| {
-            let mut h = state.build_hasher();
-            h.write_u64(i);
-            format!("{:016x}", h.finish())
-        })
-        .collect()
+/// The operating system's random source failed, so no secret could be made.
+#[derive(Debug, thiserror::Error)]
+#[error("the operating system's random source failed")]
+pub struct RandomError(#[source] getrandom::Error);
+
+/// 32 hex digits (128 bits) from the operating system's random source: the embedded
+/// demo's token for one run, and idempotency keys.
+pub fn random_secret() -> Result<String, RandomError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(RandomError)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Equal-length inputs take the same time whatever their contents; the length itself is not
 /// secret (every token in a file may be a different length).
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff = a
-        .iter()
-        .zip(b)
-        .fold(0u8, |acc, (x, y)| acc | std::hint::black_box(x ^ y));
-    std::hint::black_box(diff) == 0
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]
@@ -245,7 +237,7 @@ mod tests {
 
     #[test]
     fn random_secrets_are_long_enough_and_differ() {
-        let (a, b) = (random_secret(), random_secret());
+        let (a, b) = (random_secret().unwrap(), random_secret().unwrap());
         assert_eq!(a.len(), 32);
         assert!(a.len() >= MIN_SECRET && a.chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);

@@ -1,6 +1,10 @@
 //! The polling engine: per-agent interval and timeout, one concurrency cap for all agents,
 //! exponential backoff with jitter for failing agents, freshness by age, a bounded history
 //! per metric, and a view of it all published to the app over a `watch` channel.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "a metric's position is one just found in or just pushed to the same list"
+)]
 
 mod fetch;
 mod merge;

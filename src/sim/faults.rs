@@ -49,6 +49,21 @@ pub enum Action {
     Clear { agent: String },
 }
 
+/// Why a `POST /v1/sim/faults` body is not a fault, in words for its 400 answer.
+#[derive(Debug, thiserror::Error)]
+pub enum FaultRequestError {
+    #[error("body is not JSON: {0}")]
+    NotJson(#[source] serde_json::Error),
+    #[error("body must be a JSON object like {{\"action\": \"fail\", \"target\": \"G-1\"}}")]
+    NotAnObject,
+    #[error("\"action\" must be a string, got {0}")]
+    ActionNotAString(String),
+    #[error("missing \"action\"")]
+    NoAction,
+    #[error("{0}")]
+    Action(#[source] serde_json::Error),
+}
+
 impl Action {
     /// The action's name, as written in JSON (`"action"`) and in RON (the variant).
     pub fn name(&self) -> &'static str {
@@ -76,22 +91,18 @@ impl Action {
     /// The JSON form is tagged by an `action` field while RON names the variant, so the
     /// tag is moved into serde's external form (`{"fail": {"target": "G-1"}}`) and the
     /// same derive reads both. The error says what is wrong, for a 400.
-    pub fn from_json(body: &[u8]) -> Result<Action, String> {
-        let value: Value =
-            serde_json::from_slice(body).map_err(|e| format!("body is not JSON: {e}"))?;
+    pub fn from_json(body: &[u8]) -> Result<Action, FaultRequestError> {
+        let value: Value = serde_json::from_slice(body).map_err(FaultRequestError::NotJson)?;
         let Value::Object(mut fields) = value else {
-            return Err(
-                "body must be a JSON object like {\"action\": \"fail\", \"target\": \"G-1\"}"
-                    .into(),
-            );
+            return Err(FaultRequestError::NotAnObject);
         };
         let tag = match fields.remove("action") {
             Some(Value::String(tag)) => tag,
-            Some(other) => return Err(format!("\"action\" must be a string, got {other}")),
-            None => return Err("missing \"action\"".into()),
+            Some(other) => return Err(FaultRequestError::ActionNotAString(other.to_string())),
+            None => return Err(FaultRequestError::NoAction),
         };
         let external = Value::Object([(tag, Value::Object(fields))].into_iter().collect());
-        Action::deserialize(external).map_err(|e| e.to_string())
+        Action::deserialize(external).map_err(FaultRequestError::Action)
     }
 
     /// Serialize in the JSON form `from_json` reads, for answers and listings.
@@ -158,24 +169,24 @@ mod tests {
     fn json_is_tagged_by_action() {
         let a = Action::from_json(br#"{"action":"member","target":"db3","state":"standby"}"#);
         assert_eq!(
-            a,
-            Ok(Action::Member {
+            a.ok(),
+            Some(Action::Member {
                 target: "db3".into(),
                 state: MemberState::Standby
             })
         );
         let a = Action::from_json(br#"{"action":"on_battery","target":"UPS-A2"}"#);
         assert_eq!(
-            a,
-            Ok(Action::OnBattery {
+            a.ok(),
+            Some(Action::OnBattery {
                 target: "UPS-A2".into(),
                 runtime_min: None
             })
         );
         let a = Action::from_json(br#"{"action":"huge","agent":"x","bytes":50000000}"#);
         assert_eq!(
-            a.as_ref().map(Action::to_json),
-            Ok(serde_json::json!({"action": "huge", "agent": "x", "bytes": 50000000}))
+            a.as_ref().ok().map(Action::to_json),
+            Some(serde_json::json!({"action": "huge", "agent": "x", "bytes": 50000000}))
         );
     }
 
@@ -193,7 +204,7 @@ mod tests {
         for (body, needle) in cases {
             match Action::from_json(body) {
                 Ok(a) => panic!("accepted {a:?}"),
-                Err(e) => assert!(e.contains(needle), "{e} should say {needle}"),
+                Err(e) => assert!(e.to_string().contains(needle), "{e} should say {needle}"),
             }
         }
     }

@@ -22,7 +22,7 @@ use tokio::task::JoinHandle;
 use crate::model::{LiveState, Site};
 
 pub use catalog::DEFAULT_AGENT;
-pub use faults::{Action, AgentFault, FaultError};
+pub use faults::{Action, AgentFault, FaultError, FaultRequestError};
 pub use http::{agent_path, router};
 pub use scenario::{Event, Scenario, load_scenario_file, parse_scenario};
 pub use state::{Sim, SimHandle};

@@ -115,9 +115,9 @@ impl Sim {
             detail: detail.to_string(),
             duration_s: None,
         };
-        // the answer still goes out; the failure to audit is said on stderr by the server
+        // the answer still goes out; the failure to audit goes to the log
         if let Err(e) = log.append(&record) {
-            eprintln!("redcon sim: {e}");
+            tracing::error!("{e}");
         }
     }
 
@@ -244,7 +244,8 @@ impl Sim {
             self.audit(agent, op, Some(plan.verdict), Outcome::Rejected, &detail);
             return (409, reply("refused", &what, detail));
         }
-        if let Err(detail) = self.enact(agent, op, now) {
+        if let Err(e) = self.enact(agent, op, now) {
+            let detail = e.to_string();
             self.audit(agent, op, Some(plan.verdict), Outcome::Rejected, &detail);
             return (422, reply("not_applicable", &what, detail));
         }
@@ -256,8 +257,8 @@ impl Sim {
     }
 
     /// Change the simulated state as the real driver would.
-    fn enact(&mut self, agent: &str, op: &Operation, now: Instant) -> Result<(), String> {
-        let target = resolve(&self.site, &op.target).map_err(|e| e.to_string())?;
+    fn enact(&mut self, agent: &str, op: &Operation, now: Instant) -> Result<(), EnactError> {
+        let target = resolve(&self.site, &op.target)?;
         let t = op.target.clone();
         let action = match (&op.kind, &target) {
             (OpKind::Drain, Target::Element { .. }) => Some(Action::Maintenance { target: t }),
@@ -279,9 +280,18 @@ impl Sim {
             (OpKind::Failover { .. } | OpKind::Move { .. }, _) => None,
         };
         match action {
-            Some(a) => self.apply(&a, now).map(|_| ()).map_err(|e| e.to_string())?,
+            Some(a) => self.apply(&a, now).map(|_| ())?,
             None => self.touch(agent),
         }
         Ok(())
     }
+}
+
+/// Why the simulated site cannot do what an operation asks.
+#[derive(Debug, thiserror::Error)]
+enum EnactError {
+    #[error(transparent)]
+    Target(#[from] crate::ops::TargetError),
+    #[error(transparent)]
+    Fault(#[from] super::faults::FaultError),
 }

@@ -1,5 +1,9 @@
 //! The console's state and the only function that changes it. `update` does no IO and
 //! reads no clock: time arrives in actions, so a test can replay any session exactly.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "View::ALL is indexed by a position taken rem_euclid its length"
+)]
 
 use std::time::SystemTime;
 

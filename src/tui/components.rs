@@ -1,6 +1,10 @@
 //! The rows of the Components view and the facts behind the detail pane, derived from an
 //! observation. Shared by `update` (to count and select rows) and the views (to draw them),
 //! so both see the same rows. Pure: no IO, no clock.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "Group::ALL is indexed by a position taken rem_euclid its length"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 

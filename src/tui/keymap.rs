@@ -11,6 +11,10 @@
 //! built-in keys. A file with any problem (syntax, an unknown action or key, two actions
 //! on one key, an action with no key) is refused whole, every problem reported, and the
 //! built-in keymap used: half a keymap would leave an operator guessing which keys work.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "i enumerates bound, so i + 1 is at most its length"
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

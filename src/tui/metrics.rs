@@ -1,6 +1,10 @@
 //! Live metrics for the console: gathered from the poller's view when an observation is
 //! built, then read by the views. The gathering is the only part that touches shared state
 //! (the history mutex); the formatting below is pure.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "BLOCKS has eight entries and every index into it is a constant below eight or clamped to its last"
+)]
 
 use std::collections::BTreeMap;
 

@@ -2,6 +2,10 @@
 //! reason, confirm in two steps with the focus on Cancel, type the unit's id for a
 //! site-level unit, and watch the outcome land in the event log. Pure state handling: the
 //! preflight is a pure function, and the sending is an `Effect` the runtime carries out.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "start is at most records.len(): a length less a saturating subtraction"
+)]
 
 use crate::model::{Id, MemberState};
 use crate::ops::audit::OpenMaintenance;

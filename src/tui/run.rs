@@ -217,7 +217,7 @@ async fn console<M: Model>(
                 .map_err(|e| format!("embedded demo simulator: {e}"))?;
             // the demo's simulator takes operations from this console alone, with a token
             // made up for this run and never written anywhere
-            let secret = crate::ops::tokens::random_secret();
+            let secret = crate::ops::tokens::random_secret().map_err(|e| e.to_string())?;
             handle
                 .lock()
                 .set_tokens(crate::ops::tokens::Tokens::single_operator(

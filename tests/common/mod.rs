@@ -1,5 +1,5 @@
 //! Helpers shared by the worked-example tests: load a site (and a live overlay) from
-//! tests/sites/, classify it, and compare SPOF lists and findings the way domain.md states them.
+//! tests/sites/, classify it, and compare SPOF lists and findings the way docs/tier-rules.md states them.
 
 #![allow(dead_code)]
 
@@ -112,7 +112,7 @@ pub fn rules(findings: &[Finding]) -> BTreeSet<Rule> {
     findings.iter().map(|f| f.rule).collect()
 }
 
-/// domain.md §2.6: findings explain why a subsystem is not at the next tier, so every finding
+/// docs/tier-rules.md §2.6: findings explain why a subsystem is not at the next tier, so every finding
 /// blocks exactly tier + 1 and a Tier IV subsystem has none.
 pub fn assert_findings_explain_next_tier(r: &SubsystemReport) {
     for (what, a) in [("design", &r.design), ("live", &r.live)] {

@@ -1,6 +1,7 @@
 //! Helpers for the tests against real peers (upsd, haproxy, keepalived): a guard that
-//! stops a daemon by its PID however the test ends, skipping when the Debian packages
-//! are missing (failing instead under CI, which installs them), and polling for a
+//! stops a daemon by its PID however the test ends, a check that fails naming the Debian
+//! packages when one is missing (these tests are `#[ignore = "needs ..."]`, so a local
+//! `cargo test` reports them ignored and `.ci/test` runs them), and polling for a
 //! condition with a deadline instead of fixed sleeps.
 
 #![allow(dead_code)]
@@ -62,10 +63,12 @@ impl Daemon {
 
     /// SIGTERM, then SIGKILL if it has not exited within five seconds.
     pub fn terminate(&mut self) {
-        if let Ok(pid) = i32::try_from(self.child.id()) {
-            // SAFETY: signalling our own child by its PID; it is not reaped yet, so the
-            // PID cannot have been reused.
-            unsafe { libc::kill(pid, libc::SIGTERM) };
+        // our own child, not reaped yet, so its PID cannot have been reused
+        let pid = i32::try_from(self.child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw);
+        if let Some(pid) = pid {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
         }
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(5) {
@@ -136,28 +139,29 @@ impl Drop for Netns {
     }
 }
 
-/// Whether every binary exists. When one is missing the test is skipped with a message,
-/// except under `CI=true`, where the packages are installed and a missing one is a bug.
-pub fn have(binaries: &[&str], packages: &str) -> bool {
-    present(binaries, &format!("install the Debian packages {packages}"))
+/// Fails the test, naming the Debian packages, when a binary it needs is missing. Tests
+/// that call it are `#[ignore = "needs ..."]`: a local `cargo test` reports them as
+/// ignored, and CI (`.ci/test`, which installs the packages) runs them all.
+pub fn need(binaries: &[&str], packages: &str) {
+    needs(binaries, &format!("install the Debian packages {packages}"));
 }
 
-/// As `have`, with `how` saying how to get what is missing.
-pub fn present(binaries: &[&str], how: &str) -> bool {
+/// As `need`, with `how` saying how to get what is missing.
+pub fn needs(binaries: &[&str], how: &str) {
     let missing: Vec<&str> = binaries
         .iter()
         .copied()
         .filter(|b| !Path::new(b).exists())
         .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let msg = format!("missing {missing:?}: {how}");
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg} (CI=true: they should be installed)");
-    }
-    eprintln!("SKIPPED: {msg}");
-    false
+    assert!(missing.is_empty(), "missing {missing:?}: {how}");
+}
+
+/// Fails the test unless it runs as root (daemons here run as root, namespaces need it).
+pub fn need_root() {
+    assert!(
+        is_root(),
+        "this test needs root (network namespaces, daemons)"
+    );
 }
 
 /// Whether we are root (daemons here run as root, namespaces need it).

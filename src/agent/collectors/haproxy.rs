@@ -78,21 +78,30 @@ fn csv_fields(line: &str) -> Vec<String> {
     out
 }
 
+/// Why a `show stat` answer cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatError {
+    #[error("answer does not start with the `# pxname,svname,...` header")]
+    NoHeader,
+    #[error("header has no `{0}` column")]
+    NoColumn(&'static str),
+}
+
 /// Parse a `show stat` answer. A missing or foreign header fails the whole answer; a
 /// row that cannot be read is an error for that row only, and the other rows stand.
-pub fn parse_stat(text: &str) -> Result<(Vec<ServerRow>, Vec<String>), String> {
+pub fn parse_stat(text: &str) -> Result<(Vec<ServerRow>, Vec<String>), StatError> {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines
         .next()
         .and_then(|h| h.strip_prefix("# "))
-        .ok_or("answer does not start with the `# pxname,svname,...` header")?;
+        .ok_or(StatError::NoHeader)?;
     let names = csv_fields(header);
     let mut at = [0usize; WANTED.len()];
     for (slot, want) in at.iter_mut().zip(WANTED) {
         *slot = names
             .iter()
             .position(|n| n == want)
-            .ok_or_else(|| format!("header has no `{want}` column"))?;
+            .ok_or(StatError::NoColumn(want))?;
     }
     let [px, sv, status, weight, bck, check, chkfail] = at;
     let needed = at.iter().max().map_or(0, |&i| i + 1);
@@ -108,23 +117,30 @@ pub fn parse_stat(text: &str) -> Result<(Vec<ServerRow>, Vec<String>), String> {
             ));
             continue;
         }
-        if f[sv] == "FRONTEND" || f[sv] == "BACKEND" {
+        let field = |i: usize| f.get(i).map_or("", String::as_str);
+        if field(sv) == "FRONTEND" || field(sv) == "BACKEND" {
             continue;
         }
-        if f[px].is_empty() || f[sv].is_empty() || f[status].is_empty() {
+        if field(px).is_empty() || field(sv).is_empty() || field(status).is_empty() {
             errors.push(format!(
                 "row {}: no proxy, server or status: {line:.80}",
                 n + 1
             ));
             continue;
         }
-        let number = |i: usize| f[i].trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let number = |i: usize| {
+            field(i)
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+        };
         rows.push(ServerRow {
-            backend: f[px].clone(),
-            server: f[sv].clone(),
-            status: f[status].clone(),
-            check_status: f[check].clone(),
-            backup: f[bck].trim() == "1",
+            backend: field(px).to_owned(),
+            server: field(sv).to_owned(),
+            status: field(status).to_owned(),
+            check_status: field(check).to_owned(),
+            backup: field(bck).trim() == "1",
             weight: number(weight),
             check_failures: number(chkfail),
         });

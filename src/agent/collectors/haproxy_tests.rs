@@ -81,7 +81,7 @@ fn foreign_answers_are_refused() {
         ("# pxname,svname\nbe,s\n", "status"),
     ] {
         let e = parse_stat(text).unwrap_err();
-        assert!(e.contains(needle), "{text:?} -> {e}");
+        assert!(e.to_string().contains(needle), "{text:?} -> {e}");
     }
 }
 

@@ -42,12 +42,17 @@ pub struct TempSample {
 /// -273 or 255 for those on some boards), not from hardware anyone should act on.
 const PLAUSIBLE_C: std::ops::RangeInclusive<f64> = -100.0..=250.0;
 
+/// The sample has no memory figures, so it is no reading of a real host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("total memory reads as 0: cannot read memory figures")]
+pub struct NoMemoryFigures;
+
 /// Turn raw readings into the wire report. Refuses a sample without memory figures:
 /// zero total memory means the source could not be read, and a report saying so would
 /// look like a real, very odd host.
-pub fn host_report(sample: &HostSample, observed_at: f64) -> Result<HostReport, String> {
+pub fn host_report(sample: &HostSample, observed_at: f64) -> Result<HostReport, NoMemoryFigures> {
     if sample.memory_total == 0 {
-        return Err("total memory reads as 0: cannot read memory figures".into());
+        return Err(NoMemoryFigures);
     }
     let cpu = f64::from(sample.cpu_pct);
     // JSON has no NaN, and a reader must never see more than 100% busy.
@@ -178,7 +183,7 @@ impl Collector for HostCollector {
 
     fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
         let sample = self.sample();
-        out.host = Some(host_report(&sample, api::unix_now()).map_err(error)?);
+        out.host = Some(host_report(&sample, api::unix_now()).map_err(|e| error(e.to_string()))?);
         Ok(())
     }
 }
@@ -298,7 +303,7 @@ mod tests {
             memory_total: 0,
             ..sample()
         };
-        assert!(host_report(&s, 0.0).unwrap_err().contains("memory"));
+        assert_eq!(host_report(&s, 0.0), Err(NoMemoryFigures));
     }
 
     #[test]

@@ -83,8 +83,11 @@ pub struct Notice {
 
 /// Parse one FIFO line. `GROUP`, `VS` and `RS` lines (sync groups, LVS) are not about
 /// instances: `Ok(None)`. Anything else unreadable is an error quoting the line.
-pub fn parse_notice(line: &str) -> Result<Option<Notice>, String> {
-    let bad = |why: &str| format!("{why}: {:?}", line.chars().take(80).collect::<String>());
+pub fn parse_notice(line: &str) -> Result<Option<Notice>, NoticeError> {
+    let bad = |why: &str| NoticeError {
+        why: why.to_string(),
+        line: line.chars().take(80).collect(),
+    };
     let w = words_proto::words(line).map_err(|e: ProtoError| bad(&e.to_string()))?;
     match w.first().map(String::as_str) {
         Some("INSTANCE") => {}
@@ -125,7 +128,7 @@ struct Shared {
 
 impl Shared {
     fn complain(&mut self, fifo: &Path, what: String) {
-        eprintln!("redcon agent: collector {NAME}: {}: {what}", fifo.display());
+        tracing::warn!("collector {NAME}: {}: {what}", fifo.display());
         if self.bad.len() < MAX_BAD {
             self.bad.push(what);
         }
@@ -176,7 +179,7 @@ fn follow(fifo: &Path, shared: &Mutex<Shared>, stop: &AtomicBool) {
                         lock(shared).seen.insert(seen.notice.instance.clone(), seen);
                     }
                     Ok(None) => {}
-                    Err(e) => lock(shared).complain(fifo, e),
+                    Err(e) => lock(shared).complain(fifo, e.to_string()),
                 },
                 Err(e) => {
                     match words_proto::split_io(e) {
@@ -308,9 +311,28 @@ impl Collector for KeepalivedCollector {
 /// the file's `weight` and adds it to the instance's priority, so with `weight -60` on
 /// a master of priority 150, writing `1` lets a peer at 100 take over, and `0` gives
 /// the role back (with preemption).
-pub fn set_track_file(path: &Path, value: i32) -> Result<(), String> {
-    std::fs::write(path, format!("{value}\n"))
-        .map_err(|e| format!("track file {}: {e}", path.display()))
+pub fn set_track_file(path: &Path, value: i32) -> Result<(), TrackFileError> {
+    std::fs::write(path, format!("{value}\n")).map_err(|source| TrackFileError {
+        file: path.display().to_string(),
+        source,
+    })
+}
+
+/// A FIFO line that is not a keepalived notice: why, and the line's first 80 characters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{why}: {line:?}")]
+pub struct NoticeError {
+    pub why: String,
+    pub line: String,
+}
+
+/// A `vrrp_track_file` that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("track file {file}: {source}")]
+pub struct TrackFileError {
+    pub file: String,
+    #[source]
+    pub source: std::io::Error,
 }
 
 fn error(message: String) -> CollectorError {

@@ -25,7 +25,7 @@ fn notices_as_keepalived_writes_them() {
         (r#"INSTANCE "VI_1" MASTER 100 extra"#, "not INSTANCE"),
     ] {
         let e = parse_notice(line).unwrap_err();
-        assert!(e.contains(needle), "{line:?} -> {e}");
+        assert!(e.to_string().contains(needle), "{line:?} -> {e}");
     }
 }
 
@@ -44,9 +44,8 @@ fn states_map_to_members() {
 }
 
 fn mkfifo(path: &Path) {
-    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-    // SAFETY: a valid NUL-terminated path; mkfifo only reads it.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    use rustix::fs::{CWD, Mode, mkfifoat};
+    mkfifoat(CWD, path, Mode::from_raw_mode(0o600)).unwrap();
 }
 
 fn until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
@@ -138,7 +137,9 @@ fn a_track_file_is_written_or_named() {
     let f = dir.join("drain");
     set_track_file(&f, 1).unwrap();
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "1\n");
-    let e = set_track_file(&dir.join("no/such/file"), 0).unwrap_err();
+    let e = set_track_file(&dir.join("no/such/file"), 0)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.starts_with("track file ") && e.contains("no/such/file"),
         "{e}"

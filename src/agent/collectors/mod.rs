@@ -128,9 +128,10 @@ pub fn collect_all(collectors: &mut [Box<dyn Collector>]) -> (Collected, Vec<Col
             errors.push(e);
         }
         let name = c.name();
-        let ids = (out.elements[e..].iter().map(|x| x.id.to_string()))
-            .chain(out.members[m..].iter().map(|x| x.id.to_string()))
-            .chain(out.tanks[t..].iter().map(|x| x.id.clone()));
+        // A collector only appends, so what it added is what lies past the old lengths.
+        let ids = (out.elements.iter().skip(e).map(|x| x.id.to_string()))
+            .chain(out.members.iter().skip(m).map(|x| x.id.to_string()))
+            .chain(out.tanks.iter().skip(t).map(|x| x.id.clone()));
         for id in ids {
             out.owners.entry(id).or_insert(name);
         }

@@ -345,12 +345,12 @@ impl NutCollector {
                     Some(code) => {
                         out.elements.push(no_data(ups, code, now));
                         if !NO_DATA.contains(&code) {
-                            eprintln!("redcon agent: collector {NAME}: {ups}: {e}");
+                            tracing::warn!("collector {NAME}: {ups}: {e}");
                         }
                     }
                     // Out of step or gone: the rest cannot be read on this connection.
                     None => {
-                        for rest in &names[i..] {
+                        for rest in names.iter().skip(i) {
                             out.elements.push(no_data(rest, "NO-ANSWER", now));
                         }
                         return Err(e);

@@ -103,7 +103,7 @@ pub fn reply(line: &str) -> Result<Vec<String>, ProtoError> {
     let w = words(line)?;
     if w.first().map(String::as_str) == Some("ERR") {
         let code = w.get(1).cloned().unwrap_or_else(|| "UNKNOWN".into());
-        let detail = (w.len() > 2).then(|| w[2..].join(" "));
+        let detail = w.get(2..).filter(|d| !d.is_empty()).map(|d| d.join(" "));
         return Err(ProtoError::Server { code, detail });
     }
     Ok(w)
@@ -118,16 +118,11 @@ pub fn read_line(r: &mut impl BufRead) -> Result<String, std::io::Error> {
             if avail.is_empty() {
                 return Err(io_proto(ProtoError::Closed));
             }
-            match avail.iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    buf.extend_from_slice(&avail[..i]);
-                    (true, i + 1)
-                }
-                None => {
-                    buf.extend_from_slice(avail);
-                    (false, avail.len())
-                }
-            }
+            // the bytes before the first newline, or all of them when there is none yet
+            let line = avail.split(|&b| b == b'\n').next().unwrap_or(avail);
+            let done = line.len() < avail.len();
+            buf.extend_from_slice(line);
+            (done, line.len() + usize::from(done))
         };
         r.consume(used);
         if buf.len() > MAX_LINE {
@@ -170,9 +165,7 @@ pub fn read_list(
     kind: &str,
 ) -> Result<Vec<Vec<String>>, ProtoError> {
     let begin = reply(&lines()?)?;
-    let expect = |w: &[String], head: &str| {
-        w.len() >= 2 && w[0] == head && w[1] == "LIST" && w[2..].join(" ") == what
-    };
+    let expect = |w: &[String], head: &str| matches!(w, [h, list, rest @ ..] if h == head && list == "LIST" && rest.join(" ") == what);
     if !expect(&begin, "BEGIN") {
         return Err(ProtoError::Unexpected {
             got: begin.join(" "),

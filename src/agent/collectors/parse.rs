@@ -122,23 +122,11 @@ pub fn under(root: &Path, path: &str) -> PathBuf {
     root.join(path.trim_start_matches('/'))
 }
 
-/// The shared public fixtures (`REDCON_SHARED_FIXTURES`, else `../shared/fixtures`), or
-/// `None` with a message saying so; under `CI=true` their absence is a failure.
+/// `tests/fixtures`: real data of other projects, vendored with their licences
+/// (`tests/fixtures/README.md`).
 #[cfg(test)]
-pub fn shared_fixtures() -> Option<PathBuf> {
-    let dir = std::env::var_os("REDCON_SHARED_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "shared fixtures not found at {} (set REDCON_SHARED_FIXTURES): skipping",
-        dir.display()
-    );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-    eprintln!("{msg}");
-    None
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// Cut points for truncation tests: every byte boundary of short text, a spread of

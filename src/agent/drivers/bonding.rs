@@ -9,6 +9,24 @@ use super::{Act, Driver, Released};
 use crate::agent::collectors::parse::under;
 use crate::ops::OpKind;
 
+/// A bonding attribute the kernel would not let be read or written, in its own words.
+#[derive(Debug, thiserror::Error)]
+enum SysfsError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot write {value}: {source}")]
+    Write {
+        path: String,
+        value: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 pub struct BondingDriver {
     /// `<root>/sys/class/net`.
     net: PathBuf,
@@ -27,20 +45,27 @@ impl BondingDriver {
         self.net.join(bond).join("bonding").join(name)
     }
 
-    fn read(&self, bond: &str, name: &str) -> Result<String, String> {
+    fn read(&self, bond: &str, name: &str) -> Result<String, SysfsError> {
         let path = self.attr(bond, name);
         std::fs::read_to_string(&path)
             .map(|t| t.trim().to_string())
-            .map_err(|e| format!("{}: cannot read: {e}", path.display()))
+            .map_err(|source| SysfsError::Read {
+                path: path.display().to_string(),
+                source,
+            })
     }
 
     /// One write of `value`, as the kernel wants a sysfs store; its refusal (EINVAL for a
     /// slave that is not there, EPERM in the wrong mode) is the error.
-    fn write(&self, bond: &str, name: &str, value: &str) -> Result<String, String> {
+    fn write(&self, bond: &str, name: &str, value: &str) -> Result<String, SysfsError> {
         let path = self.attr(bond, name);
         std::fs::write(&path, format!("{value}\n"))
             .map(|()| format!("wrote {value} to {}", path.display()))
-            .map_err(|e| format!("{}: cannot write {value}: {e}", path.display()))
+            .map_err(|source| SysfsError::Write {
+                path: path.display().to_string(),
+                value: value.to_string(),
+                source,
+            })
     }
 
     fn is_bond(&self, name: &str) -> bool {
@@ -68,7 +93,7 @@ impl BondingDriver {
     fn failover(&self, bond: &str, to: &str) -> Act {
         let mode = match self.read(bond, "mode") {
             Ok(m) => m,
-            Err(e) => return Act::Failed(e),
+            Err(e) => return Act::Failed(e.to_string()),
         };
         if !mode.starts_with("active-backup") {
             return Act::NotApplicable(format!(
@@ -80,11 +105,11 @@ impl BondingDriver {
             Ok(s) => {
                 return Act::NotApplicable(format!("{bond}: {to} is not one of its slaves ({s})"));
             }
-            Err(e) => return Act::Failed(e),
+            Err(e) => return Act::Failed(e.to_string()),
         }
         match self.write(bond, "active_slave", to) {
             Ok(done) => Act::Done(format!("{bond}: {done}")),
-            Err(e) => Act::Failed(e),
+            Err(e) => Act::Failed(e.to_string()),
         }
     }
 }
@@ -121,7 +146,7 @@ impl Driver for BondingDriver {
                         self.released.insert(name, &bond);
                         Act::Done(format!("{bond}: {done}"))
                     }
-                    Err(e) => Act::Failed(e),
+                    Err(e) => Act::Failed(e.to_string()),
                 }
             }
             OpKind::Undrain => {
@@ -138,7 +163,7 @@ impl Driver for BondingDriver {
                         self.released.remove(name);
                         Act::Done(format!("{bond}: {done}"))
                     }
-                    Err(e) => Act::Failed(e),
+                    Err(e) => Act::Failed(e.to_string()),
                 }
             }
             k => Act::NotApplicable(format!(

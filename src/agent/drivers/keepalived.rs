@@ -50,7 +50,7 @@ impl Driver for KeepalivedDriver {
                 "{instance}: wrote {value} to track file {} ({what}; keepalived acts within an advert interval)",
                 t.file.display()
             )),
-            Err(e) => Act::Failed(e),
+            Err(e) => Act::Failed(e.to_string()),
         }
     }
 }

@@ -15,12 +15,23 @@ pub struct NutDriver {
     pub password_file: Option<PathBuf>,
 }
 
+/// The upsd password file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("password_file {file}: {source}")]
+struct PasswordFileError {
+    file: String,
+    #[source]
+    source: std::io::Error,
+}
+
 impl NutDriver {
     /// The password: the file's first line, read at each operation so a changed password
     /// needs no restart. It goes to upsd only; no message quotes it.
-    fn password(&self, file: &std::path::Path) -> Result<String, String> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("password_file {}: {e}", file.display()))?;
+    fn password(&self, file: &std::path::Path) -> Result<String, PasswordFileError> {
+        let text = std::fs::read_to_string(file).map_err(|source| PasswordFileError {
+            file: file.display().to_string(),
+            source,
+        })?;
         Ok(text
             .lines()
             .next()
@@ -36,7 +47,9 @@ impl NutDriver {
                 self.server
             )));
         };
-        let password = self.password(file).map_err(Act::Failed)?;
+        let password = self
+            .password(file)
+            .map_err(|e| Act::Failed(e.to_string()))?;
         let mut c = NutClient::connect(&self.server, self.timeout).map_err(failed)?;
         c.login(user, &password).map_err(failed)?;
         Ok(c)

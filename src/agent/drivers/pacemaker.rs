@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::{Act, Driver, run_tool};
 use crate::agent::collectors::command;
 use crate::agent::collectors::pacemaker::{ClusterStatus, DEFAULT_COMMAND, parse_crm_mon};
+use crate::agent::collectors::parse::ParseError;
 use crate::ops::OpKind;
 
 pub struct PacemakerDriver {
@@ -38,12 +39,12 @@ impl PacemakerDriver {
 
     /// The cluster as it is now: the last round may be seconds old, and whether `name`
     /// is a node or a resource decides which tool runs.
-    fn cluster(&self, argv: &[String]) -> Result<ClusterStatus, String> {
-        let out = command::run(argv, &self.env()).map_err(|e| e.to_string())?;
+    fn cluster(&self, argv: &[String]) -> Result<ClusterStatus, ParseError> {
+        let out = command::run(argv, &self.env())?;
         if !out.success && !out.stdout.contains("<pacemaker-result") {
-            return Err(format!("{}: {}", out.source, out.why));
+            return Err(ParseError::new(&out.source, out.why));
         }
-        parse_crm_mon(&out.stdout, &out.source).map_err(|e| e.to_string())
+        parse_crm_mon(&out.stdout, &out.source)
     }
 
     fn tool(&self, argv: &[&str]) -> Act {
@@ -65,7 +66,7 @@ impl Driver for PacemakerDriver {
         };
         let cluster = match self.cluster(argv) {
             Ok(c) => c,
-            Err(e) => return Act::Failed(e),
+            Err(e) => return Act::Failed(e.to_string()),
         };
         if cluster.nodes.iter().any(|n| n.name == name) {
             return match kind {

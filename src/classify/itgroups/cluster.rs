@@ -1,4 +1,4 @@
-//! Quorum clusters: votes, quorum and hosting capacity (domain.md §2.8, E9).
+//! Quorum clusters: votes, quorum and hosting capacity (docs/tier-rules.md §2.8, E9).
 
 use super::{Member, Outcome, Shape, View, assess, count_up};
 use crate::classify::report::{GroupAssessment, GroupKind, GroupReport};
@@ -176,7 +176,7 @@ impl Rules {
 }
 
 /// Standby and resynchronising nodes keep their vote but host nothing; maintenance means shut
-/// down (domain.md §2.8 inference, confirmed per cluster by the agent).
+/// down (docs/tier-rules.md §2.8 inference, confirmed per cluster by the agent).
 fn votes_while(state: MemberState) -> bool {
     matches!(
         state,

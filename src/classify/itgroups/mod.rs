@@ -1,4 +1,4 @@
-//! IT-level redundancy groups graded on the IT-analog scale of domain.md §2.8: RAID arrays,
+//! IT-level redundancy groups graded on the IT-analog scale of docs/tier-rules.md §2.8: RAID arrays,
 //! bonds, spanning-tree uplink groups, first-hop gateway groups and quorum clusters. These
 //! grades never enter the Uptime site tier.
 //!
@@ -23,7 +23,7 @@ mod tests;
 use crate::classify::report::{GroupAssessment, GroupReport, Tier};
 use crate::model::{Id, LiveState, MemberState, Site};
 
-/// Failover budget when the site's own is unusable (domain.md §6.7: a redcon convention).
+/// Failover budget when the site's own is unusable (docs/tier-rules.md §6.7: a redcon convention).
 const DEFAULT_BUDGET_S: f64 = 5.0;
 
 /// Grade every RAID array, bond, bridge group, gateway group and cluster of `site`, as designed

@@ -1,5 +1,5 @@
 //! Network groups: bonds (LACP and friends), spanning-tree uplink groups and first-hop
-//! gateway groups (VRRP, HSRP, GLBP), per domain.md §2.8, E10 and E12.
+//! gateway groups (VRRP, HSRP, GLBP), per docs/tier-rules.md §2.8, E10 and E12.
 
 use super::{Member, Outcome, Shape, View, assess, count_up, len_u32, num};
 use crate::classify::report::{GroupAssessment, GroupKind, GroupReport};

@@ -1,5 +1,5 @@
 //! RAID arrays: tolerance per level, RAID10 mirror sets, hot spares, rebuild progress and the
-//! illustrative rebuild exposure of domain.md §3.
+//! illustrative rebuild exposure of docs/tier-rules.md §3.
 
 use super::{Member, Outcome, Shape, View, assess, count_up, len_u32};
 use crate::classify::reliability as rel;
@@ -272,7 +272,7 @@ fn pct(p: f64) -> String {
     }
 }
 
-/// Rebuild exposure per domain.md §3 (W4). Datasheet MTTF and URE rates are worst case, so the
+/// Rebuild exposure per docs/tier-rules.md §3 (W4). Datasheet MTTF and URE rates are worst case, so the
 /// note says it is illustrative; it never changes a grade.
 fn exposure_note(r: &RaidArray) -> Option<String> {
     let (tb, mttf, rebuild) = (r.drive_tb?, r.drive_mttf_h?, r.rebuild_h?);

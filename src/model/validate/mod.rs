@@ -128,8 +128,8 @@ fn fold_edges(site: &mut Site, loc: &mut Locator) {
             );
             continue;
         }
-        match index.get(&to) {
-            Some(&i) => site.elements[i].inputs.push(from),
+        match index.get(&to).and_then(|&i| site.elements.get_mut(i)) {
+            Some(e) => e.inputs.push(from),
             None => match site.loads.iter_mut().find(|l| l.id == to) {
                 Some(l) => l.inputs.push(from),
                 None => {
@@ -358,6 +358,10 @@ fn check_loads(site: &Site, loc: &mut Locator) {
 
 /// A feed loop is allowed only through a manual tie (a normally-open cross-tie breaker or
 /// valve); a loop of always-closed gear would back-feed itself and is a modelling error.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "every index is a position in site.elements (from enumerate or the id map built from it), and succ, colour and path are sized to it"
+)]
 fn check_cycles(site: &Site, loc: &mut Locator) {
     let n = site.elements.len();
     let index: HashMap<&str, usize> = site

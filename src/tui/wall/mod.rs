@@ -9,6 +9,10 @@
 //!
 //! It runs unattended: its state is one observation and a page counter (no log, no
 //! history), so weeks of uptime use the memory of the first minute.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "Page::ALL is indexed by a position taken rem_euclid its length"
+)]
 
 mod big;
 pub mod view;

@@ -2,11 +2,10 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::agent::collectors::parse::SysTree;
-use crate::agent::collectors::parse::{cut_points, shared_fixtures};
+use crate::agent::collectors::parse::{cut_points, fixtures};
 
-fn fixture(name: &str) -> Option<String> {
-    let dir = shared_fixtures()?;
-    Some(std::fs::read_to_string(dir.join("bonding").join(name)).unwrap())
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(fixtures().join("bonding").join(name)).unwrap()
 }
 
 /// An 802.3ad bond in the layout of the kernel's `bond_procfs.c`: swp1 healthy, swp2
@@ -95,9 +94,7 @@ fn report<'a>(r: &'a [MemberReport], id: &str) -> &'a MemberReport {
 
 #[test]
 fn active_backup_with_a_down_slave() {
-    let Some(text) = fixture("telegraf-active-backup") else {
-        return;
-    };
+    let text = fixture("telegraf-active-backup");
     let b = parse_bond_proc("bond0", &text, "bond0").unwrap();
     assert_eq!(b.mode, "active-backup");
     assert_eq!(b.mii_up, Some(true));
@@ -133,9 +130,7 @@ fn active_backup_with_a_down_slave() {
 
 #[test]
 fn lacp_without_an_active_aggregator_carries_nothing() {
-    let Some(text) = fixture("telegraf-802.3ad-no-aggregator") else {
-        return;
-    };
+    let text = fixture("telegraf-802.3ad-no-aggregator");
     let b = parse_bond_proc("bond0", &text, "bond0").unwrap();
     assert_eq!(b.mode, "802.3ad");
     let lacp = b.lacp.as_ref().unwrap();
@@ -210,7 +205,7 @@ fn churned_partner_fails_its_port_only() {
 
 #[test]
 fn sysfs_fixture_bonds() {
-    let Some(dir) = shared_fixtures() else { return };
+    let dir = fixtures();
     let net = dir.join("sysfs/class/net");
     let read = |name: &str| {
         let tree = read_bond_tree(&net, name).unwrap();

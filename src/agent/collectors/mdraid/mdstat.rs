@@ -198,11 +198,13 @@ fn finish((mut a, counts): (MdArray, Option<(u32, u32)>)) -> MdArray {
             .iter()
             .filter(|d| d.role == MdRole::Active)
             .count();
-        let spares: Vec<usize> = (0..a.members.len())
-            .filter(|&i| a.members[i].role == MdRole::Spare)
-            .collect();
-        if rebuilding && m < n && in_slots == m as usize && spares.len() == 1 {
-            a.members[spares[0]].role = MdRole::Rebuilding;
+        let mut spares = a.members.iter_mut().filter(|d| d.role == MdRole::Spare);
+        if let (Some(only), None) = (spares.next(), spares.next())
+            && rebuilding
+            && m < n
+            && in_slots == m as usize
+        {
+            only.role = MdRole::Rebuilding;
         }
         if rebuilding {
             for d in &mut a.members {

@@ -3,11 +3,10 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::*;
-use crate::agent::collectors::parse::{cut_points, shared_fixtures};
+use crate::agent::collectors::parse::{cut_points, fixtures};
 
-fn mdstat_fixture() -> Option<String> {
-    let dir = shared_fixtures()?;
-    Some(std::fs::read_to_string(dir.join("mdraid/proc-mdstat")).unwrap())
+fn mdstat_fixture() -> String {
+    std::fs::read_to_string(fixtures().join("mdraid/proc-mdstat")).unwrap()
 }
 
 fn array<'a>(arrays: &'a [MdArray], name: &str) -> &'a MdArray {
@@ -20,7 +19,7 @@ fn member<'a>(a: &'a MdArray, name: &str) -> &'a MdMember {
 
 #[test]
 fn mdstat_fixture_reads_every_array() {
-    let Some(text) = mdstat_fixture() else { return };
+    let text = mdstat_fixture();
     let p = parse_mdstat(&text, "proc-mdstat").unwrap();
     assert!(p.errors.is_empty(), "{:?}", p.errors);
     assert_eq!(p.items.len(), 17);
@@ -79,7 +78,7 @@ fn mdstat_fixture_reads_every_array() {
 
 #[test]
 fn mdstat_becomes_member_reports() {
-    let Some(text) = mdstat_fixture() else { return };
+    let text = mdstat_fixture();
     let p = parse_mdstat(&text, "proc-mdstat").unwrap();
     let reports = md_reports(&p.items, 5.0);
     let get = |id: &str| reports.iter().find(|r| r.id == id).unwrap();
@@ -112,17 +111,15 @@ fn mdstat_becomes_member_reports() {
     );
 }
 
-fn sysfs_array(name: &str) -> Option<MdArray> {
-    let dir = shared_fixtures()?.join("sysfs/block").join(name).join("md");
+fn sysfs_array(name: &str) -> MdArray {
+    let dir = fixtures().join("sysfs/block").join(name).join("md");
     let tree = SysTree::read(&dir, 1, &|_| true).unwrap();
-    Some(parse_md_sysfs(name, &tree, &dir.display().to_string()).unwrap())
+    parse_md_sysfs(name, &tree, &dir.display().to_string()).unwrap()
 }
 
 #[test]
 fn sysfs_fixture_degraded_and_recovering() {
-    let Some(md5) = sysfs_array("md5") else {
-        return;
-    };
+    let md5 = sysfs_array("md5");
     assert_eq!(
         (md5.level.as_str(), md5.degraded, md5.raid_disks),
         ("raid5", 1, Some(3))
@@ -132,7 +129,7 @@ fn sysfs_fixture_degraded_and_recovering() {
     assert_eq!(member(&md5, "sdaa").role, MdRole::Spare);
     assert_eq!(member(&md5, "sdn").role, MdRole::Active);
 
-    let md6 = sysfs_array("md6").unwrap();
+    let md6 = sysfs_array("md6");
     assert_eq!((md6.level.as_str(), md6.degraded), ("raid6", 1));
     let sync = md6.sync.as_ref().unwrap();
     assert_eq!(sync.action, "recover");
@@ -144,7 +141,7 @@ fn sysfs_fixture_degraded_and_recovering() {
     assert_eq!(sdt.state, MemberState::Rebuilding);
     assert!((sdt.rebuild.unwrap().progress - 0.75).abs() < 1e-3);
 
-    let md1 = sysfs_array("md1").unwrap();
+    let md1 = sysfs_array("md1");
     assert_eq!((md1.degraded, md1.members.len()), (0, 2));
     assert!(md1.members.iter().all(|m| m.role == MdRole::Active));
 }
@@ -181,9 +178,7 @@ fn sysfs_slot_links_and_speed_give_the_rebuilt_member_and_eta() {
 
 #[test]
 fn collector_prefers_sysfs_then_falls_back_to_mdstat() {
-    let Some(fixtures) = shared_fixtures() else {
-        return;
-    };
+    let fixtures = fixtures();
     let root = std::env::temp_dir().join(format!("redcon-md-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("proc")).unwrap();
@@ -250,7 +245,7 @@ fn broken_arrays_cost_only_themselves() {
 
 #[test]
 fn truncations_of_the_real_file_never_panic() {
-    let Some(text) = mdstat_fixture() else { return };
+    let text = mdstat_fixture();
     for cut in cut_points(&text, 400) {
         match parse_mdstat(&text[..cut], "mdstat") {
             Ok(p) => assert!(p.items.len() <= 17),

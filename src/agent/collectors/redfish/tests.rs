@@ -5,12 +5,12 @@ use proptest::prelude::*;
 
 use super::resource::{parse_chassis, parse_collection, parse_component};
 use super::*;
-use crate::agent::collectors::parse::{cut_points, shared_fixtures};
+use crate::agent::collectors::parse::{cut_points, fixtures};
 use crate::api::MemberReport;
 use crate::model::MemberState;
 
-fn mockup() -> Option<std::path::PathBuf> {
-    Some(shared_fixtures()?.join("redfish/public-rackmount1"))
+fn mockup() -> std::path::PathBuf {
+    fixtures().join("redfish/public-rackmount1")
 }
 
 fn read(dir: &Path, id: &str) -> String {
@@ -25,7 +25,7 @@ fn get<'a>(r: &'a [MemberReport], id: &str) -> &'a MemberReport {
 
 #[test]
 fn old_power_and_thermal_resources() {
-    let Some(dir) = mockup() else { return };
+    let dir = mockup();
     let power = parse_subsystem(&read(&dir, "/redfish/v1/Chassis/1U/Power"), "Power").unwrap();
     assert_eq!(power.components.len(), 1);
     let psu = &power.components[0];
@@ -63,7 +63,7 @@ fn old_power_and_thermal_resources() {
 /// needing one: still carried, no redundancy left.
 #[test]
 fn power_subsystem_with_a_failed_supply() {
-    let Some(dir) = mockup() else { return };
+    let dir = mockup();
     let mut sub =
         parse_subsystem(&read(&dir, "/redfish/v1/Chassis/1U/PowerSubsystem"), "ps").unwrap();
     let coll = sub.collection.take().unwrap();
@@ -110,7 +110,7 @@ fn power_subsystem_with_a_failed_supply() {
 
 #[test]
 fn chassis_prefers_the_subsystems() {
-    let Some(dir) = mockup() else { return };
+    let dir = mockup();
     let c = parse_chassis(&read(&dir, "/redfish/v1/Chassis/1U"), "1U").unwrap();
     assert_eq!(c.id, "1U");
     assert_eq!(
@@ -160,7 +160,7 @@ fn serve(dir: &Path, edit: BTreeMap<String, String>) -> String {
 
 #[test]
 fn collector_walks_the_mockup_over_http() {
-    let Some(dir) = mockup() else { return };
+    let dir = mockup();
     let mut edit = BTreeMap::new();
     // one fan resource broken: it costs itself (reported unknown) and names its URL
     edit.insert(
@@ -187,7 +187,7 @@ fn collector_walks_the_mockup_over_http() {
 /// not gone, and the error names the URL; once it answers again the items are read.
 #[test]
 fn a_service_that_stops_answering_leaves_its_items_unknown() {
-    let Some(dir) = mockup() else { return };
+    let dir = mockup();
     let url = serve(&dir, BTreeMap::new());
     let mut c = RedfishCollector::new(&url, None, None, false).unwrap();
     let mut first = Collected::default();
@@ -236,7 +236,7 @@ fn first_but_timestamps(first: &Collected, later: &Collected) -> Collected {
 /// errors, what was reported is never doubled.
 #[test]
 fn only_unanswered_ids_are_carried() {
-    let Some(dir) = mockup() else { return };
+    let dir = mockup();
     let url = serve(&dir, BTreeMap::new());
     let mut c = RedfishCollector::new(&url, None, None, false).unwrap();
     c.last_seen = vec!["1U/Fans/Removed".into()];
@@ -270,7 +270,7 @@ fn only_unanswered_ids_are_carried() {
 /// a RAID1 volume degraded by a failed drive.
 #[test]
 fn storage_volumes_and_drives() {
-    let Some(dir) = mockup() else { return };
+    let dir = mockup();
     let sys = "/redfish/v1/Systems/437XR1138R2";
     let mut system: serde_json::Value = serde_json::from_str(&read(&dir, sys)).unwrap();
     system["Storage"] = serde_json::json!({"@odata.id": format!("{sys}/Storage")});
@@ -342,7 +342,7 @@ fn config_mistakes_are_refused() {
 
 #[test]
 fn truncated_resources_never_panic() {
-    let Some(dir) = mockup() else { return };
+    let dir = mockup();
     let text = read(&dir, "/redfish/v1/Chassis/1U/Power");
     for cut in cut_points(&text, 300) {
         if let Err(e) = parse_subsystem(&text[..cut], "Power") {
