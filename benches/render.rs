@@ -59,7 +59,7 @@ fn observation(site: &Site, more: &[&str]) -> Observation {
     for id in more {
         live.elements.insert((*id).into(), ElementState::Failed);
     }
-    let mut obs = Observation::offline(site, &live, t0());
+    let mut obs = Observation::of_file(site, &live, t0());
     // as the poller would report a 100-agent site with a few agents lagging
     obs.agents = Some(AgentCounts {
         fresh: 97,

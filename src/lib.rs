@@ -14,3 +14,4 @@ pub mod poll;
 pub mod sim;
 pub mod status;
 pub mod tui;
+pub mod verdict;

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use redcon::classify::classify;
+use redcon::classify::Tier;
 use redcon::config::Config;
 use redcon::status::source::{Source, gather};
-use redcon::status::{self, Options, State};
+use redcon::status::{self, State};
 
 // A poller decodes thousands of small strings a second; mimalloc halves what glibc
 // malloc costs there (docs/performance.md).
@@ -125,7 +125,14 @@ enum Command {
         maintenance_age: f64,
     },
     /// Per subsystem: tier, redundancy label, what blocks the next tier, and the SPOFs.
-    Explain,
+    /// Exits 0 whenever it could explain.
+    Explain {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Each agent's error with its whole cause chain.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Serve this host's live state over the agent API (v1).
     Agent {
         /// Agent config (RON); without it: the host collector only, id = hostname.
@@ -247,7 +254,21 @@ impl OpArgs {
 
 fn main() -> ExitCode {
     report::install();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // help and version are answers; any other usage error is UNKNOWN to a monitor
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp
+                | clap::error::ErrorKind::DisplayVersion
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(State::Unknown.exit_code() as u8),
+            };
+        }
+    };
     // The console needs a terminal; piped or redirected, the bare command explains instead.
     if cli.command.is_none() && std::io::stdout().is_terminal() {
         let timeout = redcon::config::secs(cli.input.timeout);
@@ -274,7 +295,8 @@ fn main() -> ExitCode {
             *maintenance_age,
         ),
         // Without a terminal the bare command explains (the console is above).
-        Some(Command::Explain) | None => (Format::Text, None, true, None, 24.0),
+        Some(Command::Explain { format, verbose }) => (*format, None, *verbose, None, 24.0),
+        None => (Format::Text, None, false, None, 24.0),
         Some(Command::Agent {
             agent_config,
             listen,
@@ -382,28 +404,25 @@ fn main() -> ExitCode {
             return ExitCode::from(State::Unknown.exit_code() as u8);
         }
     };
-    let c = classify(&gathered.site, &gathered.live);
-    let lingering = ops_cli::lingering(
+    let mut inputs = gathered.inputs;
+    inputs.lingering = ops_cli::lingering(
         audit.as_deref(),
         &gathered.site,
-        &gathered.live,
+        &inputs.live,
         maintenance_age * 3600.0,
     );
-    let opts = Options {
-        require_tier,
-        agents: gathered.agents,
-        data_problems: gathered.problems,
-        lingering,
-    };
-    let verdict = status::evaluate(&c, &opts);
+    inputs.require_tier = require_tier.map(Tier);
+    let v = redcon::verdict::build(&gathered.site, inputs);
+    let explaining = !matches!(cli.command, Some(Command::Status { .. }));
     match format {
-        Format::Json => println!("{}", status::render_json(&c, &verdict)),
-        Format::Text if verbose => print!("{}", status::render_explain(&c, &verdict)),
-        Format::Text => println!("{}", status::render_line(&c, &verdict)),
+        Format::Json => println!("{}", status::render_json(&v)),
+        Format::Text if explaining => print!("{}", status::render_explain(&v, verbose)),
+        Format::Text if verbose => print!("{}", status::render_explain(&v, true)),
+        Format::Text => println!("{}", status::render_line(&v)),
     }
-    if cli.command.is_none() {
-        // the console's own exit is not a check result
+    if explaining {
+        // a human command: it explained, whatever the verdict
         return ExitCode::SUCCESS;
     }
-    ExitCode::from(verdict.state.exit_code() as u8)
+    ExitCode::from(v.state.exit_code() as u8)
 }

@@ -161,8 +161,20 @@ fn verdict_exit(v: Verdict) -> u8 {
     }
 }
 
-fn live_and_problems(site: &Site, statuses: &[AgentStatus]) -> (LiveState, Vec<String>) {
-    poll::live_state(site, statuses)
+/// The live state a plan stands on: unknown items unavailable, as the worst case.
+fn live_and_problems(
+    site: &Site,
+    statuses: &[AgentStatus],
+    policy: &PollPolicy,
+) -> (LiveState, Vec<String>) {
+    let m = poll::merge(
+        site,
+        statuses,
+        policy,
+        tokio::time::Instant::now(),
+        redcon::api::unix_now(),
+    );
+    (m.live, m.problems)
 }
 
 pub fn run(source: &Source, timeout: Duration, req: Request) -> ExitCode {
@@ -243,7 +255,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         Err(e) => return fail(e),
     };
     let statuses = poll::poll_once(&client, &target.specs, &target.policy, timeout).await;
-    let (live, problems) = live_and_problems(&target.site, &statuses);
+    let (live, problems) = live_and_problems(&target.site, &statuses, &target.policy);
     for p in &problems {
         eprintln!("redcon: {p}");
     }

@@ -57,7 +57,7 @@ fn healthy_site_is_ok_with_exit_0() {
     let (code, out) = run(&["status", "--site", &site("e01")]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.starts_with("REDCON OK - site e01 Tier II (design II) | "),
+        out.starts_with("REDCON OK - site e01 Tier II (design II), design only, no live data | "),
         "{out}"
     );
 }
@@ -86,8 +86,13 @@ fn require_tier_turns_a_low_tier_critical() {
     assert!(out.contains("below the required Tier III"), "{out}");
     let (code, _) = run(&["status", "--site", &site("e01"), "--require-tier", "2"]);
     assert_eq!(code, 0);
+    // usage errors are UNKNOWN to a monitor (monitoring-plugins guidelines)
     let (code, _) = run(&["status", "--require-tier", "7"]);
-    assert_eq!(code, 2, "clap rejects an impossible tier as a usage error");
+    assert_eq!(code, 3, "an impossible tier is a usage error");
+    let (code, _) = run(&["status", "--format", "xml"]);
+    assert_eq!(code, 3, "an unknown format is a usage error");
+    let (code, _) = run(&["status", "--no-such-flag"]);
+    assert_eq!(code, 3, "an unknown flag is a usage error");
 }
 
 #[test]
@@ -103,7 +108,7 @@ fn json_is_one_documented_object() {
     ]);
     assert_eq!(code, 2);
     let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"));
-    assert_eq!(v["schema"], 1);
+    assert_eq!(v["schema"], 2);
     assert_eq!(v["site"], "e11");
     assert_eq!(v["state"], "CRITICAL");
     assert_eq!(v["exit_code"], 2);

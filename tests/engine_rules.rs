@@ -27,13 +27,13 @@ fn group<'a>(
 
 #[test]
 fn a_crac_behind_an_unsupplied_panel_does_not_run() {
-    let design = design("r01-requires-powered");
+    let design = design("r01");
     let k = cooling(&design);
     assert_eq!(k.design_label, "N+2");
     assert_eq!(group(k, "crac").available, 4);
 
     // GSB-A in maintenance: MP-A is in service but has no supply, so CRAC-1/2 stop
-    let live = with_live("r01-requires-powered", "r01-live-gsb-a");
+    let live = with_live("r01", "r01-live-gsb-a");
     let k = cooling(&live);
     assert_eq!(k.live_label, "N", "two CRACs behind MP-A count for nothing");
     assert_eq!(group(k, "crac").available, 2);
@@ -47,7 +47,7 @@ fn a_crac_behind_an_unsupplied_panel_does_not_run() {
 
 #[test]
 fn cooling_on_a_utility_only_panel_counts_for_nothing() {
-    let c = design("r02-utility-panel");
+    let c = design("r02");
     let k = cooling(&c);
     assert_eq!(k.design.tier, Tier::ZERO, "utility is never counted");
     findings_of(&k.design.findings, Rule::Service, Tier::I);
@@ -59,7 +59,7 @@ fn cooling_on_a_utility_only_panel_counts_for_nothing() {
 
 #[test]
 fn a_panel_carrying_every_crac_is_a_cooling_spof() {
-    let c = design("r03-panel-spof");
+    let c = design("r03");
     let (p, k) = (power(&c), cooling(&c));
     assert_eq!(spof_ids(&k.design.spofs), ["MP-1"], "listed under cooling");
     assert!(
@@ -75,7 +75,7 @@ fn a_panel_carrying_every_crac_is_a_cooling_spof() {
 
 #[test]
 fn a_zone_event_triggers_takes_down() {
-    let c = design("r04-zone-takes-down");
+    let c = design("r04");
     let p = power(&c);
     assert_eq!(spof_ids(&p.design.spofs), ["UOB-A", "zone:ELEC-A"]);
     let zone = findings_of(&p.design.findings, Rule::Compartment, Tier::IV);
@@ -88,7 +88,7 @@ fn a_zone_event_triggers_takes_down() {
 
 #[test]
 fn a_maintenance_bypass_never_makes_a_single_ups_n_plus_1() {
-    let c = design("r05-maintenance-bypass");
+    let c = design("r05");
     let p = power(&c);
     assert_eq!(p.design.tier, Tier::I);
     assert_eq!(group(p, "ups").design_label, "N");
@@ -101,7 +101,7 @@ fn a_maintenance_bypass_never_makes_a_single_ups_n_plus_1() {
 
 #[test]
 fn a_load_on_the_maintenance_bypass_is_unprotected_not_unfed() {
-    let c = with_live("r05-maintenance-bypass", "r05-live-on-bypass");
+    let c = with_live("r05", "r05-live-on-bypass");
     assert!(c.serving_now);
     assert_eq!(c.unprotected_loads, ["IT"]);
     let note = c
@@ -126,7 +126,7 @@ fn a_load_on_the_maintenance_bypass_is_unprotected_not_unfed() {
 
 #[test]
 fn an_ats_on_its_ups_input_survives_a_failure_behind_its_other_input() {
-    let site = load_site("r06-ats-position");
+    let site = load_site("r06");
     let c = classify(&site, &LiveState::default());
     let p = power(&c);
     assert!(
@@ -150,7 +150,7 @@ fn an_ats_on_its_ups_input_survives_a_failure_behind_its_other_input() {
 
 #[test]
 fn an_ats_on_its_raw_input_leaves_the_load_unprotected() {
-    let c = with_live("r06-ats-position", "r06-live-raw");
+    let c = with_live("r06", "r06-live-raw");
     assert!(c.serving_now);
     assert_eq!(c.unprotected_loads, ["IT"]);
     assert!(
@@ -164,7 +164,7 @@ fn an_ats_on_its_raw_input_leaves_the_load_unprotected() {
 
 #[test]
 fn a_load_without_supply_now_is_live_tier_0_and_named() {
-    let c = with_live("r07-unfed-now", "r07-live");
+    let c = with_live("r07", "r07-live");
     let p = power(&c);
     assert!(!c.serving_now);
     assert_eq!(c.unserved_loads, ["IT-2"]);
@@ -192,7 +192,14 @@ fn a_load_without_supply_now_is_live_tier_0_and_named() {
 #[test]
 fn the_demo_with_its_spare_rebuilt_is_back_to_two_drive_tolerance() {
     let site = redcon::demo::site().unwrap_or_else(|e| panic!("{e}"));
-    let live = load_live("r08-demo-spare-rebuilt", &site);
+    // db1-sdg's rebuild complete: the spare holds what db1-sdc held
+    let live = redcon::model::parse_live(
+        r#"(members: {"db1-sdc": failed, "db1-sdg": rebuilding},
+            rebuilds: {"db1-sdg": (progress: 1.0, eta_min: 0)})"#,
+        "spare-rebuilt.ron",
+        &site,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let c = classify(&site, &live);
     let md = c.group("db1-md0").unwrap_or_else(|| panic!("no db1-md0"));
     assert_eq!(md.live.tolerance, 2);

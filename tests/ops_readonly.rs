@@ -92,7 +92,7 @@ async fn the_simulator_refuses_every_operation_without_an_operate_token() {
         Duration::from_secs(3),
     )
     .await;
-    let (live_before, _) = poll::live_state(&site, &before);
+    let (live_before, _) = merged_live(&site, &before);
     let mut tried = 0;
     for op in every_operation() {
         let agent = owner(&site, &op.target).unwrap_or_else(|| DEFAULT_AGENT.into());
@@ -119,7 +119,7 @@ async fn the_simulator_refuses_every_operation_without_an_operate_token() {
         Duration::from_secs(3),
     )
     .await;
-    let (live_after, _) = poll::live_state(&site, &after);
+    let (live_after, _) = merged_live(&site, &after);
     assert_eq!(live_before, live_after, "nothing changed");
     let tags = |s: &[poll::AgentStatus]| s.iter().map(|a| a.etag.clone()).collect::<Vec<_>>();
     assert_eq!(tags(&before), tags(&after), "no agent's version moved");
@@ -178,4 +178,19 @@ async fn a_real_agent_refuses_every_operation_without_an_operate_token() {
     assert_eq!(etag().await, version);
     task.abort();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The poller's merge now, with the default policy: the live state and its data problems.
+fn merged_live(
+    site: &redcon::model::Site,
+    agents: &[redcon::poll::AgentStatus],
+) -> (redcon::model::LiveState, Vec<String>) {
+    let m = redcon::poll::merge(
+        site,
+        agents,
+        &redcon::config::PollPolicy::default(),
+        tokio::time::Instant::now(),
+        redcon::api::unix_now(),
+    );
+    (m.live, m.problems)
 }

@@ -99,7 +99,14 @@ impl Fixture {
             Duration::from_secs(3),
         )
         .await;
-        let (live, problems) = poll::live_state(&self.site, &statuses);
+        let m = poll::merge(
+            &self.site,
+            &statuses,
+            &PollPolicy::default(),
+            tokio::time::Instant::now(),
+            redcon::api::unix_now(),
+        );
+        let (live, problems) = (m.live, m.problems);
         assert!(problems.is_empty(), "{problems:?}");
         let etag = statuses
             .iter()

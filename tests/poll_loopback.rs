@@ -16,7 +16,7 @@ use redcon::config::PollPolicy;
 use redcon::model::{ElementState, LiveState, Site};
 use redcon::poll::{self, AgentSpec, AgentStatus, Freshness};
 use redcon::sim::{self, Action, Event, Scenario, SimHandle, spawn_local};
-use redcon::status::{self, Options, State, source::health};
+use redcon::status::{self, State};
 
 fn client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -75,22 +75,25 @@ fn fault(r: &Running, action: Action) {
     }
 }
 
+/// The verdict the console and `status` would give: (the worst-case classification, the
+/// verdict).
 fn verdict(
     site: &Site,
     statuses: &[AgentStatus],
 ) -> (redcon::classify::Classification, status::Verdict) {
-    let (live, problems) = poll::live_state(site, statuses);
-    let c = classify(site, &live);
-    let v = status::evaluate(
-        &c,
-        &Options {
-            require_tier: None,
-            agents: Some(statuses.iter().map(health).collect()),
-            data_problems: problems,
-            ..Options::default()
-        },
+    let inputs = redcon::status::source::inputs_from_agents(
+        site,
+        statuses,
+        &PollPolicy::default(),
+        tokio::time::Instant::now(),
+        redcon::api::unix_now(),
     );
-    (c, v)
+    let v = redcon::verdict::build(site, inputs);
+    let worst = v
+        .worst_case
+        .clone()
+        .unwrap_or_else(|| v.classification.clone());
+    (worst, v)
 }
 
 #[tokio::test]
@@ -108,7 +111,7 @@ async fn a_healthy_site_over_http_classifies_as_from_the_file() {
         statuses.iter().all(|s| s.freshness == Freshness::Fresh),
         "{statuses:?}"
     );
-    let (live, problems) = poll::live_state(&r.site, &statuses);
+    let (live, problems) = merged_live(&r.site, &statuses);
     assert!(problems.is_empty(), "{problems:?}");
     let (_, file_live) = demo();
     assert_eq!(live.element_state("UPS-A2"), ElementState::Failed);
@@ -154,8 +157,10 @@ async fn a_slow_agent_times_out_without_delaying_the_others() {
     for s in &statuses {
         if s.name == "gen-gw" {
             assert_eq!(s.freshness, Freshness::Never);
-            let e = s.last_error.clone().unwrap_or_default();
+            let e = s.last_error_detail.clone().unwrap_or_default();
             assert!(e.starts_with("gen-gw: no answer within"), "{e}");
+            let short = s.last_error.clone().unwrap_or_default();
+            assert!(short.starts_with("no answer within"), "{short}");
         } else {
             assert_eq!(
                 s.freshness,
@@ -168,11 +173,15 @@ async fn a_slow_agent_times_out_without_delaying_the_others() {
     }
     // its generators are unknown, never healthy; the rest still classifies
     let (c, v) = verdict(&r.site, &statuses);
-    let (live, _) = poll::live_state(&r.site, &statuses);
+    let (live, _) = merged_live(&r.site, &statuses);
     assert_eq!(live.element_state("G-1"), ElementState::Unknown);
-    assert_eq!(v.state, State::Critical, "{:?}", v.reasons);
+    // unknown is not failed: a range and a WARNING, the agent and its items named
+    assert_eq!(v.state, State::Warning, "{:?}", v.reasons);
+    assert!(v.live_tier.known().is_none(), "{}", v.live_tier);
     assert!(
-        v.reasons[0].starts_with("agent gen-gw no data: gen-gw: no answer"),
+        v.reasons
+            .iter()
+            .any(|r| r.text.contains("of gen-gw (no data, no answer") && r.text.contains("G-1")),
         "{:?}",
         v.reasons
     );
@@ -227,7 +236,7 @@ async fn broken_answers_are_named_and_the_rest_still_counts() {
         statuses
             .iter()
             .find(|s| s.name == name)
-            .and_then(|s| s.last_error.clone())
+            .and_then(|s| s.last_error_detail.clone())
             .unwrap_or_default()
     };
     assert!(
@@ -265,7 +274,7 @@ async fn broken_answers_are_named_and_the_rest_still_counts() {
     assert!(
         v.reasons
             .iter()
-            .any(|x| x.starts_with("agent db1 no data: db1: HTTP 500")),
+            .any(|x| x.text.contains("of db1 (no data, HTTP 500)")),
         "{:?}",
         v.reasons
     );
@@ -345,7 +354,7 @@ async fn a_killed_agent_goes_stale_then_dead_and_comes_back() {
         let view = rx.borrow();
         let a = &view.agents[0];
         assert!(a.failures > 0 && a.last_error.is_some(), "{a:?}");
-        let (live, _) = poll::live_state(&r.site, &view.agents);
+        let (live, _) = merged_live(&r.site, &view.agents);
         assert_eq!(live.element_state("UPS-A1"), ElementState::Unknown);
         assert_eq!(classify(&r.site, &live).live_tier, Tier::ZERO);
     }
@@ -389,7 +398,7 @@ async fn a_scenario_changes_the_live_tier_on_time() {
         let now = r.sim.lock().start().elapsed().as_secs_f64();
         tokio::time::advance(Duration::from_secs_f64(at - now)).await;
         let statuses = poll::poll_once(&client, &specs, &policy, Duration::from_secs(2)).await;
-        let (live, _) = poll::live_state(&r.site, &statuses);
+        let (live, _) = merged_live(&r.site, &statuses);
         tiers.push((
             at,
             live.element_state("CRAH-1"),
@@ -404,4 +413,19 @@ async fn a_scenario_changes_the_live_tier_on_time() {
     assert!(tiers[1].2 < Tier::III, "{tiers:?}");
     assert_eq!(tiers[3].2, Tier::III, "{tiers:?}");
     r.task.abort();
+}
+
+/// The poller's merge now, with the default policy: the live state and its data problems.
+fn merged_live(
+    site: &redcon::model::Site,
+    agents: &[redcon::poll::AgentStatus],
+) -> (redcon::model::LiveState, Vec<String>) {
+    let m = redcon::poll::merge(
+        site,
+        agents,
+        &redcon::config::PollPolicy::default(),
+        tokio::time::Instant::now(),
+        redcon::api::unix_now(),
+    );
+    (m.live, m.problems)
 }

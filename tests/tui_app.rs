@@ -32,7 +32,7 @@ fn demo_obs(fail: &[&str]) -> Observation {
         live.elements
             .insert((*id).to_string(), ElementState::Failed);
     }
-    Observation::offline(&site, &live, t0())
+    Observation::of_file(&site, &live, t0())
 }
 
 fn demo_app() -> App {
@@ -265,7 +265,7 @@ fn enter_opens_the_detail_pane_and_esc_closes_it() {
     type_keys(&mut app, "\n");
     let id = app.detail.clone().expect("a SPOF row opens a pane");
     let obs = app.obs.as_ref().unwrap();
-    assert!(obs.site.element(&id).is_some() || obs.classification.group(&id).is_some());
+    assert!(obs.site.element(&id).is_some() || obs.verdict.classification.group(&id).is_some());
     // switching views closes it too
     type_keys(&mut app, "1");
     assert_eq!(app.detail, None);

@@ -49,7 +49,7 @@ fn obs(fail: &[&str], at: SystemTime) -> Observation {
         live.elements
             .insert((*id).to_string(), ElementState::Failed);
     }
-    let mut o = Observation::offline(&site, &live, at);
+    let mut o = Observation::of_file(&site, &live, at);
     o.agents = Some(AgentCounts {
         fresh: 10,
         stale: 0,

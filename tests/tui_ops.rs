@@ -34,7 +34,7 @@ fn demo_obs(live_change: impl FnOnce(&mut LiveState)) -> Observation {
     let site = redcon::demo::site().unwrap_or_else(|e| panic!("{e}"));
     let mut live = redcon::demo::live(&site).unwrap_or_else(|e| panic!("{e}"));
     live_change(&mut live);
-    let mut obs = Observation::offline(&site, &live, t0());
+    let mut obs = Observation::of_file(&site, &live, t0());
     obs.endpoints = redcon::sim::agent_urls(&site, "http://127.0.0.1:9")
         .into_iter()
         .map(|(name, url)| Endpoint {

@@ -33,7 +33,7 @@ fn demo_obs(fail: &[&str]) -> Observation {
         live.elements
             .insert((*id).to_string(), ElementState::Failed);
     }
-    let mut obs = Observation::offline(&site, &live, t0());
+    let mut obs = Observation::of_file(&site, &live, t0());
     // as the poller would report it: ten agents, and when things break, some go quiet too
     obs.agents = Some(if fail.is_empty() {
         AgentCounts {
@@ -331,7 +331,13 @@ fn metrics_app() -> App {
         history: Arc::new(Mutex::new(history)),
     };
     let site = redcon::demo::site().unwrap();
-    let obs = Observation::from_poll(&site, &view, now, t0());
+    let obs = Observation::from_poll(
+        &site,
+        &view,
+        &redcon::config::PollPolicy::default(),
+        now,
+        t0(),
+    );
     let mut app = App::new("dc1", t0());
     update(&mut app, Action::PollUpdate(Box::new(obs)));
     update(&mut app, Action::Show(View::Components));

@@ -40,7 +40,7 @@ fn demo_obs(fail: &[&str]) -> Observation {
         live.elements
             .insert((*id).to_string(), ElementState::Failed);
     }
-    let mut obs = Observation::offline(&site, &live, t0());
+    let mut obs = Observation::of_file(&site, &live, t0());
     obs.agents = Some(AgentCounts {
         fresh: 3,
         stale: 0,

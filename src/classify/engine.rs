@@ -95,8 +95,8 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
                 .collect();
             let rest = SubNet::build(&ctx, sub, &served);
             let mut a = Assessor::new(&ctx, &rest, &live_base).assess(&live_stores);
-            a.findings
-                .insert(0, unserved_finding(&ctx, sub, &now.unserved));
+            let first = unserved_finding(&ctx, sub, &now.unserved, now.short.as_ref());
+            a.findings.insert(0, first);
             a.tier = Tier::ZERO;
             a.serves = false;
             a
@@ -230,19 +230,33 @@ fn reword_served_now(ctx: &Ctx, findings: &mut [Finding], unprotected: &[usize])
 }
 
 /// "Not Tier I: ROW-3, ROW-4 (290 kW) without supply now".
-fn unserved_finding(ctx: &Ctx, sub: Subsystem, unserved: &[usize]) -> Finding {
+fn unserved_finding(
+    ctx: &Ctx,
+    sub: Subsystem,
+    unserved: &[usize],
+    short: Option<&super::now::Short>,
+) -> Finding {
     let ids: Vec<String> = unserved
         .iter()
         .map(|&l| ctx.site.loads[l].id.clone())
         .collect();
     let names: Vec<&str> = ids.iter().map(String::as_str).collect();
     let kw: f64 = unserved.iter().map(|&l| ctx.site.loads[l].demand).sum();
-    let effect = format!(
-        "{} ({} {}) without supply now",
-        name_list(&names),
-        fmt_num(kw),
-        sub.unit()
-    );
+    let unit = sub.unit();
+    let effect = match short {
+        // every unserved load still gets some: a shortfall, not a loss
+        Some((loads, served, demand)) if unserved.iter().all(|l| loads.contains(l)) => format!(
+            "{} short of supply now ({}/{} {unit})",
+            name_list(&names),
+            fmt_num(*served),
+            fmt_num(*demand)
+        ),
+        _ => format!(
+            "{} ({} {unit}) without supply now",
+            name_list(&names),
+            fmt_num(kw)
+        ),
+    };
     Finding {
         blocks_tier: Tier::I,
         subsystem: sub,

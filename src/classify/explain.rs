@@ -58,7 +58,8 @@ impl Check {
     }
 }
 
-pub(crate) fn fmt_num(x: f64) -> String {
+/// A figure as an operator writes it: "300", "8.5".
+pub fn fmt_num(x: f64) -> String {
     if (x - x.round()).abs() < 0.05 {
         format!("{}", x.round() as i64)
     } else {

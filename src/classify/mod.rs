@@ -17,4 +17,5 @@ mod supply;
 mod tiers;
 
 pub use engine::classify;
+pub use explain::fmt_num;
 pub use report::*;

@@ -7,9 +7,10 @@
 )]
 
 use super::explain::name_list;
+use super::flow::unscaled;
 use super::graph::Ctx;
 use super::net::SubNet;
-use super::report::ServingNote;
+use super::report::{NoteKind, ServingNote};
 use super::scenario::{Base, Evaluator, Mode};
 use crate::model::{ElementState, Kind, LiveState, Subsystem};
 
@@ -19,10 +20,15 @@ const PROTECTED_NOW: Mode = Mode {
     ..Mode::NOW
 };
 
+/// Loads short of supply, with the served and demanded amounts of their subsystem.
+pub(crate) type Short = (Vec<usize>, f64, f64);
+
 #[derive(Debug, Default)]
 pub(crate) struct NowReport {
     /// Loads (indices) with no supply now, or less than they draw.
     pub unserved: Vec<usize>,
+    /// Of those, the loads that still get some supply (a shortfall, not a loss).
+    pub short: Option<Short>,
     /// Loads served now that are protected by design but not now.
     pub unprotected: Vec<usize>,
     pub notes: Vec<ServingNote>,
@@ -31,6 +37,7 @@ pub(crate) struct NowReport {
 impl NowReport {
     pub fn merge(&mut self, other: NowReport) {
         self.unserved.extend(other.unserved);
+        self.short = self.short.take().or(other.short);
         self.unprotected.extend(other.unprotected);
         self.notes.extend(other.notes);
     }
@@ -48,14 +55,26 @@ fn now_base(live_base: &Base, ctx: &Ctx, live: &LiveState) -> Base {
 }
 
 fn not_served(ev: &mut Evaluator) -> Vec<usize> {
+    shortfall(ev).0
+}
+
+/// Loads not (fully) served, and the short ones with served / demanded amounts.
+fn shortfall(ev: &mut Evaluator) -> (Vec<usize>, Option<Short>) {
     if ev.serves(&[]) {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let o = ev.outcome(&[]);
     let mut out: Vec<usize> = o.dead_loads.iter().chain(&o.short_loads).copied().collect();
     out.sort_unstable();
     out.dedup();
-    out
+    let short = (!o.short_loads.is_empty()).then(|| {
+        (
+            o.short_loads.clone(),
+            unscaled(o.served),
+            unscaled(o.demand),
+        )
+    });
+    (out, short)
 }
 
 pub(crate) fn now_report(
@@ -68,7 +87,7 @@ pub(crate) fn now_report(
     let sub = net.sub;
     let nb = now_base(live_base, ctx, live);
     let mut now = Evaluator::new(ctx, net, &nb, Mode::NOW);
-    let unserved = not_served(&mut now);
+    let (unserved, short) = shortfall(&mut now);
     let mut notes = Vec::new();
     if !unserved.is_empty() {
         let ids: Vec<&str> = unserved
@@ -76,6 +95,8 @@ pub(crate) fn now_report(
             .map(|&l| ctx.site.loads[l].id.as_str())
             .collect();
         notes.push(ServingNote {
+            kind: NoteKind::Unserved,
+            runtime_min: None,
             elements: vec![],
             loads: ids.iter().map(|s| s.to_string()).collect(),
             message: format!(
@@ -104,6 +125,7 @@ pub(crate) fn now_report(
     notes.extend(on_battery_notes(ctx, &mut now, live));
     NowReport {
         unserved,
+        short,
         unprotected,
         notes,
     }
@@ -153,6 +175,8 @@ fn unprotected_note(ctx: &Ctx, base: &Base, loads: &[usize], live: &LiveState) -
         c.join(", ")
     };
     ServingNote {
+        kind: NoteKind::Unprotected,
+        runtime_min: None,
         elements: causes.iter().map(|&(e, _)| ctx.id(e).to_string()).collect(),
         loads: ids.iter().map(|s| s.to_string()).collect(),
         message: format!(
@@ -197,6 +221,8 @@ fn on_battery_notes(ctx: &Ctx, now: &mut Evaluator, live: &LiveState) -> Vec<Ser
                 )
             };
             ServingNote {
+                kind: NoteKind::OnBattery,
+                runtime_min: live.battery_runtime_min.get(id).copied(),
                 elements: vec![id.to_string()],
                 loads: loads.clone(),
                 message: format!("{id} on battery, {runtime}; {then}"),

@@ -188,8 +188,19 @@ pub struct GroupAssessment {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumMessage,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum GroupKind {
     Raid,
     Bond,
@@ -211,9 +222,25 @@ pub struct GroupReport {
     pub notes: Vec<String>,
 }
 
-/// A fact about now that is not a tier: a UPS on battery, a utility-fed site.
+/// What a serving note is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// Loads without supply now.
+    Unserved,
+    /// Loads served through no working UPS.
+    Unprotected,
+    /// A UPS carrying its load from the battery.
+    OnBattery,
+}
+
+/// A fact about now that is not a tier: a UPS on battery, loads without supply.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServingNote {
+    pub kind: NoteKind,
+    /// On battery: the estimated runtime the UPS reports, minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_min: Option<f64>,
     pub elements: Vec<Id>,
     pub loads: Vec<Id>,
     pub message: String,
@@ -258,3 +285,5 @@ impl Classification {
         self.groups.iter().find(|g| g.id == id)
     }
 }
+
+crate::state_words!(GroupKind);

@@ -9,8 +9,25 @@ use serde::{Deserialize, Serialize};
 
 use super::site::Id;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumMessage,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ElementState {
     #[default]
     Ok,
@@ -19,6 +36,7 @@ pub enum ElementState {
     /// A UPS on static or maintenance bypass: passes raw power, no ride-through.
     Bypass,
     /// A UPS carrying its load from the battery.
+    #[strum(message = "on battery")]
     OnBattery,
     /// No fresh data: never treated as healthy.
     Unknown,
@@ -36,21 +54,27 @@ impl ElementState {
                 | ElementState::Unknown
         )
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ElementState::Ok => "ok",
-            ElementState::Failed => "failed",
-            ElementState::Maintenance => "maintenance",
-            ElementState::Bypass => "bypass",
-            ElementState::OnBattery => "on_battery",
-            ElementState::Unknown => "unknown",
-        }
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumMessage,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberState {
     #[default]
     Ok,
@@ -64,18 +88,7 @@ pub enum MemberState {
     Unknown,
 }
 
-impl MemberState {
-    pub fn name(self) -> &'static str {
-        match self {
-            MemberState::Ok => "ok",
-            MemberState::Failed => "failed",
-            MemberState::Maintenance => "maintenance",
-            MemberState::Standby => "standby",
-            MemberState::Rebuilding => "rebuilding",
-            MemberState::Unknown => "unknown",
-        }
-    }
-}
+crate::state_words!(ElementState, MemberState);
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,9 +4,11 @@
 pub mod it;
 pub mod live;
 pub mod load;
+pub mod owners;
 pub mod site;
 pub mod synth;
 mod validate;
+pub mod words;
 
 pub use it::*;
 pub use live::*;

@@ -33,6 +33,33 @@ pub enum FetchError {
     Decode(#[from] DecodeError),
 }
 
+impl FetchError {
+    /// The error in a few words, without the agent's name: "Connection refused (os error
+    /// 111)", "no answer within 3 s". `to_string()` keeps the whole chain.
+    pub fn short(&self) -> String {
+        match self {
+            FetchError::Timeout { after, .. } => {
+                format!(
+                    "no answer within {} s",
+                    crate::classify::fmt_num(after.as_secs_f64())
+                )
+            }
+            FetchError::Transport { detail, .. } => detail
+                .rsplit(": ")
+                .find(|p| !p.trim().is_empty())
+                .unwrap_or(detail)
+                .to_string(),
+            FetchError::Status { code, .. } => format!("HTTP {code}"),
+            FetchError::TooLarge { limit, .. } => format!("body over {limit} bytes, not read"),
+            FetchError::Decode(d) => {
+                let full = d.to_string();
+                full.split_once(": ")
+                    .map_or(full.clone(), |(_, rest)| rest.to_string())
+            }
+        }
+    }
+}
+
 /// A client for polling: rustls with the ring provider, keep-alive, no proxy lookups.
 pub fn client() -> Result<reqwest::Client, String> {
     // Installing twice is refused, which is fine: one provider for the process is all we need.

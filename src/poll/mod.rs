@@ -14,7 +14,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
@@ -24,7 +23,7 @@ use crate::api::Snapshot;
 use crate::config::{AgentEntry, PollPolicy, secs};
 
 pub use fetch::{FetchError, Fetched, client, fetch, snapshot_url};
-pub use merge::live_state;
+pub use merge::{Merged, merge};
 pub use schedule::{PollHandle, spawn};
 
 /// One agent to poll.
@@ -47,19 +46,9 @@ impl From<&AgentEntry> for AgentSpec {
     }
 }
 
-/// How much the last good answer of an agent can still be trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Freshness {
-    Fresh,
-    /// Still used, but the status says so.
-    Stale,
-    /// Too old: the agent's elements are unknown.
-    Dead,
-    /// Never answered.
-    Never,
-}
+pub use crate::verdict::Freshness;
 
+/// How much the last good answer of an agent can still be trusted, by its age.
 impl Freshness {
     pub fn of(age: Option<Duration>, policy: &PollPolicy) -> Freshness {
         match age {
@@ -67,15 +56,6 @@ impl Freshness {
             Some(a) if a <= policy.stale_after() => Freshness::Fresh,
             Some(a) if a <= policy.dead_after() => Freshness::Stale,
             Some(_) => Freshness::Dead,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Freshness::Fresh => "fresh",
-            Freshness::Stale => "stale",
-            Freshness::Dead => "dead",
-            Freshness::Never => "no data",
         }
     }
 }
@@ -87,7 +67,10 @@ pub struct AgentStatus {
     pub url: String,
     pub freshness: Freshness,
     pub last_ok: Option<Instant>,
+    /// The last error in a few words ("Connection refused (os error 111)").
     pub last_error: Option<String>,
+    /// The same with its whole cause chain.
+    pub last_error_detail: Option<String>,
     /// Failures since the last good answer; drives the backoff.
     pub failures: u32,
     /// Items of the last snapshot that could not be read.
@@ -106,6 +89,7 @@ impl AgentStatus {
             freshness: Freshness::Never,
             last_ok: None,
             last_error: None,
+            last_error_detail: None,
             failures: 0,
             item_errors: Vec::new(),
             snapshot: None,
@@ -124,6 +108,14 @@ impl AgentStatus {
     ) {
         self.polls += 1;
         match result {
+            // a 304 means "what you have is current": with nothing in hand it is no answer
+            Ok(Fetched::NotModified) if self.snapshot.is_none() => {
+                self.failures = self.failures.saturating_add(1);
+                let why = "answered 304 Not Modified with no snapshot to keep";
+                self.last_error = Some(why.to_string());
+                self.last_error_detail = Some(format!("{}: {why}", self.name));
+                self.etag = None;
+            }
             Ok(Fetched::NotModified) => {
                 self.not_modified += 1;
                 self.ok(now);
@@ -136,7 +128,8 @@ impl AgentStatus {
             }
             Err(e) => {
                 self.failures = self.failures.saturating_add(1);
-                self.last_error = Some(e.to_string());
+                self.last_error = Some(e.short());
+                self.last_error_detail = Some(e.to_string());
                 // a changed agent must not be answered from a stale tag
                 if matches!(e, FetchError::Decode(_)) {
                     self.etag = None;
@@ -150,6 +143,7 @@ impl AgentStatus {
         self.last_ok = Some(now);
         self.failures = 0;
         self.last_error = None;
+        self.last_error_detail = None;
     }
 
     /// Re-age the data; returns whether the freshness changed.

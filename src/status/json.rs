@@ -1,15 +1,19 @@
-//! The `--format json` object. Its fields are documented in docs/status-json.md and are
-//! stable: add fields, never rename or drop them.
+//! The `--format json` object. Its fields are documented in docs/status-json.md: add fields,
+//! never rename or drop them without raising `SCHEMA`.
 
 use serde::Serialize;
 
-use super::{State, Verdict, new_spofs, subsystem_state};
 use crate::classify::{
     Classification, Finding, GroupReport, RedundancyGroup, ServingNote, Spof, SpofKind,
 };
 use crate::model::Profile;
+use crate::verdict::{
+    AgentHealth, CheckState, Health, LiveSource, Reason, StaleItem, TierRange, UnknownItem,
+    Verdict, new_spofs,
+};
 
-pub const SCHEMA: u32 = 1;
+/// 2: `live_tier` may be null (unknown items leave it open), `reasons` carry a severity.
+pub const SCHEMA: u32 = 2;
 
 #[derive(Serialize)]
 struct SpofOut<'a> {
@@ -24,11 +28,15 @@ struct SpofOut<'a> {
 struct SubsystemOut<'a> {
     name: &'a str,
     in_scope: bool,
-    state: &'a str,
+    state: Health,
+    why: Option<&'a str>,
     design_tier: u8,
-    live_tier: u8,
+    live_tier: Option<u8>,
+    live_tier_low: u8,
+    live_tier_high: u8,
     design_redundancy: &'a str,
     redundancy: &'a str,
+    worst_case_redundancy: Option<&'a str>,
     serves: bool,
     design_findings: &'a [Finding],
     findings: &'a [Finding],
@@ -40,51 +48,87 @@ struct SubsystemOut<'a> {
 }
 
 #[derive(Serialize)]
+struct GroupOut<'a> {
+    state: Health,
+    live_grade_low: u8,
+    members_not_ok: &'a [String],
+    #[serde(flatten)]
+    report: &'a GroupReport,
+}
+
+#[derive(Serialize)]
+struct UnknownOut<'a> {
+    #[serde(flatten)]
+    item: &'a UnknownItem,
+    /// Seconds since the last reading, when there was one.
+    age_s: Option<f64>,
+}
+
+#[derive(Serialize)]
 struct StatusOut<'a> {
     schema: u32,
     site: &'a str,
     profile: Profile,
-    state: State,
+    source: LiveSource,
+    state: CheckState,
     exit_code: i32,
     summary: String,
     design_tier: u8,
-    live_tier: u8,
-    serving_now: bool,
+    live_tier: Option<u8>,
+    live_tier_low: u8,
+    live_tier_high: u8,
+    serving_now: Option<bool>,
     unserved_loads: &'a [String],
     unprotected_loads: &'a [String],
-    reasons: &'a [String],
+    reasons: &'a [Reason],
     subsystems: Vec<SubsystemOut<'a>>,
     findings: Vec<&'a Finding>,
     spofs: Vec<SpofOut<'a>>,
-    it_groups: &'a [GroupReport],
+    it_groups: Vec<GroupOut<'a>>,
     serving_notes: &'a [ServingNote],
+    unknown_items: Vec<UnknownOut<'a>>,
+    stale_items: &'a [StaleItem],
     stale_agents: &'a [String],
-    agents: &'a [super::AgentHealth],
+    agents: &'a [AgentHealth],
     warnings: &'a [String],
 }
 
-pub fn render_json(c: &Classification, v: &Verdict) -> String {
-    let subsystems = c
-        .subsystems
+fn tier(r: TierRange) -> Option<u8> {
+    r.known().map(|t| t.0)
+}
+
+fn subsystems<'a>(v: &'a Verdict, c: &'a Classification) -> Vec<SubsystemOut<'a>> {
+    c.subsystems
         .iter()
-        .map(|s| SubsystemOut {
-            name: s.subsystem.name(),
-            in_scope: s.in_scope,
-            state: subsystem_state(s),
-            design_tier: s.design.tier.0,
-            live_tier: s.live.tier.0,
-            design_redundancy: &s.design_label,
-            redundancy: &s.live_label,
-            serves: s.live.serves,
-            design_findings: &s.design.findings,
-            findings: &s.live.findings,
-            design_spofs: &s.design.spofs.items,
-            spofs: &s.live.spofs.items,
-            utility_dependent: s.live.spofs.utility_dependent,
-            groups: &s.groups,
-            notes: &s.notes,
+        .filter_map(|s| {
+            let sv = v.subsystem(s.subsystem)?;
+            Some(SubsystemOut {
+                name: s.subsystem.name(),
+                in_scope: s.in_scope,
+                state: sv.health,
+                why: sv.why.as_deref(),
+                design_tier: s.design.tier.0,
+                live_tier: tier(sv.live_tier),
+                live_tier_low: sv.live_tier.low.0,
+                live_tier_high: sv.live_tier.high.0,
+                design_redundancy: &s.design_label,
+                redundancy: &s.live_label,
+                worst_case_redundancy: sv.worst_label.as_deref(),
+                serves: s.live.serves,
+                design_findings: &s.design.findings,
+                findings: &s.live.findings,
+                design_spofs: &s.design.spofs.items,
+                spofs: &s.live.spofs.items,
+                utility_dependent: s.live.spofs.utility_dependent,
+                groups: &s.groups,
+                notes: &s.notes,
+            })
         })
-        .collect();
+        .collect()
+}
+
+pub fn render_json(v: &Verdict) -> String {
+    let c = &v.classification;
     let findings = c
         .findings
         .iter()
@@ -104,26 +148,51 @@ pub fn render_json(c: &Classification, v: &Verdict) -> String {
             })
         })
         .collect();
-    let line = super::render_line(c, v);
+    let it_groups = c
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let gv = v.group(&g.id)?;
+            Some(GroupOut {
+                state: gv.health,
+                live_grade_low: gv.grade.low.0,
+                members_not_ok: &gv.members,
+                report: g,
+            })
+        })
+        .collect();
+    let line = super::render_line(v);
     let summary = line.split(" | ").next().unwrap_or_default().to_string();
     let out = StatusOut {
         schema: SCHEMA,
-        site: &c.site,
+        site: &v.site,
         profile: c.profile,
+        source: v.source,
         state: v.state,
         exit_code: v.state.exit_code(),
         summary,
-        design_tier: c.design_tier.0,
-        live_tier: c.live_tier.0,
-        serving_now: c.serving_now,
+        design_tier: v.design_tier.0,
+        live_tier: tier(v.live_tier),
+        live_tier_low: v.live_tier.low.0,
+        live_tier_high: v.live_tier.high.0,
+        serving_now: v.serving_now,
         unserved_loads: &c.unserved_loads,
         unprotected_loads: &c.unprotected_loads,
         reasons: &v.reasons,
-        subsystems,
+        subsystems: subsystems(v, c),
         findings,
         spofs,
-        it_groups: &c.groups,
+        it_groups,
         serving_notes: &c.serving_notes,
+        unknown_items: v
+            .unknown
+            .iter()
+            .map(|item| UnknownOut {
+                item,
+                age_s: item.last_seen.map(|t| (v.now.0 - t).max(0.0)),
+            })
+            .collect(),
+        stale_items: &v.stale,
         stale_agents: &v.stale_agents,
         agents: &v.agents,
         warnings: &c.warnings,

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::AgentHealth;
 use crate::config::{Config, ConfigError, PollPolicy};
 use crate::model::{LiveState, LoadError, Site, load_live_file, load_site_file};
 use crate::poll::{self, AgentSpec, AgentStatus};
+use crate::verdict::{AgentHealth, Inputs, LiveSource};
 
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -22,12 +22,10 @@ pub enum Source {
     Demo { live: Option<PathBuf> },
 }
 
+/// A site and everything its verdict is made of.
 pub struct Gathered {
     pub site: Site,
-    pub live: LiveState,
-    /// None when the live state came from a file.
-    pub agents: Option<Vec<AgentHealth>>,
-    pub problems: Vec<String>,
+    pub inputs: Inputs,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +59,31 @@ pub fn health(a: &AgentStatus) -> AgentHealth {
         name: a.name.clone(),
         freshness: a.freshness,
         error: a.last_error.clone(),
+        detail: a.last_error_detail.clone(),
         item_errors: a.item_errors.clone(),
+    }
+}
+
+/// The verdict's inputs from the poller's agents at `now` (`now_unix` on the wall clock).
+pub fn inputs_from_agents(
+    site: &Site,
+    agents: &[AgentStatus],
+    policy: &PollPolicy,
+    now: tokio::time::Instant,
+    now_unix: f64,
+) -> Inputs {
+    let m = poll::merge(site, agents, policy, now, now_unix);
+    Inputs {
+        source: LiveSource::Agents,
+        live: m.live,
+        optimistic: Some(m.optimistic),
+        unknown: m.unknown,
+        stale: m.stale,
+        agents: Some(agents.iter().map(health).collect()),
+        data_problems: m.problems,
+        lingering: Vec::new(),
+        require_tier: None,
+        now: now_unix,
     }
 }
 
@@ -81,13 +103,14 @@ pub async fn poll_site(
 ) -> Result<Gathered, GatherError> {
     let client = poll::client().map_err(GatherError::Runtime)?;
     let statuses = poll::poll_once(&client, specs, policy, timeout).await;
-    let (live, problems) = poll::live_state(&site, &statuses);
-    Ok(Gathered {
-        site,
-        live,
-        agents: Some(statuses.iter().map(health).collect()),
-        problems,
-    })
+    let inputs = inputs_from_agents(
+        &site,
+        &statuses,
+        policy,
+        tokio::time::Instant::now(),
+        crate::api::unix_now(),
+    );
+    Ok(Gathered { site, inputs })
 }
 
 /// The site a config names (or its first site), loaded, with the agents to poll and how.
@@ -121,26 +144,25 @@ pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherErro
     match source {
         Source::File { site, live } => {
             let site = load_site_file(site)?;
-            let live = match live {
-                Some(l) => load_live_file(l, &site)?,
-                None => LiveState::default(),
+            let inputs = match live {
+                Some(l) => Inputs::of_live(
+                    LiveSource::File,
+                    load_live_file(l, &site)?,
+                    crate::api::unix_now(),
+                ),
+                None => Inputs::of_live(
+                    LiveSource::DesignOnly,
+                    LiveState::default(),
+                    crate::api::unix_now(),
+                ),
             };
-            Ok(Gathered {
-                site,
-                live,
-                agents: None,
-                problems: Vec::new(),
-            })
+            Ok(Gathered { site, inputs })
         }
         Source::Demo { live: Some(l) } => {
             let site = crate::demo::site()?;
             let live = load_live_file(l, &site)?;
-            Ok(Gathered {
-                site,
-                live,
-                agents: None,
-                problems: Vec::new(),
-            })
+            let inputs = Inputs::of_live(LiveSource::File, live, crate::api::unix_now());
+            Ok(Gathered { site, inputs })
         }
         Source::Demo { live: None } => {
             let site = crate::demo::site()?;

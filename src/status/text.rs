@@ -1,57 +1,87 @@
-//! Text faces of a classification: the one plugin line, and the full explanation.
+//! Text faces of a verdict: the one plugin line, and the full explanation.
 
 use std::fmt::Write;
 
-use super::{Verdict, new_spofs, subsystem_state};
-use crate::classify::{Classification, GroupReport, SpofList, SubsystemReport, Tier};
+use crate::classify::{GroupReport, SpofList, SubsystemReport, Tier};
+use crate::verdict::{LiveSource, SubsystemVerdict, TierRange, Verdict, new_spofs};
 
-fn short(t: Tier) -> String {
-    t.roman().to_string()
+/// A perfdata value: the figure, or `U` when unknown items leave it open
+/// (monitoring-plugins convention).
+fn figure(x: Option<impl std::fmt::Display>) -> String {
+    x.map_or("U".to_string(), |v| v.to_string())
+}
+
+fn short(t: Tier) -> &'static str {
+    t.roman()
+}
+
+fn range_short(r: TierRange) -> String {
+    match r.known() {
+        Some(t) => short(t).to_string(),
+        None => format!("{}–{}", short(r.low), short(r.high)),
+    }
 }
 
 /// `REDCON <STATE> - <summary> | perfdata`
-pub fn render_line(c: &Classification, v: &Verdict) -> String {
-    let mut summary = format!(
-        "site {} Tier {} (design {})",
-        c.site,
-        short(c.live_tier),
-        short(c.design_tier)
-    );
-    if c.live_tier == Tier::ZERO {
-        summary = format!(
+pub fn render_line(v: &Verdict) -> String {
+    let mut summary = match v.live_tier.known() {
+        Some(Tier::ZERO) => format!(
             "site {} below Tier I (design {})",
-            c.site,
-            short(c.design_tier)
-        );
+            v.site,
+            short(v.design_tier)
+        ),
+        _ => format!(
+            "site {} Tier {} (design {})",
+            v.site,
+            range_short(v.live_tier),
+            short(v.design_tier)
+        ),
+    };
+    if v.source == LiveSource::DesignOnly {
+        summary.push_str(", design only, no live data");
     }
     if !v.reasons.is_empty() {
-        let shown: Vec<&str> = v.reasons.iter().take(3).map(String::as_str).collect();
+        let shown: Vec<&str> = v.reasons.iter().take(3).map(|r| r.text.as_str()).collect();
         summary.push_str(": ");
         summary.push_str(&shown.join("; "));
         if v.reasons.len() > 3 {
             let _ = write!(summary, "; and {} more", v.reasons.len() - 3);
         }
     }
+    format!("REDCON {} - {} | {}", v.state, summary, perfdata(v))
+}
+
+fn perfdata(v: &Verdict) -> String {
+    let c = &v.classification;
+    let sure = !v.uncertain();
     let mut perf = format!(
         "design_tier={};;;0;4 live_tier={};;;0;4",
-        c.design_tier.0, c.live_tier.0
+        v.design_tier.0,
+        figure(v.live_tier.known().map(|t| t.0))
     );
-    for s in &c.subsystems {
+    for s in &v.subsystems {
+        let spofs = c
+            .subsystem(s.subsystem)
+            .map(|r| r.live.spofs.items.len())
+            .filter(|_| sure);
         let _ = write!(
             perf,
             " {n}_tier={};;;0;4 {n}_spofs={};;;0",
-            s.live.tier.0,
-            s.live.spofs.items.len(),
+            figure(s.live_tier.known().map(|t| t.0)),
+            figure(spofs),
             n = s.subsystem.name()
         );
     }
     let findings: usize = c.subsystems.iter().map(|s| s.live.findings.len()).sum();
     let _ = write!(
         perf,
-        " findings={findings};;;0 serving_now={};;;0;1",
-        u8::from(c.serving_now)
+        " findings={};;;0 serving_now={};;;0;1 unprotected={};;;0 unknown_items={};;;0",
+        figure(Some(findings).filter(|_| sure)),
+        figure(v.serving_now.map(u8::from)),
+        c.unprotected_loads.len(),
+        v.unknown.len()
     );
-    format!("REDCON {} - {} | {}", v.state.name(), summary, perf)
+    perf
 }
 
 fn spof_text(l: &SpofList) -> String {
@@ -76,22 +106,27 @@ fn spof_text(l: &SpofList) -> String {
     out
 }
 
-fn subsystem(out: &mut String, s: &SubsystemReport) {
+fn subsystem(out: &mut String, s: &SubsystemReport, sv: Option<&SubsystemVerdict>) {
     let scope = if s.in_scope {
         ""
     } else {
         "  (graded, not in the site tier)"
     };
+    let (live, health) = sv.map_or((short(s.live.tier).to_string(), String::new()), |v| {
+        (range_short(v.live_tier), v.health.to_string())
+    });
     let _ = writeln!(
         out,
-        "{:<8} design {:<4} live {:<4} {} -> {}  [{}]{scope}",
+        "{:<8} design {:<4} live {:<4} {} -> {}  [{health}]{scope}",
         s.subsystem.name(),
         short(s.design.tier),
-        short(s.live.tier),
+        live,
         s.design_label,
         s.live_label,
-        subsystem_state(s)
     );
+    if let Some(w) = sv.and_then(|v| v.worst_label.as_deref()) {
+        let _ = writeln!(out, "  with the unknown items out: {w}");
+    }
     let live_differs = s.live.findings != s.design.findings;
     for f in &s.design.findings {
         let _ = writeln!(out, "  design: {}", f.message);
@@ -125,18 +160,20 @@ fn subsystem(out: &mut String, s: &SubsystemReport) {
     }
 }
 
-fn group(out: &mut String, g: &GroupReport) {
-    let kind = serde_json::to_value(g.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+fn group(out: &mut String, g: &GroupReport, v: &Verdict) {
+    let health = v
+        .group(&g.id)
+        .map_or(String::new(), |x| x.health.to_string());
+    let grade = v
+        .group(&g.id)
+        .map_or(short(g.live.grade).to_string(), |x| range_short(x.grade));
     let _ = writeln!(
         out,
-        "{:<12} {:<8} grade {} -> {}  {} -> {}",
+        "{:<12} {:<8} grade {} -> {}  {} -> {}  [{health}]",
         g.id,
-        kind,
+        g.kind.name(),
         short(g.design.grade),
-        short(g.live.grade),
+        grade,
         g.design.label,
         g.live.label
     );
@@ -152,21 +189,24 @@ fn group(out: &mut String, g: &GroupReport) {
     }
 }
 
-/// Per subsystem: tier, label, the findings that block the next tier, the SPOFs.
-pub fn render_explain(c: &Classification, v: &Verdict) -> String {
+/// Per subsystem: tier, label, the findings that block the next tier, the SPOFs; the IT
+/// groups; what is unknown; every reason; with `verbose`, each agent's whole error chain.
+pub fn render_explain(v: &Verdict, verbose: bool) -> String {
+    let c = &v.classification;
     let mut out = String::new();
-    let _ = writeln!(out, "{}", render_line(c, v));
+    let _ = writeln!(out, "{}", render_line(v));
+    let serving = match v.serving_now {
+        Some(true) => "yes",
+        Some(false) => "NO",
+        None => "unknown",
+    };
     let _ = writeln!(
         out,
-        "\nsite {}: design {}, live {}, serving now: {}  (profile {:?})\n",
-        c.site,
-        c.design_tier,
-        c.live_tier,
-        if c.serving_now { "yes" } else { "NO" },
-        c.profile
+        "\nsite {}: design {}, live {}, serving now: {serving}  (profile {:?}; {})\n",
+        v.site, v.design_tier, v.live_tier, c.profile, v.source
     );
     for s in &c.subsystems {
-        subsystem(&mut out, s);
+        subsystem(&mut out, s, v.subsystem(s.subsystem));
         out.push('\n');
     }
     for f in &c.findings {
@@ -181,15 +221,25 @@ pub fn render_explain(c: &Classification, v: &Verdict) -> String {
             "IT-level groups (IT-analog grades; not part of the site tier):"
         );
         for g in &c.groups {
-            group(&mut out, g);
+            group(&mut out, g, v);
+        }
+    }
+    if !v.reasons.is_empty() {
+        let _ = writeln!(out, "\nreasons:");
+        for r in &v.reasons {
+            let _ = writeln!(out, "  {:<8} {}", r.severity, r.text);
         }
     }
     if !v.agents.is_empty() {
         let fresh = v.agents.len() - v.stale_agents.len();
         let _ = writeln!(out, "\nagents: {fresh} of {} fresh", v.agents.len());
         for a in v.agents.iter().filter(|a| v.stale_agents.contains(&a.name)) {
-            let why = a.error.as_deref().unwrap_or("");
-            let _ = writeln!(out, "  {} {}: {why}", a.name, a.freshness.name());
+            let why = if verbose {
+                a.detail.as_deref().or(a.error.as_deref())
+            } else {
+                a.error.as_deref()
+            };
+            let _ = writeln!(out, "  {} {}: {}", a.name, a.freshness, why.unwrap_or(""));
         }
     }
     for w in &c.warnings {

@@ -291,14 +291,17 @@ impl App {
         self
     }
 
-    fn observe(&mut self, obs: Observation) {
+    fn observe(&mut self, mut obs: Observation) {
         if obs.generation != self.generation {
             return;
         }
+        // maintenance started here and left in place is part of the verdict, as in `status`
+        let lingering = operate::lingering_items(self, &obs);
+        let lines: Vec<String> = lingering.iter().map(|i| i.text.clone()).collect();
+        obs.verdict.add_lingering(&lines);
         let same = self.obs.as_ref().is_some_and(|old| {
             // the newest-data time moves on every poll; only what it shows matters
-            old.classification == obs.classification
-                && old.verdict == obs.verdict
+            old.verdict == obs.verdict
                 && old.agents == obs.agents
                 && old.agent_freshness == obs.agent_freshness
                 && old.live == obs.live
@@ -314,10 +317,9 @@ impl App {
             self.log.push(self.now, text);
         }
         if !same {
-            self.site = obs.classification.site.clone();
-            self.items = items::items(&obs.classification);
-            // maintenance started here and left in place is a finding like any other
-            let lingering = operate::lingering_items(self, &obs);
+            self.site = obs.verdict.classification.site.clone();
+            self.items = items::items(&obs.verdict.classification);
+            // ... and a finding like any other
             self.items.splice(0..0, lingering);
             self.dirty = true;
         }

@@ -13,7 +13,7 @@ use crate::model::{ElementState, Id, Kind, LiveState, MemberState, Site, Subsyst
 use crate::tui::metrics::summary;
 use crate::tui::observe::Observation;
 use crate::tui::theme::Status;
-use crate::tui::view::group_status;
+use crate::tui::view::group_health;
 
 /// The kind groups the Components view shows one at a time, switched with `[` / `]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,16 +234,12 @@ fn it_rows(obs: &Observation) -> Vec<Row> {
     let (site, live) = (&obs.site, &obs.live);
     let mut out = Vec::new();
     let mut push = |id: &Id, kind: String, host: Option<&Id>, members: String| {
-        let report = obs.classification.group(id);
+        let report = obs.verdict.classification.group(id);
         let (status, state, label) = match report {
             Some(g) => {
-                let st = group_status(g);
-                let word = match st {
-                    Status::Ok => "ok",
-                    Status::Degraded => "degraded",
-                    Status::Critical => "failed",
-                    Status::Unknown => "unknown",
-                };
+                let health = group_health(obs, id);
+                let st = Status::of_health(health);
+                let word = health.name();
                 let label = if g.live.label == g.design.label {
                     g.live.label.clone()
                 } else {

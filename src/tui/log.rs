@@ -5,7 +5,6 @@ use std::collections::VecDeque;
 use std::time::SystemTime;
 
 use super::observe::Observation;
-use crate::status::subsystem_state;
 
 /// Entries kept; older ones fall off the front.
 pub const LOG_CAP: usize = 500;
@@ -46,62 +45,57 @@ impl EventLog {
 /// What changed between two observations, one sentence per change; `old` None is the first
 /// observation, which is logged as a summary so the log starts from a known state.
 pub fn changes(old: Option<&Observation>, new: &Observation) -> Vec<String> {
-    let c = &new.classification;
+    let v = &new.verdict;
     let Some(old) = old else {
         return vec![format!(
             "first data: {} live {} (design {}), {}",
-            c.site,
-            c.live_tier,
-            c.design_tier,
-            new.verdict.state.name()
+            v.site, v.live_tier, v.design_tier, v.state
         )];
     };
-    let o = &old.classification;
+    let o = &old.verdict;
     let mut out = Vec::new();
-    if old.verdict.state != new.verdict.state {
-        out.push(format!(
-            "status {} -> {}",
-            old.verdict.state.name(),
-            new.verdict.state.name()
-        ));
+    if o.state != v.state {
+        out.push(format!("status {} -> {}", o.state, v.state));
     }
-    if o.live_tier != c.live_tier {
-        out.push(format!("live tier {} -> {}", o.live_tier, c.live_tier));
+    if o.live_tier != v.live_tier {
+        out.push(format!("live tier {} -> {}", o.live_tier, v.live_tier));
     }
-    for s in &c.subsystems {
+    for s in &v.subsystems {
         let Some(before) = o.subsystem(s.subsystem) else {
             continue;
         };
-        let (was, is) = (subsystem_state(before), subsystem_state(s));
-        if was != is || before.live_label != s.live_label {
+        if before.health != s.health || before.live_label != s.live_label {
             out.push(format!(
-                "{}: {was} {} -> {is} {}",
+                "{}: {} {} -> {} {}",
                 s.subsystem.name(),
+                before.health,
                 before.live_label,
+                s.health,
                 s.live_label
             ));
         }
     }
-    for g in &c.groups {
+    for g in &v.groups {
         if let Some(before) = o.group(&g.id)
-            && before.live.label != g.live.label
+            && (before.live_label != g.live_label || before.health != g.health)
         {
             out.push(format!(
-                "{}: {} -> {}",
-                g.id, before.live.label, g.live.label
+                "{}: {} {} -> {} {}",
+                g.id, before.health, before.live_label, g.health, g.live_label
             ));
         }
     }
-    for e in &c.not_ok {
-        let was = o.not_ok.iter().find(|x| x.id == e.id).map(|x| x.state);
-        if was != Some(e.state) {
-            let from = was.map_or("ok", |s| s.name());
-            out.push(format!("{}: {from} -> {}", e.id, e.state.name()));
+    // element states as the agents report them now, unknown included
+    let (was, is) = (&old.live.elements, &new.live.elements);
+    for (id, state) in is {
+        if was.get(id) != Some(state) {
+            let from = was.get(id).map_or("ok", |s| s.name());
+            out.push(format!("{id}: {from} -> {}", state.name()));
         }
     }
-    for e in &o.not_ok {
-        if !c.not_ok.iter().any(|x| x.id == e.id) {
-            out.push(format!("{}: {} -> ok", e.id, e.state.name()));
+    for (id, state) in was {
+        if !is.contains_key(id) {
+            out.push(format!("{id}: {} -> ok", state.name()));
         }
     }
     for (name, f) in &new.agent_freshness {
@@ -109,7 +103,7 @@ pub fn changes(old: Option<&Observation>, new: &Observation) -> Vec<String> {
         if let Some((_, w)) = was
             && w != f
         {
-            out.push(format!("agent {name}: {} -> {}", w.name(), f.name()));
+            out.push(format!("agent {name}: {w} -> {f}"));
         }
     }
     out

@@ -1,5 +1,5 @@
-//! What the console knows about the site at one moment: the classification, the verdict and
-//! how fresh the data behind them is. Built outside `update` (classifying is work, not
+//! What the console knows about the site at one moment: the verdict (with the
+//! classification it rests on) and how fresh the data behind it is. Built outside `update` (classifying is work, not
 //! state handling) and handed to it whole in `Action::PollUpdate`.
 
 use std::collections::BTreeMap;
@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::api::Metrics;
-use crate::classify::{Classification, classify};
+use crate::config::PollPolicy;
 use crate::model::{Id, LiveState, Site};
-use crate::poll::{Freshness, PollView, live_state};
-use crate::status::source::health;
-use crate::status::{Options, Verdict, evaluate};
+use crate::poll::{Freshness, PollView};
+use crate::status::source::inputs_from_agents;
 use crate::tui::components::dependents;
 use crate::tui::metrics::{Sparks, gather};
+use crate::verdict::{Inputs, Verdict, build};
 
 /// Agents by freshness, for the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub struct Endpoint {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
-    pub classification: Classification,
+    /// Everything the faces show about the site's state, computed once.
     pub verdict: Verdict,
     /// None when the live state came from a file (no agents to count).
     pub agents: Option<AgentCounts>,
@@ -46,8 +46,9 @@ pub struct Observation {
     /// The design the classification was made against: the Components view and the detail
     /// pane show its facts. Shared, since it does not change between polls.
     pub site: Arc<Site>,
-    /// The live state the classification was made from (element and member states,
-    /// rebuilds, battery runtimes).
+    /// The live state the verdict was made from, unknown items `unknown` (element and
+    /// member states, rebuilds, battery runtimes); their last known states are in
+    /// `verdict.unknown`.
     pub live: LiveState,
     /// For each element, the loads that can draw on it (`components::dependents`), walked
     /// here once rather than on every frame of the detail pane.
@@ -64,18 +65,23 @@ pub struct Observation {
 }
 
 impl Observation {
-    /// From a live state that did not come from agents (a file or the embedded demo offline).
-    pub fn offline(site: &Site, live: &LiveState, at: SystemTime) -> Observation {
-        let classification = classify(site, live);
-        let verdict = evaluate(&classification, &Options::default());
+    /// From a live overlay file's state, at `at`.
+    pub fn of_file(site: &Site, live: &LiveState, at: SystemTime) -> Observation {
+        let inputs = Inputs::of_live(crate::verdict::LiveSource::File, live.clone(), unix(at));
+        Observation::offline(site, inputs, at)
+    }
+
+    /// From a live state that did not come from agents (a file, or the design alone).
+    pub fn offline(site: &Site, inputs: Inputs, at: SystemTime) -> Observation {
+        let live = inputs.live.clone();
+        let verdict = build(site, inputs);
         Observation {
-            classification,
             verdict,
             agents: None,
             agent_freshness: Vec::new(),
             newest: Some(at),
             site: Arc::new(site.clone()),
-            live: live.clone(),
+            live,
             dependents: dependents(site),
             metrics: BTreeMap::new(),
             sparks: Sparks::new(),
@@ -89,18 +95,13 @@ impl Observation {
     pub fn from_poll(
         site: &Site,
         view: &PollView,
+        policy: &PollPolicy,
         now: tokio::time::Instant,
         wall: SystemTime,
     ) -> Observation {
-        let (live, problems) = live_state(site, &view.agents);
-        let classification = classify(site, &live);
-        let opts = Options {
-            require_tier: None,
-            agents: Some(view.agents.iter().map(health).collect()),
-            data_problems: problems,
-            ..Options::default()
-        };
-        let verdict = evaluate(&classification, &opts);
+        let inputs = inputs_from_agents(site, &view.agents, policy, now, unix(wall));
+        let live = inputs.live.clone();
+        let verdict = build(site, inputs);
         let (metrics, sparks) = gather(view);
         let mut counts = AgentCounts::default();
         for a in &view.agents {
@@ -117,7 +118,6 @@ impl Observation {
             .map(|t| now.saturating_duration_since(t))
             .min();
         Observation {
-            classification,
             verdict,
             agents: Some(counts),
             agent_freshness: view
@@ -143,4 +143,9 @@ impl Observation {
                 .collect(),
         }
     }
+}
+
+fn unix(t: SystemTime) -> f64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }

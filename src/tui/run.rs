@@ -32,7 +32,7 @@ const DEMO_INTERVAL: Duration = Duration::from_secs(2);
 /// Where the console's live state comes from.
 enum Feed {
     /// Fixed: a live file, or a site file alone (as designed).
-    Static(Site, LiveState),
+    Static(Site, Box<crate::verdict::Inputs>),
     /// The embedded demo, served by an in-process simulator and polled like a real site.
     Demo(Site, LiveState),
     /// A configured site's agents; `:site` can move to another site of the same config.
@@ -51,7 +51,7 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
             Ok(Feed::Agents(site, specs, policy, path.clone()))
         }
         // files need no network: the one-shot loader is exactly right
-        _ => gather(source, timeout).map(|g| Feed::Static(g.site, g.live)),
+        _ => gather(source, timeout).map(|g| Feed::Static(g.site, Box::new(g.inputs))),
     }
 }
 
@@ -89,20 +89,8 @@ pub fn run(
         eprintln!("redcon: {why}");
     }
     // the audit log's operations show in the event log, and maintenance left in place
-    // becomes a finding; an unreadable log is said and otherwise ignored
-    let audit = match crate::ops::audit::default_path().map(|p| crate::ops::audit::read(&p)) {
-        Some(Ok((records, errors))) => {
-            for e in errors {
-                eprintln!("redcon: {e}");
-            }
-            crate::ops::audit::settle(&records)
-        }
-        Some(Err(e)) => {
-            eprintln!("redcon: {e}");
-            Vec::new()
-        }
-        None => Vec::new(),
-    };
+    // becomes a finding
+    let audit = audit_records();
     session(
         source,
         timeout,
@@ -206,8 +194,8 @@ async fn console<M: Model>(
     // a configured site's agents take the operator's token from the environment
     let mut token = std::env::var("REDCON_TOKEN").ok().filter(|t| !t.is_empty());
     let (site, dead_after) = match feed {
-        Feed::Static(site, live) => {
-            let obs = Observation::offline(&site, &live, SystemTime::now());
+        Feed::Static(site, inputs) => {
+            let obs = Observation::offline(&site, *inputs, SystemTime::now());
             let _ = tx.send(Input::Action(M::Action::poll(Box::new(obs)))).await;
             (site, None)
         }
@@ -237,15 +225,15 @@ async fn console<M: Model>(
                 .collect();
             let policy = PollPolicy::default();
             let dead = policy.dead_after();
-            let (view, handle) = poll::spawn(poll::client()?, specs, policy);
+            let (view, handle) = poll::spawn(poll::client()?, specs, policy.clone());
             _poller = Some(handle);
-            tokio::spawn(observe(site.clone(), view, tx.clone(), 0));
+            tokio::spawn(observe(site.clone(), policy, view, tx.clone(), 0));
             (site, Some(dead))
         }
         Feed::Agents(site, specs, policy, config) => {
             let dead = policy.dead_after();
-            let (view, handle) = poll::spawn(poll::client()?, specs, policy);
-            tokio::spawn(observe(site.clone(), view, tx.clone(), 0));
+            let (view, handle) = poll::spawn(poll::client()?, specs, policy.clone());
+            tokio::spawn(observe(site.clone(), policy, view, tx.clone(), 0));
             _switcher = Some(AbortOnDrop(tokio::spawn(switcher(
                 config,
                 switch_rx,
@@ -301,6 +289,7 @@ impl<T> Drop for AbortOnDrop<T> {
 /// they would show every agent as dead for the first few milliseconds.
 async fn observe<A: Runtime>(
     site: Site,
+    policy: PollPolicy,
     mut views: watch::Receiver<Arc<PollView>>,
     tx: mpsc::Sender<Input<A>>,
     generation: u64,
@@ -311,6 +300,7 @@ async fn observe<A: Runtime>(
             let mut obs = Observation::from_poll(
                 &site,
                 &view,
+                &policy,
                 tokio::time::Instant::now(),
                 SystemTime::now(),
             );
@@ -349,9 +339,9 @@ async fn switcher<A: Runtime>(
         let client = loaded.and_then(|l| poll::client().map(|c| (l, c)).map_err(|e| e.to_string()));
         match client {
             Ok(((site, specs, policy), client)) => {
-                let (view, handle) = poll::spawn(client, specs, policy);
+                let (view, handle) = poll::spawn(client, specs, policy.clone());
                 current = Some(handle);
-                tokio::spawn(observe(site, view, tx.clone(), generation));
+                tokio::spawn(observe(site, policy, view, tx.clone(), generation));
             }
             Err(e) => {
                 if let Some(n) = A::notice(format!("cannot switch to site {name}: {e}")) {
@@ -433,4 +423,22 @@ fn spawn_signals<A: Runtime>(tx: &mpsc::Sender<Input<A>>) -> std::io::Result<()>
         });
     }
     Ok(())
+}
+
+/// The default audit log, settled; an unreadable log is said on stderr (before the screen is
+/// taken) and otherwise ignored.
+pub(crate) fn audit_records() -> Vec<crate::ops::audit::Record> {
+    match crate::ops::audit::default_path().map(|p| crate::ops::audit::read(&p)) {
+        Some(Ok((records, errors))) => {
+            for e in errors {
+                eprintln!("redcon: {e}");
+            }
+            crate::ops::audit::settle(&records)
+        }
+        Some(Err(e)) => {
+            eprintln!("redcon: {e}");
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
 }

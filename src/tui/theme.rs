@@ -5,6 +5,7 @@
 use ratatui::style::{Modifier, Style};
 
 use crate::status::State;
+use crate::verdict::Health;
 
 /// How good something is, whatever kind of thing it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,13 +26,12 @@ impl Status {
         }
     }
 
-    /// The `subsystem_state` words of `status`.
-    pub fn of_word(w: &str) -> Status {
-        match w {
-            "ok" => Status::Ok,
-            "degraded" => Status::Degraded,
-            "critical" => Status::Critical,
-            _ => Status::Unknown,
+    pub fn of_health(h: Health) -> Status {
+        match h {
+            Health::Ok => Status::Ok,
+            Health::Unknown => Status::Unknown,
+            Health::Degraded | Health::Unprotected => Status::Degraded,
+            Health::Critical => Status::Critical,
         }
     }
 

@@ -42,7 +42,7 @@ pub(in crate::model) fn live(
             unknown(id, "makeup-water tank", &mut loc);
         }
     }
-    let known = it_components(site);
+    let known = crate::model::owners::it_names(site);
     for id in live.members.keys().chain(live.rebuilds.keys()) {
         if !known.contains(id.as_str()) && !elements.contains(id.as_str()) {
             unknown(id, "IT member or component", &mut loc);
@@ -79,42 +79,4 @@ pub(in crate::model) fn live(
     }
     super::position::live(live, site, &mut loc);
     loc.issues
-}
-
-/// Every name an IT-level live state may speak of: members, and what they depend on.
-fn it_components(site: &Site) -> BTreeSet<&str> {
-    let mut k: BTreeSet<&str> = BTreeSet::new();
-    for r in &site.raid {
-        k.extend(r.members.iter().chain(&r.spares).map(String::as_str));
-        k.extend(r.controller.as_deref());
-    }
-    for b in &site.bonds {
-        for m in &b.members {
-            k.insert(&m.id);
-            k.extend(m.switch.as_deref());
-        }
-    }
-    for g in &site.bridges {
-        k.extend(g.shared.iter().map(String::as_str));
-        for m in &g.members {
-            k.insert(&m.id);
-            k.extend(m.via.iter().map(String::as_str));
-        }
-    }
-    for g in &site.gateways {
-        k.extend(g.shared.iter().map(String::as_str));
-        for m in &g.members {
-            k.insert(&m.id);
-            k.extend(m.via.iter().map(String::as_str));
-        }
-    }
-    for c in &site.clusters {
-        k.extend(c.shared.iter().map(String::as_str));
-        k.extend(c.witness.as_ref().map(|w| w.id.as_str()));
-        for n in &c.nodes {
-            k.insert(&n.id);
-            k.extend(n.via.iter().map(String::as_str));
-        }
-    }
-    k
 }

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{clean, group_status};
+use super::{clean, group_health};
 use crate::classify::GroupReport;
 use crate::model::Element;
 use crate::tui::components::{element_status, findings_naming, group_kind_word, member_map};
@@ -73,6 +73,7 @@ fn element_lines<'a>(obs: &'a Observation, e: &'a Element, theme: &Theme) -> Vec
     ));
     let sub = e.subsystem().name();
     let spofs = obs
+        .verdict
         .classification
         .subsystem(e.subsystem())
         .map(|s| s.live.spofs.ids())
@@ -105,7 +106,7 @@ fn element_lines<'a>(obs: &'a Observation, e: &'a Element, theme: &Theme) -> Vec
             theme,
         ));
     }
-    let named = findings_naming(&obs.classification, &e.id);
+    let named = findings_naming(&obs.verdict.classification, &e.id);
     lines.push(field(
         "findings",
         Span::raw(if named.is_empty() {
@@ -145,7 +146,7 @@ fn metric_lines<'a>(obs: &'a Observation, id: &str, theme: &Theme) -> Vec<Line<'
 }
 
 fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> Vec<Line<'a>> {
-    let st = group_status(g);
+    let st = crate::tui::theme::Status::of_health(group_health(obs, &g.id));
     let mut lines = vec![
         field(
             "state",
@@ -188,7 +189,7 @@ fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> V
     for n in &g.notes {
         lines.push(Line::raw(format!("  · {}", clean(n))));
     }
-    for f in findings_naming(&obs.classification, &g.id) {
+    for f in findings_naming(&obs.verdict.classification, &g.id) {
         lines.push(Line::raw(format!("  · {}", clean(f))));
     }
     lines
@@ -196,7 +197,7 @@ fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> V
 
 pub fn has_pane(obs: &Observation, id: &str) -> bool {
     obs.site.element(id).is_some()
-        || obs.classification.group(id).is_some()
+        || obs.verdict.classification.group(id).is_some()
         || super::detail_site::knows(obs, id)
 }
 
@@ -204,7 +205,7 @@ pub fn render(frame: &mut Frame, area: Rect, id: &str, obs: Option<&Observation>
     // the whole body: at 80x24 the pane needs every row, and a second border would waste two
     let pane = area;
     let lines = match obs {
-        Some(o) => match (o.site.element(id), o.classification.group(id)) {
+        Some(o) => match (o.site.element(id), o.verdict.classification.group(id)) {
             (Some(e), _) => element_lines(o, e, theme),
             (None, Some(g)) => group_lines(o, g, theme),
             (None, None) => super::detail_site::lines(o, id, theme)

@@ -134,6 +134,7 @@ fn zone_lines<'a>(
         return None;
     }
     let spof_of: Vec<&str> = obs
+        .verdict
         .classification
         .subsystems
         .iter()
@@ -192,7 +193,7 @@ fn zone_lines<'a>(
 }
 
 fn named<'a>(obs: &'a Observation, id: &str) -> Vec<Line<'a>> {
-    findings_naming(&obs.classification, id)
+    findings_naming(&obs.verdict.classification, id)
         .into_iter()
         .map(|f| Line::raw(format!("  · {}", clean(f))))
         .collect()

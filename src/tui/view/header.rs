@@ -11,10 +11,14 @@ use crate::classify::Tier;
 use crate::tui::app::App;
 use crate::tui::theme::{Status, Theme};
 use crate::tui::timefmt;
+use crate::verdict::TierRange;
 
-/// `= design`, `▼ below design Tier III`, `▲ above design Tier II`: the comparison in words,
-/// so it does not depend on colour.
-pub fn tier_marker(live: Tier, design: Tier) -> (String, Status) {
+/// `= design`, `▼ below design Tier III`, `? unknown items` : the comparison in words, so it
+/// does not depend on colour.
+pub fn tier_marker(live: TierRange, design: Tier) -> (String, Status) {
+    let Some(live) = live.known() else {
+        return ("? unknown items".into(), Status::Unknown);
+    };
     match live.cmp(&design) {
         std::cmp::Ordering::Equal => ("= design".into(), Status::Ok),
         std::cmp::Ordering::Less => (format!("▼ below design {design}"), Status::Critical),
@@ -31,25 +35,32 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::styled(app.mode, theme.title),
         ]),
         Some(o) => {
-            let c = &o.classification;
-            let status = Status::of_state(o.verdict.state);
-            let (marker, mstatus) = tier_marker(c.live_tier, c.design_tier);
-            Line::from(vec![
-                Span::styled(format!(" {} ", o.verdict.state.name()), theme.badge(status)),
+            let v = &o.verdict;
+            let status = Status::of_state(v.state);
+            let (marker, mstatus) = tier_marker(v.live_tier, v.design_tier);
+            let spans = vec![
+                Span::styled(format!(" {} ", v.state), theme.badge(status)),
                 Span::raw(format!(" {site} · live ")),
-                Span::styled(c.live_tier.to_string(), theme.title),
+                Span::styled(v.live_tier.to_string(), theme.title),
                 Span::raw(" "),
                 Span::styled(marker, theme.status(mstatus)),
                 Span::raw(" · "),
                 Span::styled(app.mode, theme.title),
-            ])
+            ];
+            Line::from(spans)
         }
     };
     let mut second = Vec::new();
     match app.obs.as_ref().and_then(|o| o.agents) {
         Some(a) => {
             second.push(Span::raw("agents "));
-            second.push(Span::styled(format!("{} fresh", a.fresh), theme.ok));
+            // "0 fresh" is nothing to be glad about
+            let fresh = if a.fresh == 0 {
+                theme.critical
+            } else {
+                theme.ok
+            };
+            second.push(Span::styled(format!("{} fresh", a.fresh), fresh));
             second.push(Span::raw(" · "));
             let stale = if a.stale > 0 {
                 theme.degraded
@@ -65,14 +76,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             second.push(Span::styled(format!("{} dead", a.dead), dead));
         }
-        None if app.obs.is_some() => second.push(Span::raw("agents: none, live state from a file")),
+        None if app.obs.is_some() => {
+            let source = app.obs.as_ref().map(|o| o.verdict.source.to_string());
+            second.push(Span::raw(format!(
+                "agents: none, {}",
+                source.unwrap_or_default()
+            )));
+        }
         None => second.push(Span::raw("agents: waiting for the first poll")),
     }
     let newest = app.obs.as_ref().and_then(|o| o.newest);
-    second.push(Span::raw(format!(
-        " · data {} · {}",
-        timefmt::age(app.now, newest),
-        timefmt::clock(app.now)
-    )));
+    let polled = app.obs.as_ref().is_none_or(|o| o.agents.is_some());
+    // a file or the design alone has no data age to speak of
+    if polled {
+        second.push(Span::raw(format!(
+            " · data {}",
+            timefmt::age(app.now, newest)
+        )));
+    }
+    second.push(Span::raw(format!(" · {}", timefmt::clock(app.now))));
     frame.render_widget(Paragraph::new(vec![first, Line::from(second)]), area);
 }

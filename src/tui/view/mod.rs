@@ -26,7 +26,15 @@ use super::theme::Theme;
 /// Whether Enter can open a pane for `id` (an element, IT group, zone, load or tank).
 pub use detail::has_pane;
 pub(crate) use header::tier_marker;
-pub(crate) use overview::{group_status, subsystem_word};
+/// The health of an IT group in the verdict; unknown when the verdict does not know it.
+pub(crate) fn group_health(
+    obs: &crate::tui::observe::Observation,
+    id: &str,
+) -> crate::verdict::Health {
+    obs.verdict
+        .group(id)
+        .map_or(crate::verdict::Health::Unknown, |g| g.health)
+}
 
 /// The whole screen:
 ///

@@ -18,17 +18,17 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::clean;
 use super::header::tier_marker;
-use crate::classify::{GroupReport, SubsystemReport};
-use crate::status::subsystem_state;
+use crate::classify::SubsystemReport;
 use crate::tui::app::App;
 use crate::tui::theme::{Status, Theme};
+use crate::verdict::{GroupVerdict, Health, SubsystemVerdict};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(obs) = &app.obs else {
         frame.render_widget(Paragraph::new("waiting for the first data…"), area);
         return;
     };
-    let c = &obs.classification;
+    let c = &obs.verdict.classification;
     let tiles = c.subsystems.len() + 1;
     let cols = if area.width >= 150 {
         3
@@ -45,56 +45,62 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .to_vec()
     });
     for s in &c.subsystems {
-        if let Some(cell) = cells.next() {
-            subsystem_tile(frame, cell, s, theme);
+        if let (Some(cell), Some(v)) = (cells.next(), obs.verdict.subsystem(s.subsystem)) {
+            subsystem_tile(frame, cell, s, v, theme);
         }
     }
     if let Some(cell) = cells.next() {
-        groups_tile(frame, cell, &c.groups, theme);
+        groups_tile(frame, cell, &obs.verdict.groups, theme);
     }
 }
 
-/// The tile's state word (shared with the wallboard's tiles).
-pub(crate) fn subsystem_word(s: &SubsystemReport) -> &'static str {
-    // a unit group below its design label (UPS 2(N+1) -> 2N) is a degradation even while
-    // the subsystem's headline label holds; the tile must not say "ok" next to it
-    match subsystem_state(s) {
-        "ok" if s.groups.iter().any(|g| g.live_label != g.design_label) => "degraded",
-        w => w,
-    }
-}
-
-fn subsystem_tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, theme: &Theme) {
-    let word = subsystem_word(s);
-    let status = Status::of_word(word);
+fn subsystem_tile(
+    frame: &mut Frame,
+    area: Rect,
+    s: &SubsystemReport,
+    v: &SubsystemVerdict,
+    theme: &Theme,
+) {
+    let status = Status::of_health(v.health);
     let title = Line::from(vec![
         Span::styled(s.subsystem.name(), theme.title),
         Span::raw(" "),
-        Span::styled(format!("{} {word}", status.marker()), theme.status(status)),
+        Span::styled(
+            format!("{} {}", status.marker(), v.health),
+            theme.status(status),
+        ),
     ]);
-    let (marker, mstatus) = tier_marker(s.live.tier, s.design.tier);
+    let (marker, mstatus) = tier_marker(v.live_tier, v.design_tier);
     let mut lines = vec![
         Line::from(vec![
             Span::raw("live "),
-            Span::styled(s.live.tier.to_string(), theme.title),
+            Span::styled(v.live_tier.to_string(), theme.title),
             Span::raw(" "),
             Span::styled(marker, theme.status(mstatus)),
         ]),
-        Line::from(format!("redundancy {} -> {}", s.design_label, s.live_label)),
+        Line::from(format!("redundancy {} -> {}", v.design_label, v.live_label)),
     ];
     if !s.in_scope {
         lines.push(Line::styled("graded, not in the site tier", theme.dim));
     }
+    // why the tile says what it says, in the verdict's own words
+    if let Some(why) = &v.why {
+        lines.push(Line::styled(clean(why).into_owned(), theme.status(status)));
+    }
     let mut seen = Vec::new();
     for g in s.groups.iter().filter(|g| g.live_label != g.design_label) {
         let text = format!("▲ {} {} -> {}", g.kind, g.design_label, g.live_label);
-        if !seen.contains(&text) {
+        let bare = text.strip_prefix("▲ ").unwrap_or(&text);
+        if !seen.contains(&text) && v.why.as_deref().is_none_or(|w| !w.contains(bare)) {
             lines.push(Line::styled(clean(&text).into_owned(), theme.degraded));
             seen.push(text);
         }
     }
     // the finding that blocks the lowest tier is the one that matters most
-    if let Some(f) = s.live.findings.iter().min_by_key(|f| f.blocks_tier) {
+    if v.health != Health::Unknown
+        && let Some(f) = s.live.findings.iter().min_by_key(|f| f.blocks_tier)
+        && v.why.as_deref().is_none_or(|w| !f.message.contains(w))
+    {
         lines.push(Line::raw(clean(&f.message).into_owned()));
     }
     if !s.live.spofs.items.is_empty() {
@@ -117,52 +123,36 @@ fn subsystem_tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, theme: &Th
     );
 }
 
-pub(crate) fn group_status(g: &GroupReport) -> Status {
-    if g.live.tolerance < 0 {
-        Status::Critical
-    } else if g.live.tolerance < g.design.tolerance || g.live.grade < g.design.grade {
-        Status::Degraded
-    } else {
-        Status::Ok
-    }
-}
-
-fn groups_tile(frame: &mut Frame, area: Rect, groups: &[GroupReport], theme: &Theme) {
-    let worst = groups
-        .iter()
-        .map(group_status)
-        .max_by_key(|s| *s as u8)
-        .unwrap_or(Status::Ok);
-    let bad = groups
-        .iter()
-        .filter(|g| group_status(g) != Status::Ok)
-        .count();
+fn groups_tile(frame: &mut Frame, area: Rect, groups: &[GroupVerdict], theme: &Theme) {
+    let worst = groups.iter().map(|g| g.health).max().unwrap_or(Health::Ok);
+    let status = Status::of_health(worst);
+    let bad = groups.iter().filter(|g| g.health != Health::Ok).count();
     let summary = if bad == 0 {
-        format!("{} ok", worst.marker())
+        format!("{} ok", status.marker())
     } else {
-        format!("{} {bad} degraded", worst.marker())
+        format!("{} {bad} {worst}", status.marker())
     };
     let title = Line::from(vec![
         Span::styled("IT groups", theme.title),
         Span::raw(" "),
-        Span::styled(summary, theme.status(worst)),
+        Span::styled(summary, theme.status(status)),
     ]);
     let mut lines: Vec<Line> = groups
         .iter()
         .map(|g| {
-            let st = group_status(g);
-            let label = if g.live.label == g.design.label {
-                g.live.label.clone()
+            let st = Status::of_health(g.health);
+            let label = if g.live_label == g.design_label {
+                g.live_label.clone()
             } else {
-                format!("{} -> {}", g.design.label, g.live.label)
+                format!("{} -> {}", g.design_label, g.live_label)
             };
+            let mut text = format!("{} {label} grade {}", clean(&g.id), g.grade.high.roman());
+            if !g.members.is_empty() {
+                text.push_str(&format!(": {}", clean(&g.members.join(", "))));
+            }
             Line::from(vec![
                 Span::styled(format!("{} ", st.marker()), theme.status(st)),
-                Span::raw(format!(
-                    "{} {label} grade {}",
-                    clean(&g.id),
-                    g.live.grade.roman()
-                )),
+                Span::raw(text),
             ])
         })
         .collect();

@@ -147,6 +147,9 @@ pub struct Wall {
     pub dead_after: Option<Duration>,
     /// Where the head, banner and page go.
     pub layout: crate::tui::layout::ScreenLayout,
+    /// Maintenance started through redcon and not ended, from the audit log: left in place
+    /// too long, it is part of the verdict here as in `status` and the console.
+    pub maintenance: Vec<crate::ops::audit::OpenMaintenance>,
     pub dirty: bool,
 }
 
@@ -167,6 +170,7 @@ impl Wall {
             on_page: 0,
             dead_after,
             layout: crate::tui::layout::wallboard(),
+            maintenance: Vec::new(),
             dirty: true,
         }
     }
@@ -224,17 +228,31 @@ impl Wall {
         self.dirty = true;
     }
 
-    fn observe(&mut self, obs: Observation) {
+    fn observe(&mut self, mut obs: Observation) {
+        let now = self
+            .now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        let lingering: Vec<String> = crate::ops::audit::lingering_targets(
+            &self.maintenance,
+            &obs.site,
+            &obs.live,
+            now,
+            crate::tui::operate::MAINTENANCE_AGE_S,
+        )
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+        obs.verdict.add_lingering(&lingering);
         let same = self.obs.as_ref().is_some_and(|old| {
-            old.classification == obs.classification
-                && old.verdict == obs.verdict
+            old.verdict == obs.verdict
                 && old.agents == obs.agents
                 && old.agent_freshness == obs.agent_freshness
                 && timefmt::age(self.now, old.newest) == timefmt::age(self.now, obs.newest)
         });
         if !same {
-            self.site = obs.classification.site.clone();
-            self.items = items::items(&obs.classification);
+            self.site = obs.verdict.classification.site.clone();
+            self.items = items::items(&obs.verdict.classification);
             self.dirty = true;
         }
         self.obs = Some(obs);
@@ -287,6 +305,7 @@ impl Model for Wall {
 
 /// Run the wallboard on `source` until it is told to quit; `rotate` seconds per page.
 pub fn run(source: &Source, timeout: Duration, rotate: u64, theme: Option<&str>) -> ExitCode {
+    let audit = super::run::audit_records();
     super::run::session(
         source,
         timeout,
@@ -306,6 +325,7 @@ pub fn run(source: &Source, timeout: Duration, rotate: u64, theme: Option<&str>)
                 eprintln!("redcon: {why}");
             }
             wall.layout = layout;
+            wall.maintenance = crate::ops::audit::open_maintenance(&audit);
             wall
         },
         view::render,

@@ -25,7 +25,8 @@ use crate::tui::items::{Item, ItemKind};
 use crate::tui::observe::Observation;
 use crate::tui::theme::{Status, Theme};
 use crate::tui::timefmt;
-use crate::tui::view::{clean, group_status, subsystem_word, tier_marker};
+use crate::tui::view::{clean, group_health, tier_marker};
+use crate::verdict::SubsystemVerdict;
 
 /// Rows of one subsystem tile: its border and four lines.
 const TILE_H: u16 = 6;
@@ -111,7 +112,7 @@ fn overview(
     no_data: bool,
     theme: &Theme,
 ) {
-    let c = &obs.classification;
+    let c = &obs.verdict.classification;
     let tiles = c.subsystems.len().max(1) as u16;
     let cols: u16 = tiles.min(if area.width >= 150 { 6 } else { 3 });
     let tiles_h = tiles.div_ceil(cols) * TILE_H;
@@ -141,8 +142,8 @@ fn overview(
             .to_vec()
     });
     for s in &c.subsystems {
-        if let Some(cell) = cells.next() {
-            tile(frame, cell, s, theme);
+        if let (Some(cell), Some(v)) = (cells.next(), obs.verdict.subsystem(s.subsystem)) {
+            tile(frame, cell, s, v, theme);
         }
     }
     if top.height > 0 {
@@ -159,9 +160,16 @@ fn render_badge(
     no_data: bool,
     theme: &Theme,
 ) {
-    let c = &obs.classification;
-    let status = Status::of_state(obs.verdict.state);
-    let word = format!("TIER {}", c.live_tier.roman());
+    let v = &obs.verdict;
+    let status = Status::of_state(v.state);
+    let word = match v.live_tier.known() {
+        Some(t) => format!("TIER {}", t.roman()),
+        None => format!(
+            "TIER {}-{}",
+            v.live_tier.low.roman(),
+            v.live_tier.high.roman()
+        ),
+    };
     // with no data the figure is history, and the box says so in words
     let title = if no_data { " last known " } else { " live " };
     let big_w = big::width(&word) + 4;
@@ -185,29 +193,25 @@ fn render_badge(
         Paragraph::new(lines).block(Block::bordered().title(Span::styled(title, theme.title))),
         left,
     );
-    let (marker, mstatus) = tier_marker(c.live_tier, c.design_tier);
+    let (marker, mstatus) = tier_marker(v.live_tier, v.design_tier);
     let side = vec![
         Line::from(vec![
-            Span::styled(
-                format!(" {} ", obs.verdict.state.name()),
-                theme.badge(status),
-            ),
+            Span::styled(format!(" {} ", v.state), theme.badge(status)),
             Span::styled(format!("  {}", clean(&wall.site)), theme.title),
         ]),
         Line::from(vec![
             Span::raw("design "),
-            Span::styled(c.design_tier.to_string(), theme.title),
+            Span::styled(v.design_tier.to_string(), theme.title),
             Span::raw(" · live "),
-            Span::styled(c.live_tier.to_string(), theme.title),
+            Span::styled(v.live_tier.to_string(), theme.title),
         ]),
         Line::styled(marker, theme.status(mstatus)),
     ];
-    // why the verdict is what it is, as far as the box lets it
-    let reasons = obs
-        .verdict
-        .reasons
-        .iter()
-        .map(|r| Line::styled(clean(r).into_owned(), theme.dim));
+    // why the verdict is what it is, as far as the box lets it, in the status colour
+    let reasons = v.reasons.iter().map(|r| {
+        let st = Status::of_state(r.severity);
+        Line::styled(clean(&r.text).into_owned(), theme.status(st))
+    });
     frame.render_widget(
         Paragraph::new(side.into_iter().chain(reasons).collect::<Vec<_>>())
             // no trim: it would eat the padding that makes the verdict a badge
@@ -217,41 +221,39 @@ fn render_badge(
     );
 }
 
-fn tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, theme: &Theme) {
-    let word = subsystem_word(s);
-    let status = Status::of_word(word);
+fn tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, v: &SubsystemVerdict, theme: &Theme) {
+    let status = Status::of_health(v.health);
     let title = Line::from(vec![
         Span::styled(s.subsystem.name(), theme.title),
         Span::raw(" "),
-        Span::styled(format!("{} {word}", status.marker()), theme.status(status)),
+        Span::styled(
+            format!("{} {}", status.marker(), v.health),
+            theme.status(status),
+        ),
     ]);
     // short enough for a third of 80 columns: `Tier I ▼ design III`
-    let (marker, mstatus) = match s.live.tier.cmp(&s.design.tier) {
-        std::cmp::Ordering::Equal => ("= design".to_string(), Status::Ok),
-        std::cmp::Ordering::Less => (
+    let (marker, mstatus) = match v.live_tier.known().map(|t| t.cmp(&s.design.tier)) {
+        None => ("? unknown items".to_string(), Status::Unknown),
+        Some(std::cmp::Ordering::Equal) => ("= design".to_string(), Status::Ok),
+        Some(std::cmp::Ordering::Less) => (
             format!("▼ design {}", s.design.tier.roman()),
             Status::Critical,
         ),
-        std::cmp::Ordering::Greater => (format!("▲ design {}", s.design.tier.roman()), Status::Ok),
+        Some(std::cmp::Ordering::Greater) => {
+            (format!("▲ design {}", s.design.tier.roman()), Status::Ok)
+        }
     };
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(s.live.tier.to_string(), theme.title),
+            Span::styled(v.live_tier.short(), theme.title),
             Span::raw(" "),
             Span::styled(marker, theme.status(mstatus)),
         ]),
         Line::raw(format!("{} -> {}", s.design_label, s.live_label)),
     ];
-    // the first unit group below its design label: the reason a tile says degraded
-    if let Some(g) = s.groups.iter().find(|g| g.live_label != g.design_label) {
-        lines.push(Line::styled(
-            clean(&format!(
-                "▲ {} {} -> {}",
-                g.kind, g.design_label, g.live_label
-            ))
-            .into_owned(),
-            theme.degraded,
-        ));
+    // the reason the tile says what it says, in the verdict's words
+    if let Some(why) = &v.why {
+        lines.push(Line::styled(clean(why).into_owned(), theme.status(status)));
     }
     if !s.in_scope {
         lines.push(Line::styled("not in the site tier", theme.dim));
@@ -316,10 +318,10 @@ fn findings(frame: &mut Frame, area: Rect, items: &[Item], wrap: bool, theme: &T
 }
 
 fn groups(frame: &mut Frame, area: Rect, obs: &Observation, theme: &Theme) {
-    let gs = &obs.classification.groups;
+    let gs = &obs.verdict.classification.groups;
     let mut lines = Vec::new();
     for g in gs {
-        let st = group_status(g);
+        let st = Status::of_health(group_health(obs, &g.id));
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", st.marker()), theme.status(st)),
             Span::styled(format!("{:<14} ", clean(&g.id)), theme.title),
