@@ -291,12 +291,23 @@ fn interval<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 
 fn collectors<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<CollectorSpec>, D::Error> {
     let list = Vec::<CollectorSpec>::deserialize(d)?;
+    // Several of one kind are fine (two upsd servers, twenty SNMP devices, several BMCs);
+    // the same source twice, or two reports of the one machine, is a slip.
     for (i, c) in list.iter().enumerate() {
-        if list[..i].iter().any(|p| p.name() == c.name()) {
+        if list[..i].contains(c) {
             return Err(D::Error::custom(format!(
-                "collector `{}` is listed twice",
+                "collector `{}` is listed twice with the same settings",
                 c.name()
             )));
+        }
+        if matches!(c, CollectorSpec::Host { .. })
+            && list[..i]
+                .iter()
+                .any(|p| matches!(p, CollectorSpec::Host { .. }))
+        {
+            return Err(D::Error::custom(
+                "collector `host` is listed twice: an agent reports one machine",
+            ));
         }
     }
     Ok(list)
@@ -432,6 +443,16 @@ mod tests {
             ("(id: \"h\",\n collect_every_s: 0.0)", 2, "between 0.5"),
             ("(id: \"h\",\n collect_every_s: \"5\")", 2, "float"),
             ("(id: \"h\",\n collectors: [host(), host()])", 2, "twice"),
+            (
+                "(id: \"h\",\n collectors: [host(), host(root: \"/\")])",
+                2,
+                "one machine",
+            ),
+            (
+                "(id: \"h\",\n collectors: [nut(server: \"a:1\"), nut(server: \"a:1\")])",
+                2,
+                "same settings",
+            ),
             ("(id: \"host one\")", 1, "spaces"),
             ("(id: \"\")", 1, "empty"),
             ("(listen: \"127.0.0.1:1\")", 1, "id"),
@@ -451,6 +472,19 @@ mod tests {
                 "{text:?} -> {e} should say {needle}"
             );
         }
+    }
+
+    #[test]
+    fn several_collectors_of_one_kind() {
+        let c = parse(
+            r#"(id: "gw", collectors: [
+                nut(server: "10.0.0.1:3493"), nut(server: "10.0.0.2:3493"),
+                redfish(url: "https://bmc1"), redfish(url: "https://bmc2"),
+            ])"#,
+        )
+        .unwrap();
+        let kinds: Vec<_> = c.collectors.iter().map(CollectorSpec::name).collect();
+        assert_eq!(kinds, ["nut", "nut", "redfish", "redfish"]);
     }
 
     #[test]

@@ -62,7 +62,7 @@ struct Published {
     version: u64,
     errors: Vec<String>,
     /// Source name -> the collector that reported it in this round.
-    owners: BTreeMap<String, &'static str>,
+    owners: BTreeMap<String, collectors::Owner>,
 }
 
 impl Agent {
