@@ -292,6 +292,7 @@ fn metrics_app() -> App {
                 ("battery_charge_pct", 100.0),
                 ("runtime_min", 23.0),
             ]),
+            position: None,
         }],
         members: Vec::new(),
         tanks: Vec::new(),

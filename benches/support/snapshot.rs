@@ -20,6 +20,7 @@ pub fn ups_snapshot(agent: &str, observed_at: f64, generated_at: f64) -> Vec<u8>
             ]
             .into_iter()
             .collect(),
+            position: None,
         })
         .collect();
     let s = Snapshot {

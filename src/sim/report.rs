@@ -163,6 +163,7 @@ impl View<'_> {
             observed_at: 0.0,
             flags: Vec::new(),
             metrics: Metrics::new(),
+            position: None,
         };
         let element = self
             .plant

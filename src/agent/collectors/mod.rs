@@ -11,6 +11,7 @@ pub mod keepalived;
 pub mod mdraid;
 pub mod nut;
 pub mod nut_proto;
+pub mod nut_report;
 pub mod pacemaker;
 pub mod parse;
 pub mod redfish;
@@ -207,6 +208,7 @@ mod tests {
                 observed_at: 0.0,
                 flags: Vec::new(),
                 metrics: crate::api::Metrics::new(),
+                position: None,
             });
             Ok(())
         }
