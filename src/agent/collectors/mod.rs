@@ -5,16 +5,20 @@
 pub mod bonding;
 pub mod bridge;
 pub mod command;
+pub mod facility;
 pub mod haproxy;
 pub mod host;
+pub mod io;
 pub mod keepalived;
 pub mod mdraid;
+pub mod modbus;
 pub mod nut;
 pub mod nut_proto;
 pub mod nut_report;
 pub mod pacemaker;
 pub mod parse;
 pub mod redfish;
+pub mod snmp;
 
 use std::collections::BTreeMap;
 
@@ -109,6 +113,26 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     xml_file.as_deref(),
                     cib_file.as_deref(),
                     cluster.as_deref(),
+                )?)),
+                CollectorSpec::Snmp {
+                    devices,
+                    timeout_s,
+                    retries,
+                    concurrency,
+                } => Ok(Box::new(snmp::SnmpCollector::new(
+                    devices,
+                    *timeout_s,
+                    *retries,
+                    *concurrency,
+                )?)),
+                CollectorSpec::Modbus {
+                    devices,
+                    timeout_s,
+                    concurrency,
+                } => Ok(Box::new(modbus::ModbusCollector::new(
+                    devices,
+                    *timeout_s,
+                    *concurrency,
                 )?)),
                 CollectorSpec::Redfish {
                     url,

@@ -3,15 +3,17 @@
 //! collector walks Chassis -> Power(Subsystem) / Thermal(Subsystem) -> members.
 //!
 //! Collectors are synchronous and run on a blocking thread, while reqwest is async: the
-//! collector owns a current-thread tokio runtime and blocks on it. That keeps the one
-//! HTTP stack the poller already uses (no `blocking` feature, which would start a
-//! runtime thread per client behind our back) and costs no thread of its own.
+//! collector owns a current-thread runtime (`io::Io`, which is safe to drop when the
+//! agent stops) and blocks on it. That keeps the one HTTP stack the poller already uses
+//! (no `blocking` feature, which would start a runtime thread per client behind our
+//! back) and costs no thread of its own.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use smol_str::SmolStr;
 
+use super::io::Io;
 use super::parse::{ParseError, finish, read_text};
 use super::{Collected, Collector, CollectorError};
 use crate::api;
@@ -28,7 +30,7 @@ const NAME: &str = "redfish";
 
 pub struct RedfishCollector {
     base: String,
-    runtime: tokio::runtime::Runtime,
+    runtime: Io,
     client: reqwest::Client,
     auth: Option<(String, String)>,
     /// The member ids reported last round: unknown, not gone, while the service does
@@ -69,10 +71,7 @@ impl RedfishCollector {
             .tls_danger_accept_invalid_certs(accept_invalid_certs)
             .build()
             .map_err(|e| fail(format!("cannot build the HTTP client: {e}")))?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| fail(format!("cannot start the HTTP runtime: {e}")))?;
+        let runtime = Io::new().map_err(fail)?;
         Ok(RedfishCollector {
             base: url.trim_end_matches('/').to_string(),
             runtime,
@@ -282,7 +281,10 @@ impl Collector for RedfishCollector {
 
     fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
         let mut mine = Collected::default();
-        let errors = self.runtime.block_on(self.walk(&mut mine));
+        let errors = self
+            .runtime
+            .block_on(self.walk(&mut mine))
+            .unwrap_or_else(|| vec![ParseError::new(&self.base, "the HTTP runtime has stopped")]);
         if !errors.is_empty() {
             carry_unanswered(&self.last_seen, &mut mine.members, api::unix_now());
         }

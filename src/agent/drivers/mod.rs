@@ -122,7 +122,10 @@ impl Drivers {
                         Box::new(bridge::BridgeDriver::new(root.as_deref()))
                     }
                     // read-only sources
-                    CollectorSpec::Host { .. } | CollectorSpec::Redfish { .. } => return None,
+                    CollectorSpec::Host { .. }
+                    | CollectorSpec::Redfish { .. }
+                    | CollectorSpec::Snmp { .. }
+                    | CollectorSpec::Modbus { .. } => return None,
                 };
                 Some((slot, driver))
             })
