@@ -64,7 +64,7 @@ struct Published {
     version: u64,
     errors: Vec<String>,
     /// Source name -> the collector that reported it in this round.
-    owners: BTreeMap<String, &'static str>,
+    owners: BTreeMap<String, collectors::Owner>,
 }
 
 impl Agent {
@@ -187,6 +187,9 @@ impl Agent {
         };
         for e in &mut s.elements {
             rename(&mut e.id);
+            if let Some(input) = &mut e.position {
+                rename(input);
+            }
             // JSON has no NaN: serde_json would write null and cost the console the
             // whole element, when only one number is unknown.
             e.metrics.retain(|_, v| v.is_finite());
@@ -374,6 +377,25 @@ mod tests {
         let body = agent.read().body.to_vec();
         let d = api::decode_snapshot(&body, "gw").unwrap();
         assert!(d.errors.is_empty(), "{:?}", d.errors);
+    }
+
+    #[test]
+    fn element_map_renames_a_transfer_switch_position() {
+        let mut config = AgentConfig::new("gw");
+        config
+            .element_map
+            .insert("ats1/input.2".into(), "GEN-A".into());
+        let agent = Agent::new(&config);
+        let mut ats = ups("ats1", 1.0);
+        ats.position = Some("ats1/input.2".into());
+        let mut other = ups("ats2", 1.0);
+        other.position = Some("ats2/input.1".into());
+        agent.publish(with(vec![ats, other]), &[]);
+        let s = agent.snapshot();
+        assert_eq!(s.elements[0].position.as_deref(), Some("GEN-A"));
+        assert_eq!(s.elements[1].position.as_deref(), Some("ats2/input.1"));
+        let body = String::from_utf8(agent.read().body.to_vec()).unwrap();
+        assert!(body.contains(r#""position":"GEN-A""#), "{body}");
     }
 
     #[test]

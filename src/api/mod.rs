@@ -45,7 +45,8 @@ pub struct ElementReport {
     /// `return_temp_c`, `capacity_kw`, ...
     #[serde(default)]
     pub metrics: Metrics,
-    /// Transfer switches: the id of the input carrying the load now.
+    /// For a transfer switch or valve: the id of the input carrying the load now (after
+    /// the agent's `element_map`); absent when the source does not say or for other kinds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<SmolStr>,
 }

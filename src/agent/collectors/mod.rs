@@ -5,15 +5,20 @@
 pub mod bonding;
 pub mod bridge;
 pub mod command;
+pub mod facility;
 pub mod haproxy;
 pub mod host;
+pub mod io;
 pub mod keepalived;
 pub mod mdraid;
+pub mod modbus;
 pub mod nut;
 pub mod nut_proto;
+pub mod nut_report;
 pub mod pacemaker;
 pub mod parse;
 pub mod redfish;
+pub mod snmp;
 
 use std::collections::BTreeMap;
 
@@ -30,7 +35,15 @@ pub struct Collected {
     pub host: Option<HostReport>,
     /// Which collector reported each id (the source's own name): operations on an id go
     /// to the source that reports it.
-    pub owners: BTreeMap<String, &'static str>,
+    pub owners: BTreeMap<String, Owner>,
+}
+
+/// One configured collector: its place in the agent config's `collectors` list (an
+/// agent may list several of one kind, e.g. two upsd servers) and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub slot: usize,
+    pub kind: &'static str,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +114,26 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     cib_file.as_deref(),
                     cluster.as_deref(),
                 )?)),
+                CollectorSpec::Snmp {
+                    devices,
+                    timeout_s,
+                    retries,
+                    concurrency,
+                } => Ok(Box::new(snmp::SnmpCollector::new(
+                    devices,
+                    *timeout_s,
+                    *retries,
+                    *concurrency,
+                )?)),
+                CollectorSpec::Modbus {
+                    devices,
+                    timeout_s,
+                    concurrency,
+                } => Ok(Box::new(modbus::ModbusCollector::new(
+                    devices,
+                    *timeout_s,
+                    *concurrency,
+                )?)),
                 CollectorSpec::Redfish {
                     url,
                     username,
@@ -122,18 +155,47 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
 pub fn collect_all(collectors: &mut [Box<dyn Collector>]) -> (Collected, Vec<CollectorError>) {
     let mut out = Collected::default();
     let mut errors = Vec::new();
-    for c in collectors.iter_mut() {
+    for (slot, c) in collectors.iter_mut().enumerate() {
         let (e, m, t) = (out.elements.len(), out.members.len(), out.tanks.len());
         if let Err(e) = c.collect(&mut out) {
             errors.push(e);
         }
-        let name = c.name();
-        // A collector only appends, so what it added is what lies past the old lengths.
-        let ids = (out.elements.iter().skip(e).map(|x| x.id.to_string()))
-            .chain(out.members.iter().skip(m).map(|x| x.id.to_string()))
-            .chain(out.tanks.iter().skip(t).map(|x| x.id.clone()));
-        for id in ids {
-            out.owners.entry(id).or_insert(name);
+        let me = Owner {
+            slot,
+            kind: c.name(),
+        };
+        let mut taken = Vec::new();
+        let mut claim = |id: &str| match out.owners.get(id) {
+            Some(first) if *first != me => {
+                taken.push((id.to_string(), *first));
+                false
+            }
+            Some(_) => true,
+            None => {
+                out.owners.insert(id.to_string(), me);
+                true
+            }
+        };
+        // Two sources naming one thing would put it twice in the snapshot with two
+        // states; the first listed keeps it and the config error is said by name.
+        let mut rest = out.elements.split_off(e);
+        rest.retain(|x| claim(&x.id));
+        out.elements.append(&mut rest);
+        let mut rest = out.members.split_off(m);
+        rest.retain(|x| claim(&x.id));
+        out.members.append(&mut rest);
+        let mut rest = out.tanks.split_off(t);
+        rest.retain(|x| claim(&x.id));
+        out.tanks.append(&mut rest);
+        for (id, first) in taken {
+            errors.push(CollectorError {
+                collector: me.kind,
+                message: format!(
+                    "{id} is also reported by collector {} ({}), listed first, which keeps it; rename one at its source",
+                    first.slot + 1,
+                    first.kind
+                ),
+            });
         }
     }
     (out, errors)
@@ -152,16 +214,50 @@ mod tests {
             "steady"
         }
         fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
+            Named("CRAH-1").collect(out)
+        }
+    }
+
+    /// A source reporting one element under the given id.
+    struct Named(&'static str);
+
+    impl Collector for Named {
+        fn name(&self) -> &'static str {
+            "named"
+        }
+        fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
             out.elements.push(ElementReport {
-                id: "CRAH-1".into(),
-                position: None,
+                id: self.0.into(),
                 state: ElementState::Ok,
                 observed_at: 0.0,
                 flags: Vec::new(),
                 metrics: crate::api::Metrics::new(),
+                position: None,
             });
             Ok(())
         }
+    }
+
+    #[test]
+    fn collectors_of_one_kind_own_their_ids_and_a_clash_is_named() {
+        let mut collectors: Vec<Box<dyn Collector>> = vec![
+            Box::new(Named("ups1")),
+            Box::new(Named("ups2")),
+            Box::new(Named("ups1")),
+        ];
+        let (out, errors) = collect_all(&mut collectors);
+        let ids: Vec<_> = out.elements.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["ups1", "ups2"], "a clash is served once");
+        assert_eq!(out.owners["ups1"].slot, 0);
+        assert_eq!(out.owners["ups2"].slot, 1);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .to_string()
+                .contains("ups1 is also reported by collector 1 (named)"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]

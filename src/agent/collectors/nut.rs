@@ -9,12 +9,17 @@ use std::io::{BufReader, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-use smol_str::SmolStr;
-
 use super::nut_proto::{self as proto, ProtoError, quote};
+pub use super::nut_report::{DEGRADED, DeviceReport, device_report, ups_state};
 use super::{Collected, Collector, CollectorError};
 use crate::api::{self, ElementReport, Metrics};
 use crate::model::ElementState;
+
+/// How many `LIST VAR` requests go out before their answers are read. upsd answers a list
+/// in many small writes; waiting for each answer before asking the next cost a delayed
+/// ACK (about 40 ms) per UPS. A bounded batch keeps what is in flight well inside the
+/// socket buffers.
+const PIPELINE: usize = 32;
 
 const NAME: &str = "nut";
 
@@ -121,6 +126,10 @@ impl NutClient {
 
     fn list(&mut self, what: &str, kind: &str) -> Result<Vec<Vec<String>>, NutError> {
         self.send(&format!("LIST {what}"))?;
+        self.read_list(what, kind)
+    }
+
+    fn read_list(&mut self, what: &str, kind: &str) -> Result<Vec<Vec<String>>, NutError> {
         let mut failure = None;
         let result = proto::read_list(
             &mut || match self.line() {
@@ -153,6 +162,39 @@ impl NutClient {
     pub fn list_vars(&mut self, ups: &str) -> Result<Vec<(String, String)>, NutError> {
         let items = self.list(&format!("VAR {ups}"), "VAR")?;
         proto::vars(ups, items).map_err(|e| self.proto(e))
+    }
+
+    /// `LIST VAR` for each UPS, sent in batches before their answers are read (upsd
+    /// answers in order). One answer per name, in order; an answer that is not upsd's
+    /// protocol ends the list there, as the rest cannot be told apart any more.
+    pub fn list_vars_many(
+        &mut self,
+        names: &[String],
+    ) -> Vec<Result<Vec<(String, String)>, NutError>> {
+        let mut answers = Vec::with_capacity(names.len());
+        for batch in names.chunks(PIPELINE) {
+            let mut lines = String::new();
+            for ups in batch {
+                lines.push_str(&format!("LIST VAR {ups}\n"));
+            }
+            if let Err(e) = self.writer.write_all(lines.as_bytes()) {
+                answers.push(Err(self.io(e)));
+                return answers;
+            }
+            for ups in batch {
+                let answer = self
+                    .read_list(&format!("VAR {ups}"), "VAR")
+                    .and_then(|items| proto::vars(ups, items).map_err(|e| self.proto(e)));
+                let in_step = answer
+                    .as_ref()
+                    .map_or_else(|e| e.code().is_some(), |_| true);
+                answers.push(answer);
+                if !in_step {
+                    return answers;
+                }
+            }
+        }
+        answers
     }
 
     /// `GET VAR <ups> <name>`.
@@ -234,74 +276,21 @@ impl NutClient {
 /// never healthy.
 const NO_DATA: [&str; 2] = ["DATA-STALE", "DRIVER-NOT-CONNECTED"];
 
-/// The state a set of `ups.status` words stands for. The worst word wins: a UPS that is
-/// off or shutting down protects nothing whatever else it says; one on bypass passes raw
-/// power; one on battery still carries the load. Neither `OL` nor `OB` means the driver
-/// cannot tell, and that is unknown.
-pub fn ups_state(flags: &[SmolStr]) -> ElementState {
-    let has = |w: &str| flags.iter().any(|f| f == w);
-    if has("OFF") || has("FSD") {
-        ElementState::Failed
-    } else if has("BYPASS") {
-        ElementState::Bypass
-    } else if has("OB") {
-        ElementState::OnBattery
-    } else if has("OL") {
-        ElementState::Ok
-    } else {
-        ElementState::Unknown
-    }
-}
-
-/// The report for one UPS from its variables. Figures that do not read as numbers are
-/// left out; the rest of the report stands.
+/// The report for one UPS from its variables (the element only; see `device_report`
+/// for a PDU's outlets and the data problems).
 pub fn ups_report(ups: &str, vars: &[(String, String)], observed_at: f64) -> ElementReport {
-    let get = |name: &str| {
-        vars.iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let flags: Vec<SmolStr> = get("ups.status")
-        .unwrap_or_default()
-        .split_ascii_whitespace()
-        .map(SmolStr::new)
-        .collect();
-    let number = |name: &str| {
-        get(name)
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|v| v.is_finite())
-    };
-    let mut metrics = Metrics::new();
-    for (var, metric, scale) in [
-        ("battery.charge", "battery_charge_pct", 1.0),
-        ("battery.runtime", "runtime_min", 1.0 / 60.0),
-        ("ups.load", "load_pct", 1.0),
-        ("input.voltage", "input_voltage", 1.0),
-        ("output.voltage", "output_voltage", 1.0),
-    ] {
-        if let Some(v) = number(var) {
-            metrics.insert(metric, v * scale);
-        }
-    }
-    ElementReport {
-        position: None,
-        id: ups.into(),
-        state: ups_state(&flags),
-        observed_at,
-        flags,
-        metrics,
-    }
+    device_report(ups, vars, observed_at).element
 }
 
 /// A UPS upsd has no data for: unknown, with upsd's word as its flag.
 fn no_data(ups: &str, why: &str, observed_at: f64) -> ElementReport {
     ElementReport {
-        position: None,
         id: ups.into(),
         state: ElementState::Unknown,
         observed_at,
         flags: vec![why.into()],
         metrics: Metrics::new(),
+        position: None,
     }
 }
 
@@ -328,7 +317,7 @@ impl NutCollector {
         })
     }
 
-    fn read(&mut self, out: &mut Collected) -> Result<(), NutError> {
+    fn read(&mut self, out: &mut Collected) -> Result<(), Failure> {
         let mut client = NutClient::connect(&self.server, self.timeout)?;
         let names = if self.ups.is_empty() {
             client.list_ups()?
@@ -336,30 +325,56 @@ impl NutCollector {
             self.ups.clone()
         };
         self.last_seen.clone_from(&names);
+        let mut answers = client.list_vars_many(&names).into_iter();
+        let now = api::unix_now();
+        let mut problems = Vec::new();
         for (i, ups) in names.iter().enumerate() {
-            let now = api::unix_now();
-            match client.list_vars(ups) {
-                Ok(vars) => out.elements.push(ups_report(ups, &vars, now)),
-                Err(e) => match e.code() {
-                    // upsd answered for this UPS: the connection is still in step.
-                    Some(code) => {
-                        out.elements.push(no_data(ups, code, now));
-                        if !NO_DATA.contains(&code) {
-                            tracing::warn!("collector {NAME}: {ups}: {e}");
-                        }
+            match answers.next() {
+                Some(Ok(vars)) => {
+                    let mut r = device_report(ups, &vars, now);
+                    out.elements.push(r.element);
+                    out.members.append(&mut r.members);
+                    problems.append(&mut r.problems);
+                }
+                // upsd answered for this UPS: the connection is still in step.
+                Some(Err(e)) if e.code().is_some() => {
+                    let code = e.code().unwrap_or_default();
+                    out.elements.push(no_data(ups, code, now));
+                    if !NO_DATA.contains(&code) {
+                        tracing::warn!("collector {NAME}: {ups}: {e}");
                     }
-                    // Out of step or gone: the rest cannot be read on this connection.
-                    None => {
-                        for rest in names.iter().skip(i) {
-                            out.elements.push(no_data(rest, "NO-ANSWER", now));
-                        }
-                        return Err(e);
+                }
+                // Out of step or gone: the rest cannot be read on this connection.
+                answer => {
+                    for rest in names.iter().skip(i) {
+                        out.elements.push(no_data(rest, "NO-ANSWER", now));
                     }
-                },
+                    return Err(match answer {
+                        Some(Err(e)) => Failure::Upsd(e),
+                        _ => Failure::Data(vec![format!(
+                            "upsd {}: no answer for {ups}",
+                            self.server
+                        )]),
+                    });
+                }
             }
         }
-        Ok(())
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::Data(problems))
+        }
     }
+}
+
+/// Why a round was not clean: upsd failed (nothing or only part was read), or it answered
+/// figures that cannot be true (dropped, the rest reported).
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Upsd(#[from] NutError),
+    #[error("{}", .0.join("; "))]
+    Data(Vec<String>),
 }
 
 impl Collector for NutCollector {

@@ -1,5 +1,6 @@
 use super::*;
 use proptest::prelude::*;
+use smol_str::SmolStr;
 
 fn flags(s: &str) -> Vec<SmolStr> {
     s.split_whitespace().map(SmolStr::new).collect()
@@ -40,7 +41,7 @@ fn variables_become_a_report() {
     let r = ups_report("ups1", &vars, 5.0);
     assert_eq!(r.id, "ups1");
     assert_eq!(r.state, ElementState::OnBattery);
-    assert_eq!(r.flags, ["OB", "LB", "DISCHRG"]);
+    assert_eq!(r.flags, ["OB", "LB", "DISCHRG", "degraded"]);
     assert_eq!(r.metrics.get("battery_charge_pct"), Some(42.0));
     assert_eq!(r.metrics.get("runtime_min"), Some(11.5));
     assert_eq!(r.metrics.get("load_pct"), Some(37.5));

@@ -3,15 +3,17 @@
 //! collector walks Chassis -> Power(Subsystem) / Thermal(Subsystem) -> members.
 //!
 //! Collectors are synchronous and run on a blocking thread, while reqwest is async: the
-//! collector owns a current-thread tokio runtime and blocks on it. That keeps the one
-//! HTTP stack the poller already uses (no `blocking` feature, which would start a
-//! runtime thread per client behind our back) and costs no thread of its own.
+//! collector owns a current-thread runtime (`io::Io`, which is safe to drop when the
+//! agent stops) and blocks on it. That keeps the one HTTP stack the poller already uses
+//! (no `blocking` feature, which would start a runtime thread per client behind our
+//! back) and costs no thread of its own.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use smol_str::SmolStr;
 
+use super::io::Io;
 use super::parse::{ParseError, finish, read_text};
 use super::{Collected, Collector, CollectorError};
 use crate::api;
@@ -21,14 +23,14 @@ pub mod resource;
 #[cfg(test)]
 mod tests;
 
-pub use report::{NO_ANSWER, carry_unanswered, component_state, subsystem_reports};
+pub use report::{NO_ANSWER, carry_unanswered, component_state, dedupe, subsystem_reports};
 pub use resource::{Component, Redundancy, Subsystem, parse_subsystem};
 
 const NAME: &str = "redfish";
 
 pub struct RedfishCollector {
     base: String,
-    runtime: tokio::runtime::Runtime,
+    runtime: Io,
     client: reqwest::Client,
     auth: Option<(String, String)>,
     /// The member ids reported last round: unknown, not gone, while the service does
@@ -69,10 +71,7 @@ impl RedfishCollector {
             .tls_danger_accept_invalid_certs(accept_invalid_certs)
             .build()
             .map_err(|e| fail(format!("cannot build the HTTP client: {e}")))?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| fail(format!("cannot start the HTTP runtime: {e}")))?;
+        let runtime = Io::new().map_err(fail)?;
         Ok(RedfishCollector {
             base: url.trim_end_matches('/').to_string(),
             runtime,
@@ -208,13 +207,26 @@ impl RedfishCollector {
 
     async fn walk(&self, out: &mut Collected) -> Vec<ParseError> {
         let mut errors = Vec::new();
-        let chassis = match self
-            .get("/redfish/v1/Chassis")
+        // Follow the service root's links: a PDU or cooling unit has no Systems, and
+        // some services keep their collections elsewhere.
+        let root = match self
+            .get("/redfish/v1/")
             .await
-            .and_then(|(u, t)| resource::parse_collection(&t, &u))
+            .and_then(|(u, t)| resource::parse_service_root(&t, &u))
         {
-            Ok(c) => c,
+            Ok(r) => r,
             Err(e) => return vec![e],
+        };
+        let chassis = match &root.chassis {
+            Some(link) => match self
+                .get(link)
+                .await
+                .and_then(|(u, t)| resource::parse_collection(&t, &u))
+            {
+                Ok(c) => c,
+                Err(e) => return vec![e],
+            },
+            None => Vec::new(),
         };
         for link in chassis {
             let links = match self
@@ -241,10 +253,13 @@ impl RedfishCollector {
             }
         }
         // Storage hangs off the systems, not the chassis.
-        let systems = self
-            .get("/redfish/v1/Systems")
-            .await
-            .and_then(|(u, t)| resource::parse_collection(&t, &u));
+        let systems = match &root.systems {
+            Some(link) => self
+                .get(link)
+                .await
+                .and_then(|(u, t)| resource::parse_collection(&t, &u)),
+            None => Ok(Vec::new()),
+        };
         for system in systems.unwrap_or_else(|e| {
             errors.push(e);
             Vec::new()
@@ -282,7 +297,16 @@ impl Collector for RedfishCollector {
 
     fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
         let mut mine = Collected::default();
-        let errors = self.runtime.block_on(self.walk(&mut mine));
+        let mut errors = self
+            .runtime
+            .block_on(self.walk(&mut mine))
+            .unwrap_or_else(|| vec![ParseError::new(&self.base, "the HTTP runtime has stopped")]);
+        for id in dedupe(&mut mine.members) {
+            errors.push(ParseError::new(
+                &self.base,
+                format!("two different resources report as {id}; the first is kept"),
+            ));
+        }
         if !errors.is_empty() {
             carry_unanswered(&self.last_seen, &mut mine.members, api::unix_now());
         }

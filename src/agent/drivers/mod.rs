@@ -17,6 +17,7 @@ pub mod pacemaker;
 
 use std::collections::BTreeMap;
 
+use super::collectors::Owner;
 use super::config::{AgentConfig, CollectorSpec};
 use crate::ops::{OpKind, Operation};
 
@@ -53,15 +54,20 @@ pub trait Driver: Send + Sync {
     fn act(&self, name: &str, kind: &OpKind, to: Option<&str>) -> Act;
 }
 
-/// The drivers of one agent's configured sources.
+/// The drivers of one agent's configured sources, each with the slot of its collector in
+/// the config's `collectors` list (an agent may read two upsd servers: each id goes to the
+/// one that reported it).
 pub struct Drivers {
-    drivers: Vec<Box<dyn Driver>>,
+    drivers: Vec<(usize, Box<dyn Driver>)>,
     /// Source name -> site id, as in the config.
     element_map: BTreeMap<String, String>,
 }
 
 impl Drivers {
-    pub fn new(drivers: Vec<Box<dyn Driver>>, element_map: BTreeMap<String, String>) -> Self {
+    pub fn new(
+        drivers: Vec<(usize, Box<dyn Driver>)>,
+        element_map: BTreeMap<String, String>,
+    ) -> Self {
         Drivers {
             drivers,
             element_map,
@@ -73,53 +79,55 @@ impl Drivers {
         let drivers = config
             .collectors
             .iter()
-            .filter_map(|spec| -> Option<Box<dyn Driver>> {
-                match spec {
+            .enumerate()
+            .filter_map(|(slot, spec)| -> Option<(usize, Box<dyn Driver>)> {
+                let driver: Box<dyn Driver> = match spec {
                     CollectorSpec::Nut {
                         server,
                         timeout_s,
                         username,
                         password_file,
                         ..
-                    } => Some(Box::new(nut::NutDriver {
+                    } => Box::new(nut::NutDriver {
                         server: server.clone(),
                         timeout: seconds(*timeout_s),
                         username: username.clone(),
                         password_file: password_file.clone(),
-                    })),
+                    }),
                     CollectorSpec::Haproxy {
                         socket, timeout_s, ..
-                    } => Some(Box::new(haproxy::HaproxyDriver::new(
-                        socket,
-                        seconds(*timeout_s),
-                    ))),
+                    } => Box::new(haproxy::HaproxyDriver::new(socket, seconds(*timeout_s))),
                     CollectorSpec::Keepalived { failover, .. } => {
-                        Some(Box::new(keepalived::KeepalivedDriver {
+                        Box::new(keepalived::KeepalivedDriver {
                             failover: failover.clone(),
-                        }))
+                        })
                     }
                     CollectorSpec::Pacemaker {
                         command,
                         xml_file,
                         cib_file,
                         ..
-                    } => Some(Box::new(pacemaker::PacemakerDriver::new(
+                    } => Box::new(pacemaker::PacemakerDriver::new(
                         command.as_deref(),
                         xml_file.is_some(),
                         cib_file.as_deref(),
-                    ))),
-                    CollectorSpec::Bonding { root } => {
-                        Some(Box::new(bonding::BondingDriver::new(root.as_deref())))
-                    }
-                    CollectorSpec::Mdraid { root, mdadm } => Some(Box::new(
-                        mdraid::MdraidDriver::new(root.as_deref(), mdadm.as_deref()),
                     )),
+                    CollectorSpec::Bonding { root } => {
+                        Box::new(bonding::BondingDriver::new(root.as_deref()))
+                    }
+                    CollectorSpec::Mdraid { root, mdadm } => {
+                        Box::new(mdraid::MdraidDriver::new(root.as_deref(), mdadm.as_deref()))
+                    }
                     CollectorSpec::Bridge { root, .. } => {
-                        Some(Box::new(bridge::BridgeDriver::new(root.as_deref())))
+                        Box::new(bridge::BridgeDriver::new(root.as_deref()))
                     }
                     // read-only sources
-                    CollectorSpec::Host { .. } | CollectorSpec::Redfish { .. } => None,
-                }
+                    CollectorSpec::Host { .. }
+                    | CollectorSpec::Redfish { .. }
+                    | CollectorSpec::Snmp { .. }
+                    | CollectorSpec::Modbus { .. } => return None,
+                };
+                Some((slot, driver))
             })
             .collect();
         Drivers::new(drivers, config.element_map.clone())
@@ -142,32 +150,33 @@ impl Drivers {
 
     /// Route `op` to the source that reported its target (`owners`: source name ->
     /// collector, from the last round) and carry it out.
-    pub fn carry_out(&self, op: &Operation, owners: &BTreeMap<String, &'static str>) -> Act {
+    pub fn carry_out(&self, op: &Operation, owners: &BTreeMap<String, Owner>) -> Act {
         let verb = op.kind.verb();
         let owned = self
             .source_names(&op.target)
             .into_iter()
             .find_map(|n| owners.get(&n).map(|c| (n, *c)));
         let routed = match owned {
-            Some((name, collector)) => {
-                match self.drivers.iter().find(|d| d.collector() == collector) {
-                    Some(d) => Some((name, d)),
-                    None => {
-                        return Act::NotApplicable(format!(
-                            "{}: reported by the {collector} collector, which has no driver that can {verb} it",
-                            op.target
-                        ));
-                    }
+            Some((name, owner)) => match self.drivers.iter().find(|(s, _)| *s == owner.slot) {
+                Some((_, d)) => Some((name, d)),
+                None => {
+                    return Act::NotApplicable(format!(
+                        "{}: reported by the {} collector, which has no driver that can {verb} it",
+                        op.target, owner.kind
+                    ));
                 }
-            }
+            },
             None => self
                 .drivers
                 .iter()
-                .find_map(|d| d.group(&op.target).map(|n| (n, d)))
+                .find_map(|(_, d)| d.group(&op.target).map(|n| (n, d)))
                 .or_else(|| {
-                    self.source_names(&op.target)
-                        .into_iter()
-                        .find_map(|n| self.drivers.iter().find(|d| d.released(&n)).map(|d| (n, d)))
+                    self.source_names(&op.target).into_iter().find_map(|n| {
+                        self.drivers
+                            .iter()
+                            .find(|(_, d)| d.released(&n))
+                            .map(|(_, d)| (n, d))
+                    })
                 }),
         };
         let Some((name, driver)) = routed else {

@@ -46,16 +46,19 @@ fn drivers() -> (Drivers, Seen) {
     let map = [("VI_1", "R1"), ("ups1", "UPS-A1")]
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .into();
-    (Drivers::new(vec![Box::new(probe)], map), seen)
+    (Drivers::new(vec![(0, Box::new(probe))], map), seen)
 }
 
 #[test]
 fn targets_are_routed_by_source_name_to_the_collector_that_reports_them() {
     let (d, seen) = drivers();
-    let owners: BTreeMap<String, &'static str> =
-        [("VI_1", "keepalived"), ("ups1", "nut"), ("cpu", "host")]
-            .map(|(a, b)| (a.to_string(), b))
-            .into();
+    let owners: BTreeMap<String, Owner> = [
+        ("VI_1", 0, "keepalived"),
+        ("ups1", 1, "nut"),
+        ("cpu", 2, "host"),
+    ]
+    .map(|(a, slot, kind)| (a.to_string(), Owner { slot, kind }))
+    .into();
     assert_eq!(
         d.carry_out(&op(OpKind::Drain, "R1"), &owners),
         Act::Done("VI_1".into()),
@@ -284,7 +287,7 @@ impl Driver for Releaser {
 fn a_member_no_source_reports_goes_to_the_driver_that_released_it() {
     let seen = Seen::default();
     let map = [("eth0", "NIC-A")].map(|(a, b)| (a.to_string(), b.to_string()));
-    let d = Drivers::new(vec![Box::new(Releaser(Arc::clone(&seen)))], map.into());
+    let d = Drivers::new(vec![(0, Box::new(Releaser(Arc::clone(&seen))))], map.into());
     let owners = BTreeMap::new();
     assert_eq!(
         d.carry_out(&op(OpKind::Undrain, "NIC-A"), &owners),
@@ -334,6 +337,35 @@ fn tools_and_sources_that_cannot_act_say_why() {
     ));
     assert!(matches!(
         live.act("vb0", &OpKind::Standby, None),
+        Act::NotApplicable(_)
+    ));
+}
+
+#[test]
+fn two_collectors_of_one_kind_each_act_on_their_own_ids() {
+    let (a, b) = (Seen::default(), Seen::default());
+    let probe = |seen: &Seen| -> Box<dyn Driver> {
+        Box::new(Probe {
+            collector: "nut",
+            seen: Arc::clone(seen),
+        })
+    };
+    let d = Drivers::new(vec![(0, probe(&a)), (2, probe(&b))], BTreeMap::new());
+    let owners: BTreeMap<String, Owner> = [("ups1", 0), ("ups9", 2), ("cpu", 1)]
+        .map(|(id, slot)| (id.to_string(), Owner { slot, kind: "nut" }))
+        .into();
+    assert_eq!(
+        d.carry_out(&op(OpKind::Drain, "ups9"), &owners),
+        Act::Done("ups9".into())
+    );
+    assert_eq!(
+        d.carry_out(&op(OpKind::Drain, "ups1"), &owners),
+        Act::Done("ups1".into())
+    );
+    assert_eq!(a.lock().unwrap().len(), 1);
+    assert_eq!(b.lock().unwrap()[0].0, "ups9");
+    assert!(matches!(
+        d.carry_out(&op(OpKind::Drain, "cpu"), &owners),
         Act::NotApplicable(_)
     ));
 }

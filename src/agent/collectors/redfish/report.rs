@@ -20,9 +20,9 @@ pub fn component_state(c: &Component) -> (MemberState, Vec<SmolStr>) {
     let state = match (c.state.as_deref(), c.health.as_deref()) {
         (_, Some("Critical")) => MemberState::Failed,
         (Some("Enabled" | "StandbySpare"), _) => MemberState::Ok,
-        (Some("Absent" | "Disabled" | "UnavailableOffline" | "StandbyOffline"), _) => {
-            MemberState::Failed
-        }
+        // An empty bay: nothing there to fail, and nothing there to count on either.
+        (Some("Absent"), _) => MemberState::Maintenance,
+        (Some("Disabled" | "UnavailableOffline" | "StandbyOffline"), _) => MemberState::Failed,
         // no status at all, or Starting, InTest, Updating, Quiesced ...
         _ => MemberState::Unknown,
     };
@@ -108,6 +108,27 @@ pub fn subsystem_reports(
         });
     }
     out
+}
+
+/// One report per id. The same resource listed twice (a volume under two controllers)
+/// gives the same report: kept once. Two different reports under one id cannot both be
+/// served; the first is kept and the id is returned, to be named as an error.
+pub fn dedupe(members: &mut Vec<MemberReport>) -> Vec<SmolStr> {
+    let mut seen: Vec<MemberReport> = Vec::with_capacity(members.len());
+    let mut clashes = Vec::new();
+    for m in members.drain(..) {
+        match seen.iter().find(|s| s.id == m.id) {
+            Some(s) if s.state == m.state && s.flags == m.flags && s.metrics == m.metrics => {}
+            Some(_) => {
+                if !clashes.contains(&m.id) {
+                    clashes.push(m.id.clone());
+                }
+            }
+            None => seen.push(m),
+        }
+    }
+    *members = seen;
+    clashes
 }
 
 /// The flag of a member the service did not answer for this round.

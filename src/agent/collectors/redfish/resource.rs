@@ -243,6 +243,29 @@ pub fn parse_component(text: &str, kind: &str, source: &str) -> Result<Component
     Ok(component(raw, kind))
 }
 
+/// Where a service keeps its chassis and computer systems, from its service root. A PDU,
+/// a power shelf or a cooling unit has no `Systems`: that is no error.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceRoot {
+    pub chassis: Option<String>,
+    pub systems: Option<String>,
+}
+
+pub fn parse_service_root(text: &str, source: &str) -> Result<ServiceRoot, ParseError> {
+    #[derive(Deserialize)]
+    struct Raw {
+        #[serde(rename = "Chassis", default)]
+        chassis: Option<Link>,
+        #[serde(rename = "Systems", default)]
+        systems: Option<Link>,
+    }
+    let raw: Raw = json(text, source)?;
+    Ok(ServiceRoot {
+        chassis: raw.chassis.map(|l| l.id),
+        systems: raw.systems.map(|l| l.id),
+    })
+}
+
 /// A `Chassis` resource's links to what we read.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChassisLinks {

@@ -88,7 +88,8 @@ fn power_subsystem_with_a_failed_supply() {
     let bay2 = get(&r, "1U/PowerSupplies/Bay2");
     assert_eq!(
         (bay2.state, bay2.flags.as_slice()),
-        (MemberState::Failed, &["absent".into()][..])
+        (MemberState::Maintenance, &["absent".into()][..]),
+        "an empty bay is not a failed supply"
     );
     let group = get(&r, "1U/PowerRedundancy/0");
     assert_eq!(group.state, MemberState::Ok);
@@ -173,7 +174,10 @@ fn collector_walks_the_mockup_over_http() {
     let e = c.collect(&mut out).unwrap_err().to_string();
     assert!(e.starts_with(&format!("collector redfish: {url}/redfish/v1/Chassis/1U/ThermalSubsystem/Fans/CPU2: not the expected JSON")), "{e}");
     let r = &out.members;
-    assert_eq!(get(r, "1U/PowerSupplies/Bay2").state, MemberState::Failed);
+    assert_eq!(
+        get(r, "1U/PowerSupplies/Bay2").state,
+        MemberState::Maintenance
+    );
     assert_eq!(get(r, "1U/Fans/Bay1").state, MemberState::Ok);
     assert_eq!(get(r, "1U/Fans/CPU2").state, MemberState::Unknown);
     assert_eq!(get(r, "1U/FanRedundancy/0").state, MemberState::Ok);
@@ -204,7 +208,7 @@ fn a_service_that_stops_answering_leaves_its_items_unknown() {
         // and still so a round later: the carried ids are carried again
         let mut out = Collected::default();
         let e = c.collect(&mut out).unwrap_err().to_string();
-        let want = format!("collector redfish: {dead}/redfish/v1/Chassis: no answer");
+        let want = format!("collector redfish: {dead}/redfish/v1/: no answer");
         assert!(e.starts_with(&want), "{e}");
         let now: Vec<&str> = out.members.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(now, ids);
@@ -370,5 +374,55 @@ proptest! {
                 for (_, v) in m.metrics.iter() { prop_assert!(v.is_finite()); }
             }
         }
+    }
+}
+
+#[test]
+fn one_report_per_id() {
+    let m = |id: &str, state| crate::api::MemberReport {
+        id: id.into(),
+        state,
+        observed_at: 1.0,
+        rebuild: None,
+        flags: Vec::new(),
+        metrics: crate::api::Metrics::new(),
+    };
+    // a volume listed by two controllers, and two different drives under one name
+    let mut r = vec![
+        m("S/Volumes/1", MemberState::Ok),
+        m("S/Drives/1", MemberState::Ok),
+        m("S/Volumes/1", MemberState::Ok),
+        m("S/Drives/1", MemberState::Failed),
+    ];
+    let clashes = dedupe(&mut r);
+    let ids: Vec<&str> = r.iter().map(|x| x.id.as_str()).collect();
+    assert_eq!(ids, ["S/Volumes/1", "S/Drives/1"]);
+    assert_eq!(clashes, ["S/Drives/1"]);
+}
+
+#[test]
+fn the_service_root_says_where_to_look() {
+    let root = resource::parse_service_root(
+        r#"{"@odata.id": "/redfish/v1/", "Chassis": {"@odata.id": "/redfish/v1/Chassis"},
+            "PowerEquipment": {"@odata.id": "/redfish/v1/PowerEquipment"}}"#,
+        "pdu",
+    )
+    .unwrap();
+    assert_eq!(root.chassis.as_deref(), Some("/redfish/v1/Chassis"));
+    assert_eq!(root.systems, None, "a PDU has no Systems, and that is fine");
+    for bad in [
+        "",
+        "\"text\"",
+        "{\"Chassis\": 5}",
+        "{\"Systems\": {\"@odata.id\": null}}",
+    ] {
+        let e = match resource::parse_service_root(bad, "http://bmc/redfish/v1/") {
+            Err(e) => e,
+            Ok(r) => panic!("{bad:?} read as {r:?}"),
+        };
+        assert!(
+            e.to_string().starts_with("http://bmc/redfish/v1/: "),
+            "{bad}: {e}"
+        );
     }
 }
