@@ -3,9 +3,11 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::limits::MAX_ITEMS;
 use super::{
     AgentInfo, ElementReport, HostReport, MemberReport, SCHEMA_VERSION, Snapshot, TankReport,
 };
+use crate::model::text::shown;
 
 /// Why a whole snapshot could not be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -69,12 +71,25 @@ fn items<T: DeserializeOwned>(
         });
         return Vec::new();
     };
+    if list.len() > MAX_ITEMS {
+        errors.push(ItemError {
+            kind,
+            index: MAX_ITEMS,
+            id: None,
+            message: format!(
+                "{} {kind}s, more than the {MAX_ITEMS} a snapshot may hold: those past it are not read",
+                list.len()
+            ),
+        });
+    }
     list.iter()
+        .take(MAX_ITEMS)
         .enumerate()
         .filter_map(|(index, item)| match T::deserialize(item) {
             Ok(x) => Some(x),
             Err(e) => {
-                let id = item.get("id").and_then(Value::as_str).map(String::from);
+                // the id as it may be shown: an agent's text reaches terminals
+                let id = item.get("id").and_then(Value::as_str).map(|s| shown(s, 64));
                 errors.push(ItemError {
                     kind,
                     index,
@@ -244,5 +259,72 @@ mod tests {
         let schema = super::super::snapshot_schema();
         assert_eq!(schema["title"], "Snapshot");
         assert!(schema["properties"]["elements"].is_object(), "{schema}");
+    }
+
+    /// One element carrying 100,000 metric names (1.6 MB): it alone is refused, with its
+    /// id, and the rest of the snapshot is read.
+    #[test]
+    fn a_metrics_bomb_costs_only_its_element() {
+        let mut body = String::from(
+            r#"{"schema_version": 1, "agent": {"id": "gw", "version": "1"}, "generated_at": 1,
+            "elements": [{"id": "UPS-A1", "state": "ok", "observed_at": 1}, {"id": "BOMB", "state": "ok", "observed_at": 1, "metrics": {"#,
+        );
+        for i in 0..100_000 {
+            body.push_str(&format!("\"m{i}\": {i},"));
+        }
+        body.push_str(r#""last": 0}}]}"#);
+        let started = std::time::Instant::now();
+        let d = decode_snapshot(body.as_bytes(), "gw").unwrap_or_else(|e| panic!("{e}"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(3));
+        assert_eq!(d.snapshot.elements.len(), 1);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].id.as_deref(), Some("BOMB"));
+        assert!(
+            d.errors[0].message.contains("more than 256 metrics"),
+            "{}",
+            d.errors[0]
+        );
+    }
+
+    #[test]
+    fn unprintable_text_and_too_many_items_are_item_errors() {
+        let body = br#"{"schema_version": 1, "agent": {"id": "gw", "version": "1"}, "generated_at": 1,
+            "elements": [{"id": "UPS\u001b[2J", "state": "ok", "observed_at": 1},
+                         {"id": "UPS-A1", "state": "ok", "observed_at": 1, "flags": ["OL\u0007"]}]}"#;
+        let d = decode_snapshot(body, "gw").unwrap_or_else(|e| panic!("{e}"));
+        assert!(d.snapshot.elements.is_empty());
+        assert_eq!(d.errors.len(), 2, "{:?}", d.errors);
+        assert_eq!(
+            d.errors[0].id.as_deref(),
+            Some("UPS\\u{1b}[2J"),
+            "escaped for display"
+        );
+        assert!(
+            d.errors[1].message.contains("unprintable"),
+            "{}",
+            d.errors[1]
+        );
+        let agent = br#"{"schema_version": 1, "agent": {"id": "g\u0007w", "version": "1"}, "generated_at": 1}"#;
+        let e = decode_snapshot(agent, "gw").err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.starts_with("gw: agent: ") && e.contains("unprintable")));
+
+        let mut body = String::from(
+            r#"{"schema_version": 1, "agent": {"id": "gw", "version": "1"}, "generated_at": 1, "members": ["#,
+        );
+        for i in 0..=MAX_ITEMS {
+            body.push_str(&format!(
+                r#"{{"id": "m{i}", "state": "ok", "observed_at": 1}},"#
+            ));
+        }
+        body.pop();
+        body.push_str("]}");
+        let d = decode_snapshot(body.as_bytes(), "gw").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.snapshot.members.len(), MAX_ITEMS);
+        assert_eq!(d.errors.len(), 1);
+        assert!(
+            d.errors[0].message.contains("more than the 100000"),
+            "{}",
+            d.errors[0]
+        );
     }
 }
