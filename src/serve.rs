@@ -28,6 +28,8 @@ fn report(r: Result<()>) -> ExitCode {
 }
 
 pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
+    // every connection is a descriptor: start with all the system allows
+    redcon::listen::raise_fd_limit();
     report((|| {
         let mut cfg = match config {
             Some(p) => load_agent_config(p)?,
@@ -64,6 +66,7 @@ pub fn sim(
     tokens: Option<&Path>,
     audit: Option<&Path>,
 ) -> ExitCode {
+    redcon::listen::raise_fd_limit();
     report((|| {
         let tokens = tokens
             .map(redcon::ops::tokens::Tokens::load)
