@@ -5,12 +5,13 @@
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 pub struct Bomb {
     pub url: String,
     stop: Arc<AtomicBool>,
     port: u16,
+    answered: Arc<AtomicUsize>,
 }
 
 /// A snapshot from `agent` with `elements` elements of `names` metric names each.
@@ -41,26 +42,34 @@ impl Bomb {
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let s = stop.clone();
+        let answered = Arc::new(AtomicUsize::new(0));
+        let count = answered.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if s.load(Ordering::Acquire) {
                     return;
                 }
                 let Ok(conn) = conn else { continue };
-                let body = body.clone();
-                std::thread::spawn(move || answer(conn, &body));
+                let (body, count) = (body.clone(), count.clone());
+                std::thread::spawn(move || answer(conn, &body, &count));
             }
         });
         Bomb {
             url: format!("http://127.0.0.1:{port}"),
             stop,
             port,
+            answered,
         }
+    }
+
+    /// Snapshots sent so far.
+    pub fn answered(&self) -> usize {
+        self.answered.load(Ordering::Acquire)
     }
 }
 
 /// Answer every request on the connection until the client closes it.
-fn answer(mut conn: TcpStream, body: &[u8]) {
+fn answer(mut conn: TcpStream, body: &[u8], count: &AtomicUsize) {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -78,6 +87,7 @@ fn answer(mut conn: TcpStream, body: &[u8]) {
         if conn.write_all(head.as_bytes()).is_err() || conn.write_all(body).is_err() {
             return;
         }
+        count.fetch_add(1, Ordering::AcqRel);
     }
 }
 
