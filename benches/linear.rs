@@ -6,23 +6,39 @@
 //!     cargo bench --bench linear
 //!
 //! Criterion is not used: one run of the largest case takes long enough to time on its
-//! own, and what matters is the slope, not nanoseconds.
+//! own, and what matters is the slope, not nanoseconds. Times are the thread's CPU time
+//! (user and system), best of three, so other work on the machine does not bend the line.
 
 use std::fmt::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use redcon::api::decode_snapshot;
 use redcon::model::synth::{HallShape, campus};
 use redcon::model::{Site, parse_live, parse_site};
+
+/// CPU time of this thread (user and system): what the work costs, whatever else the
+/// machine is running.
+fn cpu() -> Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    getrusage(UsageWho::RUSAGE_THREAD).map_or(Duration::ZERO, |u| {
+        let t = |tv: nix::sys::time::TimeVal| {
+            Duration::new(
+                u64::try_from(tv.tv_sec()).unwrap_or(0),
+                u32::try_from(tv.tv_usec()).unwrap_or(0) * 1_000,
+            )
+        };
+        t(u.user_time()) + t(u.system_time())
+    })
+}
 
 /// Best of a few runs: the slope is about the work, not about the neighbours' noise.
 fn time(runs: usize, mut f: impl FnMut()) -> Duration {
     f();
     (0..runs)
         .map(|_| {
-            let t = Instant::now();
+            let t = cpu();
             f();
-            t.elapsed()
+            cpu().saturating_sub(t)
         })
         .min()
         .unwrap_or_default()

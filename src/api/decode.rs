@@ -1,9 +1,8 @@
 //! Reading a snapshot off the wire without letting one bad item spoil the rest.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::limits::MAX_ITEMS;
+use super::envelope::{self, Envelope};
 use super::{
     AgentInfo, ElementReport, HostReport, MemberReport, SCHEMA_VERSION, Snapshot, TankReport,
 };
@@ -54,54 +53,6 @@ pub struct Decoded {
     pub errors: Vec<ItemError>,
 }
 
-fn items<T: DeserializeOwned>(
-    v: Option<&Value>,
-    kind: &'static str,
-    errors: &mut Vec<ItemError>,
-) -> Vec<T> {
-    let Some(v) = v.filter(|v| !v.is_null()) else {
-        return Vec::new();
-    };
-    let Some(list) = v.as_array() else {
-        errors.push(ItemError {
-            kind,
-            index: 0,
-            id: None,
-            message: format!("{kind}s is not a list"),
-        });
-        return Vec::new();
-    };
-    if list.len() > MAX_ITEMS {
-        errors.push(ItemError {
-            kind,
-            index: MAX_ITEMS,
-            id: None,
-            message: format!(
-                "{} {kind}s, more than the {MAX_ITEMS} a snapshot may hold: those past it are not read",
-                list.len()
-            ),
-        });
-    }
-    list.iter()
-        .take(MAX_ITEMS)
-        .enumerate()
-        .filter_map(|(index, item)| match T::deserialize(item) {
-            Ok(x) => Some(x),
-            Err(e) => {
-                // the id as it may be shown: an agent's text reaches terminals
-                let id = item.get("id").and_then(Value::as_str).map(|s| shown(s, 64));
-                errors.push(ItemError {
-                    kind,
-                    index,
-                    id,
-                    message: e.to_string(),
-                });
-                None
-            }
-        })
-        .collect()
-}
-
 /// Decode a `/v1/snapshot` body. `source_name` (the agent's name) is in every error.
 pub fn decode_snapshot(body: &[u8], source_name: &str) -> Result<Decoded, DecodeError> {
     // Most bodies are well-formed: read them straight into the types, without building a
@@ -115,35 +66,40 @@ pub fn decode_snapshot(body: &[u8], source_name: &str) -> Result<Decoded, Decode
         });
     }
     let name = || source_name.to_string();
-    let value: Value = serde_json::from_slice(body).map_err(|e| DecodeError::NotJson {
-        source_name: name(),
-        detail: e.to_string(),
+    let top: Envelope = serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            // well-formed JSON, but not an object at the top
+            DecodeError::NotObject {
+                source_name: name(),
+            }
+        } else {
+            DecodeError::NotJson {
+                source_name: name(),
+                detail: envelope::message(&e),
+            }
+        }
     })?;
-    let Some(obj) = value.as_object() else {
-        return Err(DecodeError::NotObject {
-            source_name: name(),
-        });
-    };
-    match obj.get("schema_version").and_then(Value::as_u64) {
+    match top.schema_version.as_ref().and_then(Value::as_u64) {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
         _ => {
-            let found = obj
-                .get("schema_version")
-                .map_or("missing".to_string(), Value::to_string);
+            let found = top
+                .schema_version
+                .as_ref()
+                .map_or("missing".to_string(), |v| shown(&v.to_string(), 40));
             return Err(DecodeError::WrongSchema {
                 source_name: name(),
                 found,
             });
         }
     }
-    let agent: AgentInfo = obj
-        .get("agent")
+    let agent: AgentInfo = top
+        .agent
         .map(AgentInfo::deserialize)
         .transpose()
         .map_err(|e| DecodeError::BadField {
             source_name: name(),
             field: "agent",
-            detail: e.to_string(),
+            detail: shown(&e.to_string(), 300),
         })?
         .ok_or(DecodeError::BadField {
             source_name: name(),
@@ -151,7 +107,8 @@ pub fn decode_snapshot(body: &[u8], source_name: &str) -> Result<Decoded, Decode
             detail: "missing".into(),
         })?;
     let generated_at =
-        obj.get("generated_at")
+        top.generated_at
+            .as_ref()
             .and_then(Value::as_f64)
             .ok_or(DecodeError::BadField {
                 source_name: name(),
@@ -159,24 +116,10 @@ pub fn decode_snapshot(body: &[u8], source_name: &str) -> Result<Decoded, Decode
                 detail: "missing or not a number".into(),
             })?;
     let mut errors = Vec::new();
-    let elements: Vec<ElementReport> = items(obj.get("elements"), "element", &mut errors);
-    let members: Vec<MemberReport> = items(obj.get("members"), "member", &mut errors);
-    let tanks: Vec<TankReport> = items(obj.get("tanks"), "tank", &mut errors);
-    let host = match obj.get("host").filter(|v| !v.is_null()) {
-        None => None,
-        Some(h) => match HostReport::deserialize(h) {
-            Ok(h) => Some(h),
-            Err(e) => {
-                errors.push(ItemError {
-                    kind: "host",
-                    index: 0,
-                    id: None,
-                    message: e.to_string(),
-                });
-                None
-            }
-        },
-    };
+    let elements: Vec<ElementReport> = envelope::items(top.elements, "element", &mut errors);
+    let members: Vec<MemberReport> = envelope::items(top.members, "member", &mut errors);
+    let tanks: Vec<TankReport> = envelope::items(top.tanks, "tank", &mut errors);
+    let host: Option<HostReport> = envelope::host(top.host, &mut errors);
     Ok(Decoded {
         snapshot: Snapshot {
             schema_version: SCHEMA_VERSION,
@@ -196,6 +139,7 @@ use serde::Deserialize;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::limits::MAX_ITEMS;
     use crate::model::ElementState;
 
     const GOOD: &str = r#"{

@@ -3,6 +3,7 @@
 //! element costs only that element, never the rest of the snapshot.
 
 mod decode;
+mod envelope;
 pub mod limits;
 mod metrics;
 mod ops;
