@@ -31,14 +31,19 @@ fn cpu() -> Duration {
     })
 }
 
-/// Best of a few runs: the slope is about the work, not about the neighbours' noise.
+/// Best of a few runs: the slope is about the work, not about the neighbours' noise. A
+/// run repeats `f` for at least 200 ms of CPU, since the kernel counts CPU time in ticks.
 fn time(runs: usize, mut f: impl FnMut()) -> Duration {
     f();
     (0..runs)
         .map(|_| {
             let t = cpu();
-            f();
-            cpu().saturating_sub(t)
+            let mut n = 0u32;
+            while cpu().saturating_sub(t) < Duration::from_millis(200) {
+                f();
+                n += 1;
+            }
+            cpu().saturating_sub(t) / n.max(1)
         })
         .min()
         .unwrap_or_default()
@@ -95,7 +100,7 @@ fn case(name: &str, unit: &str, sizes: [usize; 3], mut run: impl FnMut(usize) ->
     let points: Vec<(usize, Duration)> = sizes.iter().map(|&n| (n, run(n))).collect();
     let figures: Vec<String> = points
         .iter()
-        .map(|(n, t)| format!("{n} {unit}: {:.1} ms", t.as_secs_f64() * 1e3))
+        .map(|(n, t)| format!("{n} {unit}: {:.2} ms", t.as_secs_f64() * 1e3))
         .collect();
     println!(
         "| {name} | {} | **{:.2}** |",
