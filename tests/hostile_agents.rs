@@ -144,13 +144,27 @@ fn more_slow_clients_than_the_cap_leave_health_answering() {
             t.elapsed()
         );
     }
-    // a client on the reserve that sends nothing is closed after its 2 s
+    // a client that sends nothing is closed by the agent: after 2 s on the reserve, where
+    // it lands now, and never later than the 15 s of an ordinary slot (a loaded machine
+    // may have freed one meanwhile)
     let mut idle = TcpStream::connect(&addr).unwrap();
-    idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     let t = Instant::now();
     let mut buf = [0u8; 16];
-    assert!(matches!(idle.read(&mut buf), Ok(0) | Err(_)));
-    assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
+    let closed = match idle.read(&mut buf) {
+        Ok(n) => n == 0,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    };
+    assert!(
+        closed,
+        "an idle client kept its connection for {:?}",
+        t.elapsed()
+    );
+    assert!(t.elapsed() < Duration::from_secs(17), "{:?}", t.elapsed());
     drop(hogs);
     // the slots come back: snapshots are served again
     let back = Instant::now() + Duration::from_secs(5);
