@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 mod elements;
 mod groups;
+mod index;
 mod live;
 mod locate;
 mod strings;
