@@ -30,6 +30,8 @@ fn report(r: Result<()>) -> ExitCode {
 
 pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
     crate::logs::init();
+    // every connection is a descriptor: start with all the system allows
+    redcon::listen::raise_fd_limit();
     report((|| {
         let mut cfg = match config {
             Some(p) => load_agent_config(p)?,
@@ -61,6 +63,7 @@ pub fn sim(
     audit: Option<&Path>,
 ) -> ExitCode {
     crate::logs::init();
+    redcon::listen::raise_fd_limit();
     report((|| {
         let tokens = tokens.map(redcon::ops::tokens::Tokens::load).transpose()?;
         let audit = audit.map(redcon::ops::audit::AuditLog::open).transpose()?;

@@ -176,7 +176,7 @@ fn every_semantic_error_is_reported_in_one_go() {
         ),
         (
             "(id: \"U1\", kind: ups, capacity: 200",
-            "duplicate id \"U1\": already used by a element",
+            "duplicate id \"U1\": already used by a element at line 10:14",
         ),
         ("(id: \"UOB-1\"", "element UOB-1: unknown input \"U9\""),
         (

@@ -55,6 +55,9 @@ pub struct AgentConfig {
     /// Serve HTTPS with this certificate chain and key (PEM files).
     #[serde(default)]
     pub tls: Option<TlsFiles>,
+    /// Connections open at once, a few of them kept for health and operations.
+    #[serde(default = "default_connections", deserialize_with = "connections")]
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -229,6 +232,7 @@ impl AgentConfig {
             tokens: None,
             audit: None,
             tls: None,
+            max_connections: crate::listen::DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -282,6 +286,20 @@ fn default_every() -> f64 {
 /// Seconds a source may take to connect or answer one request.
 fn default_timeout_s() -> f64 {
     3.0
+}
+
+fn default_connections() -> usize {
+    crate::listen::DEFAULT_MAX_CONNECTIONS
+}
+
+fn connections<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let n = usize::deserialize(d)?;
+    if !(16..=65_536).contains(&n) {
+        return Err(D::Error::custom(format!(
+            "max_connections must be between 16 and 65536, not {n}"
+        )));
+    }
+    Ok(n)
 }
 
 fn default_nut_server() -> String {

@@ -280,16 +280,10 @@ pub async fn run(
             config.id
         );
     }
-    if let Some(acceptor) = tls {
-        return axum::serve(tls::TlsListener::new(listener, acceptor), agent.router())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(AgentError::Serve);
-    }
-    axum::serve(listener, agent.router())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(AgentError::Serve)
+    let limits = crate::listen::Limits::new(config.max_connections);
+    let reserved = crate::listen::agent_reserved;
+    crate::listen::serve(listener, tls, agent.router(), limits, reserved, shutdown).await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C, SIGTERM or SIGHUP: the agent has no configuration to reload, and

@@ -1,11 +1,12 @@
 //! Reading a snapshot off the wire without letting one bad item spoil the rest.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::envelope::{self, Envelope};
 use super::{
     AgentInfo, ElementReport, HostReport, MemberReport, SCHEMA_VERSION, Snapshot, TankReport,
 };
+use crate::model::text::shown;
 
 /// Why a whole snapshot could not be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -52,41 +53,6 @@ pub struct Decoded {
     pub errors: Vec<ItemError>,
 }
 
-fn items<T: DeserializeOwned>(
-    v: Option<&Value>,
-    kind: &'static str,
-    errors: &mut Vec<ItemError>,
-) -> Vec<T> {
-    let Some(v) = v.filter(|v| !v.is_null()) else {
-        return Vec::new();
-    };
-    let Some(list) = v.as_array() else {
-        errors.push(ItemError {
-            kind,
-            index: 0,
-            id: None,
-            message: format!("{kind}s is not a list"),
-        });
-        return Vec::new();
-    };
-    list.iter()
-        .enumerate()
-        .filter_map(|(index, item)| match T::deserialize(item) {
-            Ok(x) => Some(x),
-            Err(e) => {
-                let id = item.get("id").and_then(Value::as_str).map(String::from);
-                errors.push(ItemError {
-                    kind,
-                    index,
-                    id,
-                    message: e.to_string(),
-                });
-                None
-            }
-        })
-        .collect()
-}
-
 /// Decode a `/v1/snapshot` body. `source_name` (the agent's name) is in every error.
 pub fn decode_snapshot(body: &[u8], source_name: &str) -> Result<Decoded, DecodeError> {
     // Most bodies are well-formed: read them straight into the types, without building a
@@ -100,35 +66,40 @@ pub fn decode_snapshot(body: &[u8], source_name: &str) -> Result<Decoded, Decode
         });
     }
     let name = || source_name.to_string();
-    let value: Value = serde_json::from_slice(body).map_err(|e| DecodeError::NotJson {
-        source_name: name(),
-        detail: e.to_string(),
+    let top: Envelope = serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            // well-formed JSON, but not an object at the top
+            DecodeError::NotObject {
+                source_name: name(),
+            }
+        } else {
+            DecodeError::NotJson {
+                source_name: name(),
+                detail: envelope::message(&e),
+            }
+        }
     })?;
-    let Some(obj) = value.as_object() else {
-        return Err(DecodeError::NotObject {
-            source_name: name(),
-        });
-    };
-    match obj.get("schema_version").and_then(Value::as_u64) {
+    match top.schema_version.as_ref().and_then(Value::as_u64) {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
         _ => {
-            let found = obj
-                .get("schema_version")
-                .map_or("missing".to_string(), Value::to_string);
+            let found = top
+                .schema_version
+                .as_ref()
+                .map_or("missing".to_string(), |v| shown(&v.to_string(), 40));
             return Err(DecodeError::WrongSchema {
                 source_name: name(),
                 found,
             });
         }
     }
-    let agent: AgentInfo = obj
-        .get("agent")
+    let agent: AgentInfo = top
+        .agent
         .map(AgentInfo::deserialize)
         .transpose()
         .map_err(|e| DecodeError::BadField {
             source_name: name(),
             field: "agent",
-            detail: e.to_string(),
+            detail: shown(&e.to_string(), 300),
         })?
         .ok_or(DecodeError::BadField {
             source_name: name(),
@@ -136,7 +107,8 @@ pub fn decode_snapshot(body: &[u8], source_name: &str) -> Result<Decoded, Decode
             detail: "missing".into(),
         })?;
     let generated_at =
-        obj.get("generated_at")
+        top.generated_at
+            .as_ref()
             .and_then(Value::as_f64)
             .ok_or(DecodeError::BadField {
                 source_name: name(),
@@ -144,24 +116,10 @@ pub fn decode_snapshot(body: &[u8], source_name: &str) -> Result<Decoded, Decode
                 detail: "missing or not a number".into(),
             })?;
     let mut errors = Vec::new();
-    let elements: Vec<ElementReport> = items(obj.get("elements"), "element", &mut errors);
-    let members: Vec<MemberReport> = items(obj.get("members"), "member", &mut errors);
-    let tanks: Vec<TankReport> = items(obj.get("tanks"), "tank", &mut errors);
-    let host = match obj.get("host").filter(|v| !v.is_null()) {
-        None => None,
-        Some(h) => match HostReport::deserialize(h) {
-            Ok(h) => Some(h),
-            Err(e) => {
-                errors.push(ItemError {
-                    kind: "host",
-                    index: 0,
-                    id: None,
-                    message: e.to_string(),
-                });
-                None
-            }
-        },
-    };
+    let elements: Vec<ElementReport> = envelope::items(top.elements, "element", &mut errors);
+    let members: Vec<MemberReport> = envelope::items(top.members, "member", &mut errors);
+    let tanks: Vec<TankReport> = envelope::items(top.tanks, "tank", &mut errors);
+    let host: Option<HostReport> = envelope::host(top.host, &mut errors);
     Ok(Decoded {
         snapshot: Snapshot {
             schema_version: SCHEMA_VERSION,
@@ -181,6 +139,7 @@ use serde::Deserialize;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::limits::MAX_ITEMS;
     use crate::model::ElementState;
 
     const GOOD: &str = r#"{
@@ -244,5 +203,72 @@ mod tests {
         let schema = super::super::snapshot_schema();
         assert_eq!(schema["title"], "Snapshot");
         assert!(schema["properties"]["elements"].is_object(), "{schema}");
+    }
+
+    /// One element carrying 100,000 metric names (1.6 MB): it alone is refused, with its
+    /// id, and the rest of the snapshot is read.
+    #[test]
+    fn a_metrics_bomb_costs_only_its_element() {
+        let mut body = String::from(
+            r#"{"schema_version": 1, "agent": {"id": "gw", "version": "1"}, "generated_at": 1,
+            "elements": [{"id": "UPS-A1", "state": "ok", "observed_at": 1}, {"id": "BOMB", "state": "ok", "observed_at": 1, "metrics": {"#,
+        );
+        for i in 0..100_000 {
+            body.push_str(&format!("\"m{i}\": {i},"));
+        }
+        body.push_str(r#""last": 0}}]}"#);
+        let started = std::time::Instant::now();
+        let d = decode_snapshot(body.as_bytes(), "gw").unwrap_or_else(|e| panic!("{e}"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(3));
+        assert_eq!(d.snapshot.elements.len(), 1);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].id.as_deref(), Some("BOMB"));
+        assert!(
+            d.errors[0].message.contains("more than 256 metrics"),
+            "{}",
+            d.errors[0]
+        );
+    }
+
+    #[test]
+    fn unprintable_text_and_too_many_items_are_item_errors() {
+        let body = br#"{"schema_version": 1, "agent": {"id": "gw", "version": "1"}, "generated_at": 1,
+            "elements": [{"id": "UPS\u001b[2J", "state": "ok", "observed_at": 1},
+                         {"id": "UPS-A1", "state": "ok", "observed_at": 1, "flags": ["OL\u0007"]}]}"#;
+        let d = decode_snapshot(body, "gw").unwrap_or_else(|e| panic!("{e}"));
+        assert!(d.snapshot.elements.is_empty());
+        assert_eq!(d.errors.len(), 2, "{:?}", d.errors);
+        assert_eq!(
+            d.errors[0].id.as_deref(),
+            Some("UPS\\u{1b}[2J"),
+            "escaped for display"
+        );
+        assert!(
+            d.errors[1].message.contains("unprintable"),
+            "{}",
+            d.errors[1]
+        );
+        let agent = br#"{"schema_version": 1, "agent": {"id": "g\u0007w", "version": "1"}, "generated_at": 1}"#;
+        let e = decode_snapshot(agent, "gw").err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.starts_with("gw: agent: ") && e.contains("unprintable")));
+
+        let mut body = String::from(
+            r#"{"schema_version": 1, "agent": {"id": "gw", "version": "1"}, "generated_at": 1, "members": ["#,
+        );
+        for i in 0..=MAX_ITEMS {
+            body.push_str(&format!(
+                r#"{{"id": "m{i}", "state": "ok", "observed_at": 1}},"#
+            ));
+        }
+        body.pop();
+        body.push_str("]}");
+        let d = decode_snapshot(body.as_bytes(), "gw").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.snapshot.members.len(), MAX_ITEMS);
+        assert_eq!(d.errors.len(), 1);
+        assert!(
+            d.errors[0].message.contains("more than the 100000"),
+            "{}",
+            d.errors[0]
+        );
     }
 }

@@ -1,7 +1,13 @@
 //! The named numbers of a report. A small vector, not a map: an element carries a handful
 //! of metrics, and a fleet sends hundreds of thousands a second, so building and tearing
 //! down a tree per element cost a sixth of the poller's decode time. On the wire it is a
-//! plain JSON object; duplicate names keep the last value, as a map would.
+//! plain JSON object; duplicate names keep the last value, as a map would. Reading one
+//! stops past [`MAX_METRICS`] names, and removing duplicates sorts rather than searches,
+//! so no object costs more than n log n.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "indices come from 0..v.len() and the sort order of the same vector"
+)]
 
 use std::fmt;
 
@@ -10,6 +16,8 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use smol_str::SmolStr;
+
+use super::limits::{MAX_METRICS, checked};
 
 /// Names documented in docs/agent-api.md are made once and shared by every report (a
 /// `match` on the text compiles to a length switch and one compare, not a scan).
@@ -68,11 +76,54 @@ impl Metrics {
 
 impl<K: AsRef<str>> FromIterator<(K, f64)> for Metrics {
     fn from_iter<I: IntoIterator<Item = (K, f64)>>(iter: I) -> Self {
-        let mut m = Metrics::new();
-        for (k, v) in iter {
-            m.insert(k, v);
-        }
+        let mut m = Metrics(
+            iter.into_iter()
+                .map(|(k, v)| (name(k.as_ref()), v))
+                .collect(),
+        );
+        m.dedup_last_wins();
         m
+    }
+}
+
+impl Metrics {
+    /// One entry per name, at the place of its first appearance, with its last value.
+    fn dedup_last_wins(&mut self) {
+        let v = &mut self.0;
+        if v.len() <= 16 {
+            // a handful of names: comparing each with those before it is cheapest
+            let mut i = 1;
+            while i < v.len() {
+                match v[..i].iter().position(|(k, _)| *k == v[i].0) {
+                    Some(first) => {
+                        v[first].1 = v[i].1;
+                        v.remove(i);
+                    }
+                    None => i += 1,
+                }
+            }
+            return;
+        }
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        order.sort_by(|&a, &b| v[a].0.cmp(&v[b].0).then(a.cmp(&b)));
+        let mut keep = vec![true; v.len()];
+        let mut moves = Vec::new();
+        for run in order.chunk_by(|&a, &b| v[a].0 == v[b].0) {
+            if let (Some(&first), Some(&last)) = (run.first(), run.last()) {
+                moves.push((first, last));
+                for &dup in run.iter().skip(1) {
+                    keep[dup] = false;
+                }
+            }
+        }
+        for (first, last) in moves {
+            v[first].1 = v[last].1;
+        }
+        let mut i = 0;
+        v.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
     }
 }
 
@@ -104,9 +155,16 @@ impl<'de> Visitor<'de> for MetricsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Metrics, A::Error> {
         let mut m = Metrics(Vec::with_capacity(access.size_hint().unwrap_or(8).min(64)));
         while let Some(Key(key)) = access.next_key::<Key<'de>>()? {
+            if m.0.len() == MAX_METRICS {
+                return Err(serde::de::Error::custom(format!(
+                    "more than {MAX_METRICS} metrics"
+                )));
+            }
+            checked(&key, "metric name")?;
             let value: f64 = access.next_value()?;
-            m.insert(key, value);
+            m.0.push((name(&key), value));
         }
+        m.dedup_last_wins();
         Ok(m)
     }
 }
@@ -192,6 +250,42 @@ mod tests {
         for bad in [r#"{"a": "x"}"#, r#"[1, 2]"#, r#"{"a": null}"#, r#""x""#] {
             assert!(serde_json::from_str::<Metrics>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn many_duplicates_keep_first_place_and_last_value() {
+        let mut text = String::from("{");
+        for i in 0..200 {
+            text.push_str(&format!("\"m{}\": {i},", i % 50));
+        }
+        text.push_str("\"m7\": -1}");
+        let m: Metrics = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.len(), 50);
+        let names: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).take(3).collect();
+        assert_eq!(names, ["m0", "m1", "m2"]);
+        assert_eq!(m.get("m0"), Some(150.0));
+        assert_eq!(m.get("m7"), Some(-1.0));
+        let collected: Metrics = (0..40)
+            .map(|i| (format!("k{}", i % 20), f64::from(i)))
+            .collect();
+        assert_eq!(collected.len(), 20);
+        assert_eq!(collected.get("k3"), Some(23.0));
+    }
+
+    #[test]
+    fn past_the_cap_or_unprintable_is_an_error() {
+        let mut text = String::from("{");
+        for i in 0..=MAX_METRICS {
+            text.push_str(&format!("\"m{i}\": 1,"));
+        }
+        text.pop();
+        text.push('}');
+        let e = serde_json::from_str::<Metrics>(&text)
+            .err()
+            .map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("more than 256 metrics")));
+        let e = serde_json::from_str::<Metrics>(r#"{"a\u001b[2J": 1}"#).err();
+        assert!(e.is_some_and(|e| e.to_string().contains("unprintable")));
     }
 
     #[test]

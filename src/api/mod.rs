@@ -3,6 +3,8 @@
 //! element costs only that element, never the rest of the snapshot.
 
 mod decode;
+mod envelope;
+pub mod limits;
 mod metrics;
 mod ops;
 
@@ -22,10 +24,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Who answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentInfo {
+    #[serde(deserialize_with = "limits::string")]
     pub id: String,
     /// redcon version of the agent.
+    #[serde(deserialize_with = "limits::string")]
     pub version: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::opt_string")]
     pub hostname: Option<String>,
 }
 
@@ -33,13 +37,14 @@ pub struct AgentInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ElementReport {
     /// Element ids are short: stored inline, no allocation per element per poll.
+    #[serde(deserialize_with = "limits::id")]
     pub id: SmolStr,
     pub state: ElementState,
     /// Unix seconds when the source last confirmed this value.
     pub observed_at: f64,
     /// Source status words, e.g. NUT's `OL`, `OB`, `LB`, `BYPASS`.
     /// Short strings are stored inline: a fleet sends thousands of these a second.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::flags")]
     pub flags: Vec<SmolStr>,
     /// Named numbers: `load_pct`, `battery_charge_pct`, `runtime_min`, `supply_temp_c`,
     /// `return_temp_c`, `capacity_kw`, ...
@@ -54,6 +59,7 @@ pub struct ElementReport {
 /// Live state of one IT-group member (RAID member, bond port, uplink, router, node).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MemberReport {
+    #[serde(deserialize_with = "limits::id")]
     pub id: SmolStr,
     pub state: MemberState,
     pub observed_at: f64,
@@ -62,7 +68,11 @@ pub struct MemberReport {
     /// Source words that say why a member is in its state: `faulty`, `spare`, `blocking`,
     /// `churned`, HAProxy's `DRAIN` and `L4OK`, keepalived's `BACKUP`. Shown to the
     /// operator, not used by the classification; left out of the JSON when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "limits::flags"
+    )]
     pub flags: Vec<SmolStr>,
     #[serde(default)]
     pub metrics: Metrics,
@@ -71,6 +81,7 @@ pub struct MemberReport {
 /// Fuel or makeup-water storage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TankReport {
+    #[serde(deserialize_with = "limits::string")]
     pub id: String,
     pub state: ElementState,
     /// Hours at N left, when the level is measured.
@@ -81,6 +92,7 @@ pub struct TankReport {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DiskReport {
+    #[serde(deserialize_with = "limits::string")]
     pub mount: String,
     pub total_bytes: u64,
     pub available_bytes: u64,
@@ -88,6 +100,7 @@ pub struct DiskReport {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TemperatureReport {
+    #[serde(deserialize_with = "limits::string")]
     pub label: String,
     pub celsius: f64,
 }
@@ -101,9 +114,9 @@ pub struct HostReport {
     pub memory_total_bytes: u64,
     #[serde(default)]
     pub uptime_s: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::host_list")]
     pub disks: Vec<DiskReport>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::host_list")]
     pub temperatures: Vec<TemperatureReport>,
 }
 
@@ -114,11 +127,11 @@ pub struct Snapshot {
     pub agent: AgentInfo,
     /// Unix seconds when this snapshot was assembled.
     pub generated_at: f64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::items")]
     pub elements: Vec<ElementReport>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::items")]
     pub members: Vec<MemberReport>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::items")]
     pub tanks: Vec<TankReport>,
     #[serde(default)]
     pub host: Option<HostReport>,

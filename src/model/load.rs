@@ -8,7 +8,12 @@ use ron::extensions::Extensions;
 
 use super::live::LiveState;
 use super::site::Site;
+use super::text::shown;
 use super::validate;
+
+/// Largest site or live file read: a generous 64 MiB (a 50,000-element campus is ~10 MB).
+/// A bigger one is refused before it is parsed.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
 
 /// One problem in a file, located as precisely as we can.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +42,8 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{file}: {len} bytes, more than the {MAX_FILE_BYTES} a site or live file may have")]
+    TooLarge { file: String, len: u64 },
     #[error("{0}")]
     Syntax(SiteIssue),
     #[error("{}", render_issues(.0))]
@@ -52,6 +59,12 @@ impl LoadError {
                 col: 0,
                 message: format!("cannot read: {source}"),
             }],
+            LoadError::TooLarge { file, .. } => vec![SiteIssue {
+                file: file.clone(),
+                line: 0,
+                col: 0,
+                message: self.to_string(),
+            }],
             LoadError::Syntax(i) => vec![i.clone()],
             LoadError::Invalid(v) => v.clone(),
         }
@@ -59,7 +72,12 @@ impl LoadError {
 }
 
 fn render_issues(issues: &[SiteIssue]) -> String {
-    let mut out = format!("{} problem(s):", issues.len());
+    // past the cap the list ends with a line counting the rest
+    let mut out = if issues.len() > validate::MAX_ISSUES {
+        format!("more than {} problems:", validate::MAX_ISSUES)
+    } else {
+        format!("{} problem(s):", issues.len())
+    };
     for i in issues {
         out.push_str("\n  ");
         out.push_str(&i.to_string());
@@ -73,12 +91,19 @@ fn ron_options() -> ron::Options {
 }
 
 fn syntax<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T, LoadError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            file: file.to_string(),
+            len: text.len() as u64,
+        });
+    }
     ron_options().from_str(text).map_err(|e| {
         LoadError::Syntax(SiteIssue {
             file: file.to_string(),
             line: e.span.start.line,
             col: e.span.start.col,
-            message: e.code.to_string(),
+            // the parser quotes what it found, which may be anything
+            message: shown(&e.code.to_string(), 400),
         })
     })
 }
@@ -106,10 +131,24 @@ pub fn parse_live(text: &str, file: &str, site: &Site) -> Result<LiveState, Load
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        file: path.display().to_string(),
+    use std::io::Read;
+    let file = path.display().to_string();
+    let io = |source| LoadError::Io {
+        file: file.clone(),
         source,
-    })
+    };
+    // read one byte past the limit, so a file that grows while read is caught too
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if text.len() > MAX_FILE_BYTES {
+        let len = std::fs::metadata(path).map_or(text.len() as u64, |m| m.len());
+        return Err(LoadError::TooLarge { file, len });
+    }
+    Ok(text)
 }
 
 pub fn load_site_file(path: &Path) -> Result<Site, LoadError> {

@@ -7,10 +7,14 @@ pub mod load;
 pub mod owners;
 pub mod site;
 pub mod synth;
+pub mod text;
 mod validate;
 pub mod words;
 
 pub use it::*;
 pub use live::*;
-pub use load::{LoadError, SiteIssue, load_live_file, load_site_file, parse_live, parse_site};
+pub use load::{
+    LoadError, MAX_FILE_BYTES, SiteIssue, load_live_file, load_site_file, parse_live, parse_site,
+};
 pub use site::*;
+pub use validate::MAX_ISSUES;

@@ -67,7 +67,9 @@ pub fn client() -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .no_proxy()
         .tcp_nodelay(true)
-        .pool_idle_timeout(Duration::from_secs(90))
+        // below the agent's idle limit (`listen::HEADER_TIMEOUT`), so a connection is never
+        // reused at the moment the agent closes it
+        .pool_idle_timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }

@@ -124,19 +124,9 @@ pub fn merge(
         now_unix,
     };
     let mut m = Merged::default();
-    let polled: BTreeSet<&str> = agents.iter().map(|a| a.name.as_str()).collect();
+    // an agent the site names but nobody configured: its items stay unknown below, and
+    // the verdict says so in one line
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut unconfigured: BTreeSet<&str> = BTreeSet::new();
-    for o in &items {
-        if let Some(a) = o.agent.filter(|a| !polled.contains(a)) {
-            unconfigured.insert(a);
-        }
-    }
-    for a in unconfigured {
-        m.problems.push(format!(
-            "{a}: named in the site but not configured: its items are unknown"
-        ));
-    }
     for a in agents {
         let arrival_age = a.last_ok.map_or(f64::INFINITY, |t| {
             now.saturating_duration_since(t).as_secs_f64()

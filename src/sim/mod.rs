@@ -48,10 +48,23 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), SimError> {
-    axum::serve(listener, router(sim))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(SimError::Serve)
+    let limits = crate::listen::Limits::new(crate::listen::DEFAULT_MAX_CONNECTIONS);
+    crate::listen::serve(listener, None, router(sim), limits, reserved, shutdown).await;
+    Ok(())
+}
+
+/// What the simulator answers on its reserve connections: every agent's health and
+/// operations, and its own fault controls.
+fn reserved(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    let agent = path
+        .strip_prefix("/agents/")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(_, tail)| tail);
+    matches!(
+        (method, agent),
+        (&Method::GET, Some("v1/health")) | (&Method::POST, Some("v1/ops"))
+    ) || path.starts_with("/v1/sim/")
 }
 
 /// Start a simulation in this process on an ephemeral loopback port, for the embedded
@@ -71,7 +84,19 @@ pub async fn spawn_local(
         .await
         .map_err(bind_error)?;
     let addr = listener.local_addr().map_err(bind_error)?;
-    let task = tokio::spawn(run(sim.clone(), listener, std::future::pending()));
+    let limits = crate::listen::Limits::in_process();
+    let serving = crate::listen::serve(
+        listener,
+        None,
+        router(sim.clone()),
+        limits,
+        reserved,
+        std::future::pending(),
+    );
+    let task = tokio::spawn(async move {
+        serving.await;
+        Ok(())
+    });
     Ok((addr, sim, task))
 }
 
@@ -100,6 +125,16 @@ mod tests {
             "ups-gw-a".to_string(),
             "http://127.0.0.1:9/agents/ups-gw-a".to_string()
         )));
+    }
+
+    #[test]
+    fn the_reserve_takes_health_operations_and_controls() {
+        use axum::http::Method;
+        assert!(reserved(&Method::GET, "/agents/ups-gw-a/v1/health"));
+        assert!(reserved(&Method::POST, "/agents/a%20b/v1/ops"));
+        assert!(reserved(&Method::POST, "/v1/sim/faults"));
+        assert!(!reserved(&Method::GET, "/agents/ups-gw-a/v1/snapshot"));
+        assert!(!reserved(&Method::GET, "/agents/v1/health"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod app;
 pub mod command;
 pub mod components;
 pub mod drive;
+mod guard;
 pub mod items;
 pub mod keymap;
 pub mod keys;

@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::app::App;
 use super::drive::{Effect, Input, Model, Runtime, drive_with};
+use super::guard::{self, Tty};
 use super::mouse::Pointer;
 use super::observe::Observation;
 use super::send;
@@ -165,7 +166,10 @@ where
     if let Some(p) = &problem {
         eprintln!("redcon: {p}");
     }
-    match rt.block_on(console(feed, theme, problem, mouse, make, render)) {
+    let result = rt.block_on(console(feed, theme, problem, mouse, make, render));
+    // a poll still decoding must not hold up the exit the operator asked for
+    rt.shutdown_timeout(Duration::from_millis(200));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("redcon: {e}");
@@ -245,12 +249,12 @@ async fn console<M: Model>(
     };
     tokio::spawn(ticker(tx.clone(), SystemTime::now));
     tokio::spawn(terminal_events(tx.clone()));
-    spawn_signals(&tx).map_err(|e| format!("cannot watch signals: {e}"))?;
+    let tty = Tty::new(mouse);
+    watch_terminal(&tty, &tx).map_err(|e| format!("cannot watch the terminal: {e}"))?;
     let ops_tx = tx.clone();
     drop(tx);
     let mut app = make(&site, dead_after);
-    let mut screen =
-        TermScreen::enter(theme, render, mouse).map_err(|e| format!("terminal: {e}"))?;
+    let mut screen = TermScreen::enter(theme, render, tty).map_err(|e| format!("terminal: {e}"))?;
     let result = drive_with(&mut app, &mut rx, &mut screen, |effect| match effect {
         Effect::SwitchSite { name, generation } => {
             // nobody listens unless the feed is a config's agents, and then the app
@@ -405,24 +409,23 @@ fn pointer<A: Runtime>(m: MouseEvent) -> Option<A> {
     A::pointer(p)
 }
 
-/// SIGTERM, SIGHUP (the SSH session went away) and SIGINT all end the console the normal
-/// way, so the terminal is restored.
-fn spawn_signals<A: Runtime>(tx: &mpsc::Sender<Input<A>>) -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    for kind in [
-        SignalKind::terminate(),
-        SignalKind::hangup(),
-        SignalKind::interrupt(),
-    ] {
-        let mut s = signal(kind)?;
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            if s.recv().await.is_some() {
-                let _ = tx.send(Input::Action(A::quit())).await;
-            }
-        });
-    }
-    Ok(())
+/// The guard thread: SIGTERM, SIGHUP (the SSH session went away), SIGINT and a hung-up
+/// terminal end the console the normal way, so the terminal is restored, or by force
+/// if the loop does not get there in time; SIGTSTP, SIGCONT and SIGQUIT give the terminal
+/// back (and take it again). It queues its requests without waiting, from outside the
+/// runtime, so busy workers cannot hold them up.
+fn watch_terminal<A: Runtime>(tty: &Arc<Tty>, tx: &mpsc::Sender<Input<A>>) -> std::io::Result<()> {
+    let (quit, redraw) = (tx.clone(), tx.clone());
+    guard::spawn(
+        Arc::clone(tty),
+        guard::tty_fd()?,
+        guard::Hooks {
+            quit: Box::new(move || quit.try_send(Input::Action(A::quit())).is_ok()),
+            redraw: Box::new(move || {
+                let _ = redraw.try_send(Input::Action(A::resize()));
+            }),
+        },
+    )
 }
 
 /// The default audit log, settled; an unreadable log is said on stderr (before the screen is

@@ -3,18 +3,35 @@
 //! so the message is readable and the shell is usable).
 
 use std::io::{self, Stdout, Write};
+use std::sync::Arc;
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
-    disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::backend::CrosstermBackend;
 use ratatui::{Frame, Terminal};
 
 use super::drive::Screen;
+use super::guard::Tty;
 use super::theme::Theme;
+
+/// Raw mode, the alternate screen, the cursor hidden and (`mouse`) mouse capture: from
+/// any state, so it also serves to take the terminal back after a stop, when the shell
+/// may have changed its modes.
+pub fn take(mouse: bool) -> io::Result<()> {
+    // crossterm saves the modes to restore only when it is not in raw mode already
+    let _ = disable_raw_mode();
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, cursor::Hide)?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Ok(())
+}
 
 /// Leave raw mode, mouse capture and the alternate screen. Safe to call more than once,
 /// and with the mouse never captured (the terminal ignores turning off what is off).
@@ -40,34 +57,36 @@ fn install_panic_hook() {
 pub type Render<M> = fn(&mut Frame, &M, &Theme);
 
 /// The terminal while the console owns it; dropping it gives the terminal back. `render`
-/// is the face's view (the console's or the wallboard's).
+/// is the face's view (the console's or the wallboard's). It shares the terminal with the
+/// guard (`guard::Tty`), which may give it back and take it again between frames.
 pub struct TermScreen<M> {
     terminal: Terminal<CrosstermBackend<Stdout>>,
     theme: Theme,
     render: Render<M>,
+    tty: Arc<Tty>,
 }
 
 impl<M> TermScreen<M> {
-    /// `mouse`: capture the mouse (`--mouse`); off, the terminal keeps its own selection.
-    pub fn enter(theme: Theme, render: Render<M>, mouse: bool) -> io::Result<TermScreen<M>> {
+    /// Capture the mouse if `tty` says so (`--mouse`); off, the terminal keeps its own
+    /// selection.
+    pub fn enter(theme: Theme, render: Render<M>, tty: Arc<Tty>) -> io::Result<TermScreen<M>> {
         install_panic_hook();
-        enable_raw_mode()?;
-        let mut out = io::stdout();
-        if let Err(e) = execute!(out, EnterAlternateScreen, cursor::Hide) {
+        let held = tty.lock();
+        if let Err(e) = take(tty.mouse()) {
             restore();
             return Err(e);
         }
-        if mouse && let Err(e) = execute!(out, EnableMouseCapture) {
-            restore();
-            return Err(e);
-        }
-        match Terminal::new(CrosstermBackend::new(out)) {
+        tty.set_active(true);
+        drop(held);
+        match Terminal::new(CrosstermBackend::new(io::stdout())) {
             Ok(terminal) => Ok(TermScreen {
                 terminal,
                 theme,
                 render,
+                tty,
             }),
             Err(e) => {
+                tty.set_active(false);
                 restore();
                 Err(e)
             }
@@ -77,6 +96,20 @@ impl<M> TermScreen<M> {
 
 impl<M> Screen<M> for TermScreen<M> {
     fn draw(&mut self, app: &M) -> io::Result<()> {
+        let tty = Arc::clone(&self.tty);
+        let _held = tty.lock();
+        if tty.suspended() {
+            // stopped: the terminal is the shell's; the frame after SIGCONT repaints all
+            return Ok(());
+        }
+        if tty.take_repaint() {
+            // the screen was taken afresh: clear it and let the next frame be drawn over
+            // blank buffers, so every cell is written (ratatui's own `clear` would ask the
+            // terminal where its cursor is, and a bare pty never answers)
+            execute!(self.terminal.backend_mut(), Clear(ClearType::All))?;
+            self.terminal.current_buffer_mut().reset();
+            self.terminal.swap_buffers();
+        }
         // one atomic update: a terminal that supports mode 2026 never shows half a frame
         queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
         let (theme, render) = (&self.theme, self.render);
@@ -88,6 +121,8 @@ impl<M> Screen<M> for TermScreen<M> {
 
 impl<M> Drop for TermScreen<M> {
     fn drop(&mut self) {
+        let _held = self.tty.lock();
+        self.tty.set_active(false);
         restore();
     }
 }

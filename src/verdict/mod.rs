@@ -297,7 +297,6 @@ pub fn build(site: &Site, inputs: Inputs) -> Verdict {
         now: Moment(inputs.now),
     };
     v.reasons = reasons::reasons(
-        site,
         &v,
         &inputs.data_problems,
         &inputs.lingering,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::unknown::{age_text, by_agent};
 use super::{CheckState, Freshness, Health, Reason, Verdict};
 use crate::classify::{Classification, NoteKind, Rule, SubsystemReport, Tier, fmt_num};
-use crate::model::{ElementState, Site};
+use crate::model::ElementState;
 
 struct Out(Vec<Reason>);
 
@@ -23,7 +23,6 @@ impl Out {
 }
 
 pub(super) fn reasons(
-    site: &Site,
     v: &Verdict,
     data_problems: &[String],
     lingering: &[String],
@@ -57,7 +56,7 @@ pub(super) fn reasons(
     for l in lingering {
         out.push(CheckState::Warning, l.clone());
     }
-    data(site, v, data_problems, &mut out);
+    data(v, data_problems, &mut out);
     let mut r = out.0;
     // stable: worst first, each severity in the order found
     r.sort_by_key(|x| std::cmp::Reverse(x.severity));
@@ -209,36 +208,24 @@ fn degraded_line(sub: &str, report: Option<&SubsystemReport>, why: &str) -> Stri
 
 /// What is wrong with the data: unknown items per agent, stale readings, agents that do
 /// not answer, items and data that could not be used.
-fn data(site: &Site, v: &Verdict, problems: &[String], out: &mut Out) {
+fn data(v: &Verdict, problems: &[String], out: &mut Out) {
+    // what an agent sent that could not be used: the most actionable, so first
+    for a in &v.agents {
+        for e in &a.item_errors {
+            out.push(CheckState::Warning, format!("{}: {e}", a.name));
+        }
+    }
+    for p in problems {
+        out.push(CheckState::Warning, p.clone());
+    }
     let agent = |name: &str| v.agents.iter().find(|a| a.name == name);
+    let polled = v.source == super::LiveSource::Agents;
+    // agents the site names but nobody configured: one line for all of them
+    let (unconfigured, known): (Vec<_>, Vec<_>) = by_agent(&v.unknown)
+        .into_iter()
+        .partition(|(owner, _)| polled && owner.is_some_and(|o| agent(o).is_none()));
     let mut first = true;
-    for (owner, items) in by_agent(&v.unknown) {
-        let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
-        let shown = match ids.get(..4) {
-            Some(head) if ids.len() > 5 => {
-                format!("{} and {} more", head.join(", "), ids.len() - 4)
-            }
-            _ => ids.join(", "),
-        };
-        let seen = items
-            .iter()
-            .filter_map(|i| i.last_seen)
-            .fold(f64::NAN, f64::max);
-        let since = if seen.is_finite() {
-            format!(" for {}", age_text(v.now.0 - seen))
-        } else {
-            String::new()
-        };
-        let all_ok = items.iter().all(|i| i.last_state.is_none_or(|s| s.is_ok()));
-        let last = if items.iter().any(|i| i.last_state.is_some()) && all_ok {
-            "; last known ok"
-        } else if items.iter().all(|i| i.last_state.is_none()) {
-            "; never seen"
-        } else {
-            ""
-        };
-        let n = items.len();
-        let what = if n == 1 { "item" } else { "items" };
+    for (owner, items) in known {
         let who = match owner.and_then(agent) {
             Some(a) if a.freshness != Freshness::Fresh => {
                 let err = a
@@ -249,16 +236,14 @@ fn data(site: &Site, v: &Verdict, problems: &[String], out: &mut Out) {
             }
             _ => owner.map_or("with no agent".to_string(), |o| format!("of {o}")),
         };
-        let range = if first && v.live_tier.known().is_none() {
-            format!("live {}: ", v.live_tier)
-        } else {
-            String::new()
-        };
-        first = false;
-        out.push(
-            CheckState::Warning,
-            format!("{range}{n} {what} {who} unknown{since} ({shown}{last})"),
-        );
+        unknown_line(v, &items, &who, &mut first, out);
+    }
+    if !unconfigured.is_empty() {
+        let names: Vec<&str> = unconfigured.iter().filter_map(|(o, _)| *o).collect();
+        let items: Vec<&super::UnknownItem> =
+            unconfigured.into_iter().flat_map(|(_, i)| i).collect();
+        let who = format!("of agents not configured ({})", list(&names));
+        unknown_line(v, &items, &who, &mut first, out);
     }
     let mut stale: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
     for s in &v.stale {
@@ -286,13 +271,56 @@ fn data(site: &Site, v: &Verdict, problems: &[String], out: &mut Out) {
             format!("{} {}{err}", a.name, a.freshness),
         );
     }
-    for a in &v.agents {
-        for e in &a.item_errors {
-            out.push(CheckState::Warning, format!("{}: {e}", a.name));
-        }
+}
+
+/// "A, B, C, D and 5 more"
+fn list(ids: &[&str]) -> String {
+    match ids.get(..4) {
+        Some(head) if ids.len() > 5 => format!("{} and {} more", head.join(", "), ids.len() - 4),
+        _ => ids.join(", "),
     }
-    for p in problems {
-        out.push(CheckState::Warning, p.clone());
-    }
-    let _ = site;
+}
+
+/// "live Tier II–III: 3 items of ups-gw-a (dead, ...) unknown for 45 s (A, B, C; last
+/// known ok)"; the range goes on the first such line.
+fn unknown_line(
+    v: &Verdict,
+    items: &[&super::UnknownItem],
+    who: &str,
+    first: &mut bool,
+    out: &mut Out,
+) {
+    let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    let seen = items
+        .iter()
+        .filter_map(|i| i.last_seen)
+        .fold(f64::NAN, f64::max);
+    let since = if seen.is_finite() {
+        format!(" for {}", age_text(v.now.0 - seen))
+    } else {
+        String::new()
+    };
+    let all_ok = items.iter().all(|i| i.last_state.is_none_or(|s| s.is_ok()));
+    let last = if items.iter().any(|i| i.last_state.is_some()) && all_ok {
+        "; last known ok"
+    } else if items.iter().all(|i| i.last_state.is_none()) {
+        "; never seen"
+    } else {
+        ""
+    };
+    let n = items.len();
+    let what = if n == 1 { "item" } else { "items" };
+    let range = if *first && v.live_tier.known().is_none() {
+        format!("live {}: ", v.live_tier)
+    } else {
+        String::new()
+    };
+    *first = false;
+    out.push(
+        CheckState::Warning,
+        format!(
+            "{range}{n} {what} {who} unknown{since} ({}{last})",
+            list(&ids)
+        ),
+    );
 }

@@ -1,13 +1,24 @@
-//! Checks of a live-state overlay against its site: every id it names must exist.
+//! Checks of a live-state overlay against its site: every id it names must exist, in the
+//! map for its kind; every number must be finite and in range; no key may be written twice.
+//! An overlay that says something the console would silently drop or misread is refused.
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 
 use super::super::live::LiveState;
 use super::super::load::SiteIssue;
-use super::super::site::Site;
+use super::super::site::{Activation, Kind, Site};
+use super::super::text::shown;
 use super::{Locator, bad_number};
 
-/// Every id a live overlay names must exist in the site.
+/// What a site calls an id a live overlay might name.
+#[derive(Clone, Copy, PartialEq)]
+enum Known {
+    Element(Kind, Activation),
+    /// An IT-group member, or a component IT members depend on (`via`, `shared`, ...).
+    It,
+}
+
+/// Every id a live overlay names must exist in the site, under the right map.
 pub(in crate::model) fn live(
     live: &LiveState,
     site: &Site,
@@ -15,68 +26,138 @@ pub(in crate::model) fn live(
     file: &str,
 ) -> Vec<SiteIssue> {
     let mut loc = Locator::new(text, file);
-    let elements: BTreeSet<&str> = site.elements.iter().map(|e| e.id.as_str()).collect();
-    let fuel: BTreeSet<&str> = site.fuel_tanks.iter().map(|t| t.id.as_str()).collect();
-    let water: BTreeSet<&str> = site.makeup_water.iter().map(|t| t.id.as_str()).collect();
-    let unknown = |id: &str, what: &str, loc: &mut Locator| {
-        let off = loc.text.find(&format!("\"{id}\""));
-        loc.at(off, format!("{what} {id:?} is not in site {}", site.name));
-    };
-    for id in live
-        .elements
-        .keys()
-        .chain(&live.engaged)
-        .chain(live.battery_runtime_min.keys())
-    {
-        if !elements.contains(id.as_str()) {
-            unknown(id, "element", &mut loc);
-        }
+    for d in loc.duplicates().to_vec() {
+        let (l, c) = loc.position(d.first);
+        let field = d.field.unwrap_or("a map");
+        loc.at(
+            Some(d.again),
+            format!(
+                "duplicate key {:?} in {field} (first at line {l}:{c}): only one value can hold",
+                shown(&d.key, 40)
+            ),
+        );
     }
-    for id in live.fuel_tanks.keys() {
-        if !fuel.contains(id.as_str()) {
-            unknown(id, "fuel tank", &mut loc);
-        }
+    let mut known: HashMap<&str, Known> = HashMap::new();
+    for id in crate::model::owners::it_names(site) {
+        known.insert(id, Known::It);
     }
-    for id in live.makeup_water.keys() {
-        if !water.contains(id.as_str()) {
-            unknown(id, "makeup-water tank", &mut loc);
-        }
+    // a site element that is also a `via` of an IT member is an element first
+    for e in &site.elements {
+        known.insert(&e.id, Known::Element(e.kind, e.activation));
     }
-    let known = crate::model::owners::it_names(site);
-    for id in live.members.keys().chain(live.rebuilds.keys()) {
-        if !known.contains(id.as_str()) && !elements.contains(id.as_str()) {
-            unknown(id, "IT member or component", &mut loc);
-        }
-    }
-    for (id, r) in &live.rebuilds {
-        if !(0.0..=1.0).contains(&r.progress) {
-            let off = loc.text.find(&format!("\"{id}\""));
-            loc.at(
-                off,
+    let fuel: HashSet<&str> = site.fuel_tanks.iter().map(|t| t.id.as_str()).collect();
+    let water: HashSet<&str> = site.makeup_water.iter().map(|t| t.id.as_str()).collect();
+    let site_name = &site.name;
+    for id in live.elements.keys() {
+        let at = loc.key("elements", id);
+        match known.get(id.as_str()) {
+            Some(Known::Element(..)) => {}
+            Some(Known::It) => loc.at(
+                at,
                 format!(
-                    "rebuild {id}: progress must be 0.0..=1.0, got {}",
-                    r.progress
+                    "{id} is an IT member or component, not an element: write it under `members`"
                 ),
-            );
+            ),
+            None => loc.at(
+                at,
+                format!("element {:?} is not in site {site_name}", shown(id, 40)),
+            ),
         }
     }
-    for (id, m) in &live.battery_runtime_min {
-        if bad_number(*m, true) {
-            let off = loc.text.find(&format!("\"{id}\""));
+    for id in &live.engaged {
+        let at = loc.string_in("engaged", id);
+        match known.get(id.as_str()) {
+            Some(Known::Element(_, Activation::Manual)) => {}
+            Some(Known::Element(..)) => loc.at(at,
+                format!("engaged names {id}, which is not a manual element: only a normally-open tie can be engaged"),
+            ),
+            _ => loc.at(at,
+                format!("engaged element {:?} is not in site {site_name}", shown(id, 40)),
+            ),
+        }
+    }
+    for (id, &m) in &live.battery_runtime_min {
+        let at = loc.key("battery_runtime_min", id);
+        match known.get(id.as_str()) {
+            Some(Known::Element(Kind::Ups, _)) => {}
+            Some(Known::Element(kind, _)) => loc.at(
+                at,
+                format!(
+                    "battery runtime given for {id}, a {}: only a UPS has one",
+                    kind.name()
+                ),
+            ),
+            _ => loc.at(
+                at,
+                format!("UPS {:?} is not in site {site_name}", shown(id, 40)),
+            ),
+        }
+        if bad_number(m, true) {
             loc.at(
-                off,
+                at,
                 format!("battery runtime of {id} must be >= 0 minutes, got {m}"),
             );
         }
     }
-    for (id, t) in live.fuel_tanks.iter().chain(&live.makeup_water) {
-        if let Some(h) = t.hours
-            && bad_number(h, true)
+    for (field, tanks, what) in [
+        ("fuel_tanks", &live.fuel_tanks, (&fuel, "fuel tank")),
+        (
+            "makeup_water",
+            &live.makeup_water,
+            (&water, "makeup-water tank"),
+        ),
+    ] {
+        for (id, t) in tanks {
+            let at = loc.key(field, id);
+            if !what.0.contains(id.as_str()) {
+                let message = format!("{} {:?} is not in site {site_name}", what.1, shown(id, 40));
+                loc.at(at, message);
+            }
+            if let Some(h) = t.hours
+                && bad_number(h, true)
+            {
+                loc.at(at, format!("tank {id}: hours must be >= 0, got {h}"));
+            }
+        }
+    }
+    for (field, ids) in [
+        ("members", live.members.keys().collect::<Vec<_>>()),
+        ("rebuilds", live.rebuilds.keys().collect()),
+    ] {
+        for id in ids {
+            let at = loc.key(field, id);
+            match known.get(id.as_str()) {
+                Some(Known::It) => {}
+                Some(Known::Element(..)) if field == "members" => loc.at(
+                    at,
+                    format!("{id} is a site element, not an IT member: write it under `elements`"),
+                ),
+                _ => loc.at(
+                    at,
+                    format!(
+                        "IT member or component {:?} is not in site {site_name}",
+                        shown(id, 40)
+                    ),
+                ),
+            }
+        }
+    }
+    for (id, r) in &live.rebuilds {
+        let at = loc.key("rebuilds", id);
+        if !(0.0..=1.0).contains(&r.progress) {
+            let message = format!(
+                "rebuild {id}: progress must be 0.0..=1.0, got {}",
+                r.progress
+            );
+            loc.at(at, message);
+        }
+        if let Some(eta) = r.eta_min
+            && bad_number(eta, true)
         {
-            let off = loc.text.find(&format!("\"{id}\""));
-            loc.at(off, format!("tank {id}: hours must be >= 0, got {h}"));
+            let message = format!("rebuild {id}: eta_min must be >= 0 minutes, got {eta}");
+            loc.at(at, message);
         }
     }
     super::position::live(live, site, &mut loc);
-    loc.issues
+    loc.finish()
 }

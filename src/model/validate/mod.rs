@@ -1,86 +1,24 @@
 //! Content checks for a parsed site or live overlay. Every problem is collected so an author
-//! fixes a file in one pass, and each is located at the id it concerns.
+//! fixes a file in one pass, and each is located at the id or field it concerns. Every
+//! check is a pass over the parsed data with indexed lookups: the cost grows linearly with
+//! the file, however many problems it has.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
+mod elements;
 mod groups;
+mod index;
 mod live;
+mod locate;
 mod position;
+mod strings;
 
 use super::load::SiteIssue;
-use super::site::{Activation, Kind, Site};
+use super::site::{Activation, Site};
 
 pub(super) use live::live;
-
-/// Finds where ids appear in the source text, so semantic errors get a line and column.
-pub(super) struct Locator<'a> {
-    pub(super) text: &'a str,
-    file: &'a str,
-    pub(super) issues: Vec<SiteIssue>,
-}
-
-impl<'a> Locator<'a> {
-    pub(super) fn new(text: &'a str, file: &'a str) -> Self {
-        Locator {
-            text,
-            file,
-            issues: Vec::new(),
-        }
-    }
-
-    pub(super) fn position(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before
-            .rfind('\n')
-            .map_or(before.len(), |nl| before.len() - nl - 1)
-            + 1;
-        (line, col)
-    }
-
-    /// Offsets of every `id: "x"` declaration of `id`.
-    pub(super) fn declarations(&self, id: &str) -> Vec<usize> {
-        let quoted = format!("\"{id}\"");
-        let mut found = Vec::new();
-        let mut from = 0;
-        while let Some(rel) = self.text[from..].find(&quoted) {
-            let at = from + rel;
-            let head = self.text[..at].trim_end();
-            if head.ends_with(':') && head[..head.len() - 1].trim_end().ends_with("id") {
-                found.push(at);
-            }
-            from = at + quoted.len();
-        }
-        found
-    }
-
-    /// The first quoted `target` after the declaration of `owner`.
-    pub(super) fn reference(&self, owner: &str, target: &str) -> Option<usize> {
-        let start = self.declarations(owner).first().copied().unwrap_or(0);
-        let quoted = format!("\"{target}\"");
-        self.text[start..].find(&quoted).map(|rel| start + rel)
-    }
-
-    pub(super) fn at(&mut self, offset: Option<usize>, message: String) {
-        let (line, col) = offset.map_or((1, 1), |o| self.position(o));
-        self.issues.push(SiteIssue {
-            file: self.file.to_string(),
-            line,
-            col,
-            message,
-        });
-    }
-
-    pub(super) fn at_decl(&mut self, id: &str, message: String) {
-        let off = self.declarations(id).first().copied();
-        self.at(off, message);
-    }
-
-    pub(super) fn at_ref(&mut self, owner: &str, target: &str, message: String) {
-        let off = self.reference(owner, target);
-        self.at(off, message);
-    }
-}
+pub(super) use locate::Locator;
+pub use locate::MAX_ISSUES;
 
 pub(super) fn bad_number(v: f64, allow_zero: bool) -> bool {
     !v.is_finite() || v < 0.0 || (!allow_zero && v == 0.0)
@@ -89,57 +27,68 @@ pub(super) fn bad_number(v: f64, allow_zero: bool) -> bool {
 /// Validate a site, folding its `edges` into element `inputs`.
 pub(super) fn site(site: &mut Site, text: &str, file: &str) -> Vec<SiteIssue> {
     let mut loc = Locator::new(text, file);
+    strings::check_site(site, &mut loc);
     fold_edges(site, &mut loc);
     let ids = check_ids(site, &mut loc);
-    check_elements(site, &ids, &mut loc);
+    elements::check_elements(site, &ids, &mut loc);
     position::site(site, &mut loc);
-    check_loads(site, &mut loc);
+    elements::check_loads(site, &mut loc);
     check_cycles(site, &mut loc);
-    check_tanks(site, &mut loc);
+    elements::check_tanks(site, &mut loc);
     groups::check(site, &mut loc);
-    if !site.network_budget_s.is_finite() || site.network_budget_s < 0.0 {
+    if bad_number(site.network_budget_s, true) {
+        let at = loc.top_field("network_budget_s");
         loc.at(
-            None,
+            at,
             "network_budget_s must be a non-negative number of seconds".into(),
         );
     }
     if bad_number(site.required_hours, true) {
+        let at = loc.top_field("required_hours");
         loc.at(
-            None,
+            at,
             "required_hours must be a non-negative number of hours".into(),
         );
     }
-    loc.issues
+    loc.finish()
 }
 
 fn fold_edges(site: &mut Site, loc: &mut Locator) {
-    let index: HashMap<String, usize> = site
+    let elements: HashMap<String, usize> = site
         .elements
         .iter()
         .enumerate()
         .map(|(i, e)| (e.id.clone(), i))
         .collect();
+    let loads: HashMap<String, usize> = site
+        .loads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.clone(), i))
+        .collect();
     for (from, to) in std::mem::take(&mut site.edges) {
-        if !index.contains_key(&from) {
-            let off = loc.text.find(&format!("\"{from}\""));
+        if !elements.contains_key(&from) {
+            let off = loc.string(&from);
             loc.at(
                 off,
                 format!("edge ({from:?}, {to:?}): unknown element {from:?}"),
             );
             continue;
         }
-        match index.get(&to).and_then(|&i| site.elements.get_mut(i)) {
-            Some(e) => e.inputs.push(from),
-            None => match site.loads.iter_mut().find(|l| l.id == to) {
-                Some(l) => l.inputs.push(from),
-                None => {
-                    let off = loc.text.find(&format!("\"{to}\""));
-                    loc.at(
-                        off,
-                        format!("edge ({from:?}, {to:?}): unknown element or load {to:?}"),
-                    );
-                }
-            },
+        if let Some(&i) = elements.get(&to) {
+            if let Some(e) = site.elements.get_mut(i) {
+                e.inputs.push(from);
+            }
+        } else if let Some(&i) = loads.get(&to) {
+            if let Some(l) = site.loads.get_mut(i) {
+                l.inputs.push(from);
+            }
+        } else {
+            let off = loc.string(&to);
+            loc.at(
+                off,
+                format!("edge ({from:?}, {to:?}): unknown element or load {to:?}"),
+            );
         }
     }
     for e in &mut site.elements {
@@ -156,20 +105,22 @@ fn dedup_keep_order(v: &mut Vec<String>) {
 }
 
 /// Every id in the site's one namespace, mapped to what declares it.
-fn check_ids(site: &Site, loc: &mut Locator) -> BTreeMap<String, &'static str> {
-    let mut ids: BTreeMap<String, &'static str> = BTreeMap::new();
-    let mut declare = |id: &str, what: &'static str, loc: &mut Locator| {
+fn check_ids<'s>(site: &'s Site, loc: &mut Locator) -> HashMap<&'s str, &'static str> {
+    let mut ids: HashMap<&str, &'static str> = HashMap::new();
+    let mut declare = |id: &'s str, what: &'static str, loc: &mut Locator| {
         if id.trim().is_empty() {
             loc.at(None, format!("a {what} has an empty id"));
         } else if let Some(prev) = ids.get(id) {
             let decls = loc.declarations(id);
+            let first = decls.first().map(|&o| loc.position(o));
             let off = decls.get(1).or(decls.first()).copied();
+            let earlier = first.map_or(String::new(), |(l, c)| format!(" at line {l}:{c}"));
             loc.at(
                 off,
-                format!("duplicate id {id:?}: already used by a {prev}"),
+                format!("duplicate id {id:?}: already used by a {prev}{earlier}"),
             );
         } else {
-            ids.insert(id.to_string(), what);
+            ids.insert(id, what);
         }
     };
     for e in &site.elements {
@@ -217,145 +168,6 @@ fn check_ids(site: &Site, loc: &mut Locator) -> BTreeMap<String, &'static str> {
     ids
 }
 
-fn check_elements(site: &Site, ids: &BTreeMap<String, &'static str>, loc: &mut Locator) {
-    let by_id: HashMap<&str, Kind> = site
-        .elements
-        .iter()
-        .map(|e| (e.id.as_str(), e.kind))
-        .collect();
-    for e in &site.elements {
-        let sub = e.subsystem();
-        if let Some(c) = e.capacity
-            && bad_number(c, false)
-        {
-            loc.at_decl(
-                &e.id,
-                format!(
-                    "element {}: capacity must be a positive number, got {c}",
-                    e.id
-                ),
-            );
-        }
-        if let Some(t) = e.transfer_s
-            && bad_number(t, true)
-        {
-            loc.at_decl(
-                &e.id,
-                format!("element {}: transfer_s must be >= 0 seconds, got {t}", e.id),
-            );
-        }
-        if e.rating.is_some() && e.kind != Kind::Generator {
-            loc.at_decl(
-                &e.id,
-                format!("element {}: rating applies to generators only", e.id),
-            );
-        }
-        if e.kind == Kind::Generator && e.capacity.is_none() {
-            loc.at_decl(
-                &e.id,
-                format!("element {}: a generator needs a capacity", e.id),
-            );
-        }
-        for input in &e.inputs {
-            match by_id.get(input.as_str()) {
-                None => {
-                    let what = ids.get(input).map_or(String::new(), |w| format!(" (that is a {w})"));
-                    loc.at_ref(&e.id, input, format!("element {}: unknown input {input:?}{what}", e.id));
-                }
-                Some(k) if k.subsystem() != sub => loc.at_ref(
-                    &e.id,
-                    input,
-                    format!(
-                        "element {}: input {input} is {} equipment but {} is {}; use `requires` for cross-subsystem dependencies",
-                        e.id,
-                        k.subsystem().name(),
-                        e.id,
-                        sub.name()
-                    ),
-                ),
-                Some(_) if input == &e.id => {
-                    loc.at_ref(&e.id, input, format!("element {} feeds itself", e.id))
-                }
-                Some(_) => {}
-            }
-        }
-        for t in &e.takes_down {
-            if !by_id.contains_key(t.as_str()) {
-                loc.at_ref(
-                    &e.id,
-                    t,
-                    format!("element {}: takes_down names unknown element {t:?}", e.id),
-                );
-            }
-        }
-        for clause in &e.requires {
-            if clause.is_empty() {
-                loc.at_decl(
-                    &e.id,
-                    format!(
-                        "element {}: an empty `requires` clause can never hold",
-                        e.id
-                    ),
-                );
-            }
-            for r in clause {
-                if !by_id.contains_key(r.as_str()) {
-                    loc.at_ref(
-                        &e.id,
-                        r,
-                        format!("element {}: requires unknown element {r:?}", e.id),
-                    );
-                }
-            }
-        }
-    }
-}
-
-fn check_loads(site: &Site, loc: &mut Locator) {
-    let by_id: HashMap<&str, Kind> = site
-        .elements
-        .iter()
-        .map(|e| (e.id.as_str(), e.kind))
-        .collect();
-    for l in &site.loads {
-        if bad_number(l.demand, false) {
-            loc.at_decl(
-                &l.id,
-                format!(
-                    "load {}: demand must be a positive number, got {}",
-                    l.id, l.demand
-                ),
-            );
-        }
-        if l.inputs.is_empty() {
-            loc.at_decl(
-                &l.id,
-                format!("load {}: has no inputs (cords, coils or uplinks)", l.id),
-            );
-        }
-        for input in &l.inputs {
-            match by_id.get(input.as_str()) {
-                None => loc.at_ref(
-                    &l.id,
-                    input,
-                    format!("load {}: unknown input {input:?}", l.id),
-                ),
-                Some(k) if k.subsystem() != l.subsystem => loc.at_ref(
-                    &l.id,
-                    input,
-                    format!(
-                        "load {}: input {input} is {} equipment but the load is {}",
-                        l.id,
-                        k.subsystem().name(),
-                        l.subsystem.name()
-                    ),
-                ),
-                Some(_) => {}
-            }
-        }
-    }
-}
-
 /// A feed loop is allowed only through a manual tie (a normally-open cross-tie breaker or
 /// valve); a loop of always-closed gear would back-feed itself and is a modelling error.
 #[allow(
@@ -384,8 +196,10 @@ fn check_cycles(site: &Site, loc: &mut Locator) {
             }
         }
     }
-    // iterative colour DFS; report each cycle once by its smallest member
+    // iterative colour DFS; report each cycle once by its members. `depth` is a vertex's
+    // place on the current path, so a back edge finds its cycle without a search.
     let mut colour = vec![0u8; n];
+    let mut depth = vec![0usize; n];
     let mut reported = BTreeSet::new();
     for root in 0..n {
         if colour[root] != 0 {
@@ -399,8 +213,12 @@ fn check_cycles(site: &Site, loc: &mut Locator) {
                 let w = succ[v][*next];
                 *next += 1;
                 if colour[w] == 1 {
-                    let start = path.iter().position(|&p| p == w).unwrap_or(0);
-                    let mut members: Vec<&str> = path[start..]
+                    // naming a loop costs its length: past the issue cap, only count it
+                    if loc.full() {
+                        loc.at(None, String::new());
+                        continue;
+                    }
+                    let mut members: Vec<&str> = path[depth[w]..]
                         .iter()
                         .map(|&i| site.elements[i].id.as_str())
                         .collect();
@@ -416,6 +234,7 @@ fn check_cycles(site: &Site, loc: &mut Locator) {
                     }
                 } else if colour[w] == 0 {
                     colour[w] = 1;
+                    depth[w] = path.len();
                     stack.push((w, 0));
                     path.push(w);
                 }
@@ -424,20 +243,6 @@ fn check_cycles(site: &Site, loc: &mut Locator) {
                 stack.pop();
                 path.pop();
             }
-        }
-    }
-}
-
-fn check_tanks(site: &Site, loc: &mut Locator) {
-    for t in site.fuel_tanks.iter().chain(&site.makeup_water) {
-        if bad_number(t.hours_at_n, true) {
-            loc.at_decl(
-                &t.id,
-                format!(
-                    "tank {}: hours_at_n must be >= 0, got {}",
-                    t.id, t.hours_at_n
-                ),
-            );
         }
     }
 }

@@ -39,7 +39,7 @@ pub(super) fn site(site: &Site, loc: &mut Locator) {
 pub(super) fn live(live: &LiveState, site: &Site, loc: &mut Locator) {
     let by_id: HashMap<&str, &Element> = site.elements.iter().map(|e| (e.id.as_str(), e)).collect();
     for (id, input) in &live.positions {
-        let off = loc.text.find(&format!("\"{id}\""));
+        let off = loc.key("positions", id);
         match by_id.get(id.as_str()) {
             None => loc.at(off, format!("element {id:?} is not in site {}", site.name)),
             Some(e) => {
