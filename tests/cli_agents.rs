@@ -161,6 +161,43 @@ fn no_agent_answering_is_unknown() {
     assert!(out.starts_with("REDCON UNKNOWN - site dc1"), "{out}");
     assert!(out.contains("no agent answered"), "{out}");
     assert!(took < Duration::from_secs(3), "{took:?}");
+    // nothing is known: the figures say so, and nothing claims a load lost its supply
+    assert!(out.contains("live_tier=U;"), "{out}");
+    assert!(out.contains("serving_now=U;"), "{out}");
+    let (code, json, _) = status(&[
+        "status",
+        "--config",
+        &cfg.display().to_string(),
+        "--timeout",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 3);
+    let v: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(v["state"], "UNKNOWN");
+    assert_eq!(v["live_tier"], serde_json::Value::Null);
+    assert_eq!(v["serving_now"], serde_json::Value::Null);
+    assert_eq!(
+        (v["live_tier_low"].as_u64(), v["live_tier_high"].as_u64()),
+        (Some(0), Some(3))
+    );
+    for claim in [
+        "loses supply",
+        ") lose supply",
+        "does not reach",
+        "without supply",
+    ] {
+        assert!(!v["reasons"].to_string().contains(claim), "{claim}: {json}");
+        assert!(
+            !v["findings"].to_string().contains(claim),
+            "{claim}: {json}"
+        );
+    }
+    for s in v["subsystems"].as_array().unwrap() {
+        assert_ne!(s["state"], "critical", "{s}");
+    }
 }
 
 #[test]

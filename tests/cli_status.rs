@@ -157,7 +157,7 @@ fn explain_prints_every_subsystem_with_findings_and_spofs() {
         "{out}"
     );
     assert!(
-        out.contains("Not Tier III: GSWG-1 cannot be removed for maintenance: IT (400 kW) loses supply; same for PDU-1, UOB-1"),
+        out.contains("Not Tier III: GSWG-1 cannot be removed for maintenance: IT (400 kW) would lose supply; same for PDU-1, UOB-1"),
         "{out}"
     );
     assert!(

@@ -105,9 +105,9 @@ fn effect(ctx: &Ctx, unit: &str, o: &Outcome) -> Effect {
     let dead_kw: f64 = o.dead_loads.iter().map(|&l| ctx.site.loads[l].demand).sum();
     if !loads.is_empty() {
         let names: Vec<&str> = loads.iter().map(String::as_str).collect();
-        let verb = if loads.len() == 1 { "loses" } else { "lose" };
+        // a scenario's consequence, not a fact about now: "would"
         let text = format!(
-            "{} ({} {unit}) {verb} supply",
+            "{} ({} {unit}) would lose supply",
             name_list(&names),
             fmt_num(dead_kw)
         );

@@ -91,7 +91,7 @@ pub struct Finding {
     pub elements: Vec<Id>,
     /// Loads left without any usable path in the failed scenario.
     pub loads: Vec<Id>,
-    /// e.g. "IT (400 kW) loses supply", "shortfall 100 kW (300/400 kW) at UPS-A1, UPS-A3".
+    /// e.g. "IT (400 kW) would lose supply", "shortfall 100 kW (300/400 kW) at UPS-A1, UPS-A3".
     pub effect: String,
     /// The sentence an operator reads.
     pub message: String,

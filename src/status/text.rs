@@ -48,6 +48,9 @@ pub fn render_line(v: &Verdict) -> String {
             let _ = write!(summary, "; and {} more", v.reasons.len() - 3);
         }
     }
+    // `|` starts the perfdata in the plugin format: text from anywhere (an agent's id, a
+    // message) must never inject figures or split the line
+    let summary = summary.replace('|', "¦").replace(['\n', '\r'], " ");
     format!("REDCON {} - {} | {}", v.state, summary, perfdata(v))
 }
 

@@ -37,7 +37,12 @@ pub fn body(agent: &str, elements: usize, names: usize) -> Vec<u8> {
 
 impl Bomb {
     pub fn start(agent: &str, elements: usize) -> Bomb {
-        let body = Arc::new(body(agent, elements, 100_000));
+        Bomb::serve(body(agent, elements, 100_000))
+    }
+
+    /// An agent that answers every request with `body`, whatever it holds.
+    pub fn serve(body: Vec<u8>) -> Bomb {
+        let body = Arc::new(body);
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));

@@ -34,6 +34,8 @@ pub struct Pty {
     stop: Arc<AtomicBool>,
     reader: Option<JoinHandle<()>>,
     home: PathBuf,
+    /// Every byte the program wrote to the terminal, escape sequences included.
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 fn nz(n: u16) -> NonZeroU16 {
@@ -78,7 +80,8 @@ impl Pty {
         let writer = pair.master.take_writer().unwrap();
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let stop = Arc::new(AtomicBool::new(false));
-        let (p, s) = (parser.clone(), stop.clone());
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, s, r) = (parser.clone(), stop.clone(), raw.clone());
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 16 * 1024];
             while !s.load(Ordering::Acquire) {
@@ -87,7 +90,10 @@ impl Pty {
                         std::thread::sleep(Duration::from_millis(5));
                     }
                     Ok(0) | Err(_) => break,
-                    Ok(n) => p.lock().unwrap().process(&buf[..n]),
+                    Ok(n) => {
+                        p.lock().unwrap().process(&buf[..n]);
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
                 }
             }
             let _ = nix028::unistd::close(fd);
@@ -98,6 +104,7 @@ impl Pty {
             master: Some(pair.master),
             writer: Some(writer),
             parser,
+            raw,
             stop,
             reader: Some(reader),
             home,
@@ -112,6 +119,11 @@ impl Pty {
         let w = self.writer.as_mut().unwrap();
         w.write_all(bytes).unwrap();
         w.flush().unwrap();
+    }
+
+    /// Every byte written to the terminal so far.
+    pub fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
     }
 
     pub fn contents(&self) -> String {
