@@ -17,6 +17,8 @@ use redcon::status::{self, State};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[macro_use]
+mod emit;
 mod logs;
 mod ops_cli;
 mod report;
@@ -321,8 +323,8 @@ fn main() -> ExitCode {
             use redcon::tui::keymap;
             let (keys, refused) = keymap::load(keymap::user_path().as_deref());
             match format {
-                KeysFormat::Text => print!("{}", keys.text()),
-                KeysFormat::Ron => print!("{}", keymap::to_ron(&keys)),
+                KeysFormat::Text => out!("{}", keys.text()),
+                KeysFormat::Ron => out!("{}", keymap::to_ron(&keys)),
             }
             // the built-in keys are printed either way; the exit code says the file is bad
             return match refused {
@@ -385,12 +387,12 @@ fn main() -> ExitCode {
             let first = lines.first().cloned().unwrap_or_default();
             match format {
                 Format::Text => {
-                    println!("REDCON UNKNOWN - cannot load site: {first}");
+                    outln!("REDCON UNKNOWN - cannot load site: {first}");
                     for l in &lines {
                         eprintln!("{l}");
                     }
                 }
-                Format::Json => println!(
+                Format::Json => outln!(
                     "{}",
                     serde_json::json!({
                         "schema": status::SCHEMA,
@@ -415,10 +417,10 @@ fn main() -> ExitCode {
     let v = redcon::verdict::build(&gathered.site, inputs);
     let explaining = !matches!(cli.command, Some(Command::Status { .. }));
     match format {
-        Format::Json => println!("{}", status::render_json(&v)),
-        Format::Text if explaining => print!("{}", status::render_explain(&v, verbose)),
-        Format::Text if verbose => print!("{}", status::render_explain(&v, true)),
-        Format::Text => println!("{}", status::render_line(&v)),
+        Format::Json => outln!("{}", status::render_json(&v)),
+        Format::Text if explaining => out!("{}", status::render_explain(&v, verbose)),
+        Format::Text if verbose => out!("{}", status::render_explain(&v, true)),
+        Format::Text => outln!("{}", status::render_line(&v)),
     }
     if explaining {
         // a human command: it explained, whatever the verdict

@@ -14,8 +14,8 @@ use redcon::ops::audit::{self, AuditLog, Outcome};
 use redcon::ops::execute::{plan_lines, record, send_audited};
 use redcon::ops::tokens::Tokens;
 use redcon::ops::{
-    Acknowledged, Authority, Mutation, NotCleared, OpKind, Operation, Verdict, owner, plan_text,
-    preflight,
+    Acknowledged, Authority, DataFacts, Mutation, NotCleared, OpKind, Operation, Verdict, owner,
+    plan_text, preflight, preflight_on,
 };
 use redcon::poll::{self, AgentSpec, AgentStatus};
 use redcon::status::source::{Source, configured_site};
@@ -27,6 +27,8 @@ pub const REJECTED: u8 = 3;
 pub const STALE: u8 = 4;
 pub const UNAUTHORISED: u8 = 5;
 pub const UNKNOWN: u8 = 6;
+/// With `--dry-run`: the plan stands on unknown or stale data and cannot say.
+pub const UNCERTAIN: u8 = 7;
 
 pub struct Request {
     pub kind: OpKind,
@@ -157,16 +159,18 @@ fn verdict_exit(v: Verdict) -> u8 {
     match v {
         Verdict::Safe => DONE,
         Verdict::Degrades => NOT_ACKNOWLEDGED,
+        Verdict::Uncertain => UNCERTAIN,
         Verdict::Refused => REFUSED,
     }
 }
 
-/// The live state a plan stands on: unknown items unavailable, as the worst case.
+/// The live state a plan stands on (unknown items marked unknown), which readings are
+/// stale, and what could not be used.
 fn live_and_problems(
     site: &Site,
     statuses: &[AgentStatus],
     policy: &PollPolicy,
-) -> (LiveState, Vec<String>) {
+) -> (LiveState, DataFacts, Vec<String>) {
     let m = poll::merge(
         site,
         statuses,
@@ -174,7 +178,10 @@ fn live_and_problems(
         tokio::time::Instant::now(),
         redcon::api::unix_now(),
     );
-    (m.live, m.problems)
+    let data = DataFacts {
+        stale: m.stale.into_iter().map(|s| (s.id, s.age_s)).collect(),
+    };
+    (m.live, data, m.problems)
 }
 
 pub fn run(source: &Source, timeout: Duration, req: Request) -> ExitCode {
@@ -240,7 +247,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         };
         return match preflight(&site, &live, &op, since, now) {
             Ok(plan) => {
-                println!("{}", plan_text(&plan).join("\n"));
+                outln!("{}", plan_text(&plan).join("\n"));
                 verdict_exit(plan.verdict)
             }
             Err(e) => fail(e.to_string()),
@@ -255,15 +262,15 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         Err(e) => return fail(e),
     };
     let statuses = poll::poll_once(&client, &target.specs, &target.policy, timeout).await;
-    let (live, problems) = live_and_problems(&target.site, &statuses, &target.policy);
+    let (live, data, problems) = live_and_problems(&target.site, &statuses, &target.policy);
     for p in &problems {
         eprintln!("redcon: {p}");
     }
-    let plan = match preflight(&target.site, &live, &op, since, now) {
+    let plan = match preflight_on(&target.site, &live, &data, &op, since, now) {
         Ok(p) => p,
         Err(e) => return fail(e.to_string()),
     };
-    println!("{}", plan_text(&plan).join("\n"));
+    outln!("{}", plan_text(&plan).join("\n"));
     if req.dry_run {
         return verdict_exit(plan.verdict);
     }
@@ -295,6 +302,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
             eprintln!("redcon: {e}");
             let code = match e {
                 NotCleared::Refused(..) => REFUSED,
+                NotCleared::Uncertain(..) => UNCERTAIN,
                 NotCleared::Degrades(_) | NotCleared::NoReason => NOT_ACKNOWLEDGED,
             };
             let fake = Mutation {
@@ -343,9 +351,9 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         Ok(s) => s,
         Err(e) => return fail(e.to_string()),
     };
-    println!("{}: {}", sent.outcome.word(), sent.detail);
+    outln!("{}: {}", sent.outcome.word(), sent.detail);
     if target.demo_token.is_some() && sent.outcome == Outcome::Done {
-        println!("(the embedded demo site forgets this when the command ends)");
+        outln!("(the embedded demo site forgets this when the command ends)");
     }
     exit_for(sent.outcome)
 }
@@ -371,11 +379,11 @@ pub fn print_audit(path: Option<&Path>, since: Option<f64>, json: bool) -> ExitC
         .filter(|r| since.is_none_or(|s| r.at >= s))
     {
         if json {
-            println!("{}", serde_json::to_string(r).unwrap_or_default());
+            outln!("{}", serde_json::to_string(r).unwrap_or_default());
             continue;
         }
         let verdict = r.verdict.map_or("-", |v| v.word());
-        println!(
+        outln!(
             "{}  {:<12} {:<28} {:<9} {:<14} {}  \"{}\"{}",
             audit::utc_text(r.at),
             r.operation.operator,

@@ -254,3 +254,21 @@ fn bare_redcon_explains_the_demo_site_and_exits_cleanly() {
         "{out}"
     );
 }
+
+/// A reader that closes the pipe after one line (`| head -1`) gets its line; redcon ends
+/// quietly with its exit code, never with a panic.
+#[test]
+fn a_closed_pipe_is_no_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redcon"))
+        .args(["explain", "--site", &site("e11")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}

@@ -85,7 +85,11 @@ fn open(app: &mut App, id: &str) {
 }
 
 fn screen(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(100, 40)).unwrap_or_else(|e| panic!("{e}"));
+    screen_at(app, 100, 40)
+}
+
+fn screen_at(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
     t.draw(|f| redcon::tui::view::render(f, app, &Theme::mono()))
         .unwrap_or_else(|e| panic!("{e}"));
     let buf = t.backend().buffer().clone();
@@ -102,14 +106,14 @@ fn screen(app: &App) -> String {
 #[test]
 fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
     let mut app = operator_app();
-    open(&mut app, "UPS-A1");
+    open(&mut app, "PDU-A1");
     assert!(type_keys(&mut app, "d").is_empty());
     let d = app.operation.clone().unwrap_or_else(|| panic!("no dialog"));
     assert_eq!(d.step, Step::Reason);
     assert_eq!(d.plan.verdict, Verdict::Degrades, "{:?}", d.lines);
     assert!(d.plan.site_level);
     let shown = screen(&app);
-    assert!(shown.contains("DEGRADES  drain UPS-A1"), "{shown}");
+    assert!(shown.contains("DEGRADES  drain PDU-A1"), "{shown}");
     assert!(shown.contains("live tier Tier III -> Tier II"), "{shown}");
 
     // no reason: refused with a word, still on the reason
@@ -126,7 +130,7 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
     assert!(!d.confirm, "Cancel is focused by default");
     let shown = screen(&app);
     assert!(shown.contains("> Cancel <"), "{shown}");
-    assert!(shown.contains("type UPS-A1 to confirm"), "{shown}");
+    assert!(shown.contains("type PDU-A1 to confirm"), "{shown}");
 
     // Enter on Cancel cancels, and says so in the log
     assert!(type_keys(&mut app, "\n").is_empty());
@@ -134,19 +138,19 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
     assert!(
         app.log
             .newest_first()
-            .any(|e| e.text == "drain UPS-A1: cancelled")
+            .any(|e| e.text == "drain PDU-A1: cancelled")
     );
 
     // again: Confirm without typing the id is refused
-    open(&mut app, "UPS-A1");
+    open(&mut app, "PDU-A1");
     type_keys(&mut app, "dcapacitors\n\t\n");
     assert!(
         app.message
             .as_deref()
-            .is_some_and(|m| m.contains("type UPS-A1"))
+            .is_some_and(|m| m.contains("type PDU-A1"))
     );
     // the id, then Confirm: a degrading plan asks once more, focus back on Cancel
-    assert!(type_keys(&mut app, "UPS-A1\n").is_empty());
+    assert!(type_keys(&mut app, "PDU-A1\n").is_empty());
     let d = app.operation.clone().unwrap_or_else(|| panic!("no dialog"));
     assert_eq!(d.step, Step::Confirm { second: true });
     assert!(!d.confirm);
@@ -162,28 +166,28 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
         panic!("{effects:?}")
     };
     assert_eq!(mutation.operation.kind, OpKind::Drain);
-    assert_eq!(mutation.operation.target, "UPS-A1");
+    assert_eq!(mutation.operation.target, "PDU-A1");
     assert_eq!(mutation.operation.reason, "capacitors");
     assert_eq!(mutation.operation.operator, "alice");
     assert!(mutation.acknowledged.degrade && !mutation.acknowledged.force);
-    assert_eq!(mutation.state_version, "W/\"ups-gw-a-7\"");
-    assert!(url.ends_with("/agents/ups-gw-a"), "{url}");
+    assert_eq!(mutation.state_version, "W/\"pdu-gw-7\"");
+    assert!(url.ends_with("/agents/pdu-gw"), "{url}");
     assert!(plan[0].starts_with("DEGRADES"), "{plan:?}");
     assert_eq!(app.operation.as_ref().map(|d| d.step), Some(Step::Sending));
 
     update(
         &mut app,
-        Action::OpResult("drain UPS-A1: done (HTTP 200: done)".into()),
+        Action::OpResult("drain PDU-A1: done (HTTP 200: done)".into()),
     );
     assert!(app.operation.is_none());
     assert!(
         app.maintenance
             .iter()
-            .any(|m| m.target == "UPS-A1" && m.operator == "alice")
+            .any(|m| m.target == "PDU-A1" && m.operator == "alice")
     );
     let log: Vec<String> = app.log.newest_first().map(|e| e.text.clone()).collect();
-    assert_eq!(log[0], "drain UPS-A1: done (HTTP 200: done)");
-    assert_eq!(log[1], "drain UPS-A1 sent by alice (DEGRADES): capacitors");
+    assert_eq!(log[0], "drain PDU-A1: done (HTTP 200: done)");
+    assert_eq!(log[1], "drain PDU-A1 sent by alice (DEGRADES): capacitors");
 }
 
 #[test]
@@ -322,5 +326,39 @@ fn every_verb_on_every_target_either_opens_a_plan_or_says_why_not() {
                 ),
             }
         }
+    }
+}
+
+/// A plan too long for the screen (MSWG-A: many new SPOFs, many units) keeps its verdict,
+/// its reason, the id to type and both buttons on screen at every size.
+#[test]
+fn the_dialog_never_hides_its_decision() {
+    for (w, h) in [(80, 24), (60, 15), (200, 60)] {
+        let mut app = operator_app();
+        open(&mut app, "MSWG-A");
+        type_keys(&mut app, "d");
+        type_keys(&mut app, "switchgear service\n");
+        type_keys(&mut app, "MSWG-A");
+        let shown = screen_at(&app, w, h);
+        for must in [
+            "drain MSWG-A",
+            "reason: switchgear service",
+            "type MSWG-A to confirm",
+            "Cancel",
+            "Confirm",
+        ] {
+            assert!(shown.contains(must), "{w}x{h}: {must} missing:\n{shown}");
+        }
+        let verdict = app
+            .operation
+            .as_ref()
+            .map(|d| d.plan.verdict.word())
+            .unwrap();
+        assert!(
+            shown.contains(verdict),
+            "{w}x{h}: verdict {verdict} missing:\n{shown}"
+        );
+        // the focus is visible: Cancel is marked
+        assert!(shown.contains("> Cancel <"), "{w}x{h}:\n{shown}");
     }
 }

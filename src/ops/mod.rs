@@ -3,6 +3,7 @@
 //! the console, the CLI and the agent all judge an operation the same way.
 
 pub mod audit;
+mod consequence;
 pub mod execute;
 mod preflight;
 pub mod replies;
@@ -14,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Id;
 
-pub use preflight::{GroupChange, Plan, SubsystemChange, Verdict, preflight};
+pub use consequence::{DataFacts, ResourceMove, UnitLoad};
+pub use preflight::{GroupChange, Plan, SubsystemChange, Verdict, preflight, preflight_on};
 pub use show::plan_text;
 pub use target::{Target, TargetError, owner, resolve};
 
@@ -125,6 +127,8 @@ pub enum NotCleared {
     Degrades(String),
     #[error("{0}: refused by preflight ({1}); only --force with a reason overrides")]
     Refused(String, String),
+    #[error("{0}: the data it stands on is not fresh ({1}); only --force with a reason overrides")]
+    Uncertain(String, String),
     #[error("an operation needs a reason")]
     NoReason,
 }
@@ -145,7 +149,13 @@ impl Mutation {
             Verdict::Safe => {}
             Verdict::Degrades if acknowledged.degrade || acknowledged.force => {}
             Verdict::Degrades => return Err(NotCleared::Degrades(op.describe())),
-            Verdict::Refused if acknowledged.force => {}
+            Verdict::Uncertain | Verdict::Refused if acknowledged.force => {}
+            Verdict::Uncertain => {
+                return Err(NotCleared::Uncertain(
+                    op.describe(),
+                    plan.uncertain.join("; "),
+                ));
+            }
             Verdict::Refused => {
                 return Err(NotCleared::Refused(op.describe(), plan.refusals.join("; ")));
             }

@@ -9,6 +9,10 @@ use crate::classify::{Classification, GroupReport, Tier, classify};
 use crate::model::{Id, LiveState, MemberState, Site};
 
 use super::Operation;
+use super::consequence::{
+    DataFacts, ResourceMove, UnitLoad, judge_loads, moves, partners, raid_exposure, uncertain,
+    unit_loads,
+};
 use super::target::{Target, TargetError, apply, resolve};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -16,6 +20,8 @@ use super::target::{Target, TargetError, apply, resolve};
 pub enum Verdict {
     Safe,
     Degrades,
+    /// The data about the target or its partners is unknown or stale: the plan cannot say.
+    Uncertain,
     Refused,
 }
 
@@ -24,6 +30,7 @@ impl Verdict {
         match self {
             Verdict::Safe => "SAFE",
             Verdict::Degrades => "DEGRADES",
+            Verdict::Uncertain => "UNCERTAIN",
             Verdict::Refused => "REFUSED",
         }
     }
@@ -66,6 +73,15 @@ pub struct Plan {
     pub new_spofs: Vec<String>,
     /// Loads served now that would lose supply.
     pub lost_loads: Vec<Id>,
+    /// Power loads protected now that would be left on raw supply.
+    pub unprotected_loads: Vec<Id>,
+    /// Capacity units whose load changes (or runs hot): before and after, in kW.
+    pub unit_loads: Vec<UnitLoad>,
+    /// Cluster resources that would move, and the expected interruption.
+    pub moves: Vec<ResourceMove>,
+    /// Why the plan cannot vouch for itself: unknown or stale data about the target or its
+    /// redundancy partners.
+    pub uncertain: Vec<String>,
     /// Why the verdict is `refused`, naming what would be lost.
     pub refusals: Vec<String>,
     /// Why the verdict is (at least) `degrades`.
@@ -137,6 +153,26 @@ pub fn preflight(
     maintenance_since: Option<f64>,
     now: f64,
 ) -> Result<Plan, TargetError> {
+    preflight_on(
+        site,
+        live,
+        &DataFacts::default(),
+        op,
+        maintenance_since,
+        now,
+    )
+}
+
+/// As [`preflight`], knowing which readings are stale (`data`); unknown items are marked
+/// in `live` itself.
+pub fn preflight_on(
+    site: &Site,
+    live: &LiveState,
+    data: &DataFacts,
+    op: &Operation,
+    maintenance_since: Option<f64>,
+    now: f64,
+) -> Result<Plan, TargetError> {
     let target = resolve(site, &op.target)?;
     let (after_live, partner) = apply(site, live, op)?;
     let before = classify(site, live);
@@ -160,6 +196,43 @@ pub fn preflight(
             refusals.push(format!("{p} is {} and cannot take over", state.name()));
         }
     }
+    let unprotected_loads: Vec<Id> = after
+        .unprotected_loads
+        .iter()
+        .filter(|l| !before.unprotected_loads.contains(l))
+        .cloned()
+        .collect();
+    if !unprotected_loads.is_empty() {
+        refusals.push(format!(
+            "{} would be left unprotected (no working UPS on any path)",
+            unprotected_loads.join(", ")
+        ));
+    }
+    let unit_loads = unit_loads(site, live, &after_live);
+    judge_loads(&unit_loads, &mut refusals, &mut degradations);
+    let moves = moves(site, &op.kind, &op.target, live, &after_live);
+    for m in &moves {
+        match &m.to {
+            None => refusals.push(format!("{} would have no node left to run on", m.resource)),
+            Some(to) => degradations.push(format!(
+                "{} moves from {} to {to}: about {} s without service",
+                m.resource,
+                m.from.as_deref().unwrap_or("nowhere"),
+                crate::classify::fmt_num(m.interruption_s)
+            )),
+        }
+    }
+    if let Some(r) = raid_exposure(site, &target, &op.target, live)
+        && matches!(op.kind, super::OpKind::Drain)
+    {
+        refusals.push(r);
+    }
+    let uncertain = uncertain(
+        site,
+        live,
+        data,
+        &partners(site, &before, &target, &op.target),
+    );
 
     let own = target_group(&target);
     let mut groups = Vec::new();
@@ -210,6 +283,8 @@ pub fn preflight(
 
     let verdict = if !refusals.is_empty() {
         Verdict::Refused
+    } else if !uncertain.is_empty() {
+        Verdict::Uncertain
     } else if !degradations.is_empty() {
         Verdict::Degrades
     } else {
@@ -229,6 +304,10 @@ pub fn preflight(
         groups,
         new_spofs,
         lost_loads,
+        unprotected_loads,
+        unit_loads,
+        moves,
+        uncertain,
         refusals,
         degradations,
         in_maintenance_for_s: maintenance_since

@@ -10,6 +10,9 @@ pub fn plan_text(plan: &Plan) -> Vec<String> {
     for r in &plan.refusals {
         out.push(format!("  refused: {r}"));
     }
+    for u in &plan.uncertain {
+        out.push(format!("  uncertain: {u}"));
+    }
     for d in &plan.degradations {
         out.push(format!("  degrades: {d}"));
     }
@@ -40,6 +43,22 @@ pub fn plan_text(plan: &Plan) -> Vec<String> {
     }
     if !plan.new_spofs.is_empty() {
         out.push(format!("  new SPOFs: {}", plan.new_spofs.join(", ")));
+    }
+    for u in &plan.unit_loads {
+        out.push(format!(
+            "  {:<8} {} -> {} of {} ({:.0} %)",
+            u.id,
+            crate::classify::fmt_num(u.before),
+            crate::classify::fmt_num(u.after),
+            crate::classify::fmt_num(u.capacity),
+            u.after_pct()
+        ));
+    }
+    if !plan.unprotected_loads.is_empty() {
+        out.push(format!(
+            "  loads left unprotected: {}",
+            plan.unprotected_loads.join(", ")
+        ));
     }
     if !plan.lost_loads.is_empty() {
         out.push(format!(

@@ -51,7 +51,7 @@ fn allowed(verdict: Verdict, req: &OpRequest) -> bool {
     match verdict {
         Verdict::Safe => true,
         Verdict::Degrades => req.acknowledged.degrade || req.acknowledged.force,
-        Verdict::Refused => req.acknowledged.force,
+        Verdict::Uncertain | Verdict::Refused => req.acknowledged.force,
     }
 }
 

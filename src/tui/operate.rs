@@ -228,6 +228,13 @@ fn confirm(app: &mut App, second: bool) -> Effect {
             "preflight refused this; only `redcon` on the command line with --force overrides",
         );
     }
+    if verdict == Verdict::Uncertain {
+        d.confirm = false;
+        return say(
+            app,
+            "no fresh data to plan on; wait for it, or --force on the command line",
+        );
+    }
     if d.plan.site_level && d.typed != d.op.target {
         let want = d.op.target.clone();
         return say(
