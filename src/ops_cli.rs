@@ -352,10 +352,66 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
         Err(e) => return fail(e.to_string()),
     };
     outln!("{}: {}", sent.outcome.word(), sent.detail);
+    if sent.outcome == Outcome::Done {
+        // "done" is the agent's word; the site's own state is the proof
+        match verify(&target, &client, &live, &op, timeout).await {
+            Some(at) => outln!("done, seen at {}", redcon::tui::timefmt::stamp(at)),
+            None => {
+                let why = format!("sent, not yet seen after {} s", VERIFY_FOR.as_secs());
+                eprintln!("redcon: warning: {why}; look again before acting on it");
+                if let Err(e) = log.append(&record(&mutation, &[], Outcome::Done, &why)) {
+                    eprintln!("redcon: {e}");
+                }
+            }
+        }
+    }
     if target.demo_token.is_some() && sent.outcome == Outcome::Done {
         outln!("(the embedded demo site forgets this when the command ends)");
     }
     exit_for(sent.outcome)
+}
+
+/// How long a `done` is watched for in the agents' own state.
+const VERIFY_FOR: Duration = Duration::from_secs(10);
+
+/// Poll until the state the operation should produce shows (the ids whose state it
+/// changes, as preflight computed it), for at most `VERIFY_FOR`; when it was seen.
+async fn verify(
+    target: &Reach,
+    client: &reqwest::Client,
+    before: &LiveState,
+    op: &redcon::ops::Operation,
+    timeout: Duration,
+) -> Option<std::time::SystemTime> {
+    let (expected, _) = redcon::ops::apply(&target.site, before, op).ok()?;
+    let changed: Vec<&String> = expected
+        .elements
+        .keys()
+        .chain(before.elements.keys())
+        .filter(|id| expected.element_state(id) != before.element_state(id))
+        .collect();
+    let changed_members: Vec<&String> = expected
+        .members
+        .keys()
+        .chain(before.members.keys())
+        .filter(|id| expected.member_state(id) != before.member_state(id))
+        .collect();
+    let deadline = tokio::time::Instant::now() + VERIFY_FOR;
+    while tokio::time::Instant::now() < deadline {
+        let statuses = poll::poll_once(client, &target.specs, &target.policy, timeout).await;
+        let (live, _, _) = live_and_problems(&target.site, &statuses, &target.policy);
+        let seen = changed
+            .iter()
+            .all(|id| live.element_state(id) == expected.element_state(id))
+            && changed_members
+                .iter()
+                .all(|id| live.member_state(id) == expected.member_state(id));
+        if seen {
+            return Some(std::time::SystemTime::now());
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    None
 }
 
 /// `redcon audit`: the settled log, oldest first, from `since` (Unix seconds) on.

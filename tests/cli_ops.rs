@@ -200,6 +200,8 @@ fn a_drain_through_a_real_simulator_is_done_audited_and_then_warned_about() {
     let (code, out, err) = run(&[&base[..], &["--accept-degrade", "--token-file", &op]].concat());
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("done: HTTP 200"), "{out}");
+    // and the agent's "done" is checked against its own state
+    assert!(out.contains("done, seen at "), "{out}");
 
     let status = |age: &str| {
         let (code, out, _) = run(&[
