@@ -107,7 +107,7 @@ pub(crate) fn now_report(
         });
     }
     let mut unprotected = Vec::new();
-    if sub == Subsystem::Power {
+    if sub == Subsystem::Power && may_run_round_a_ups(ctx, live_base, live) {
         let mut live_p = Evaluator::new(ctx, net, live_base, PROTECTED_NOW);
         let exposed = not_served(&mut live_p);
         if !exposed.is_empty() {
@@ -129,6 +129,20 @@ pub(crate) fn now_report(
         unprotected,
         notes,
     }
+}
+
+/// Whether anything now could make a load run round every UPS: a UPS on bypass, a
+/// closed manual element on the raw side, a transfer switch on a raw input. When nothing
+/// does, the protected flows need not be run at all (a large site saves three flow runs).
+fn may_run_round_a_ups(ctx: &Ctx, base: &Base, live: &LiveState) -> bool {
+    (0..ctx.site.elements.len()).any(|e| {
+        // a UPS out of service passes nothing; only one on bypass passes raw power
+        let ups_out =
+            ctx.kind(e) == Kind::Ups && live.element_state(ctx.id(e)) == ElementState::Bypass;
+        let raw_tie = base.engaged[e] && !ctx.critical[e];
+        let raw_position = base.position[e].is_some_and(|p| ctx.critical[e] && !ctx.critical[p]);
+        ups_out || raw_tie || raw_position
+    })
 }
 
 /// "ROW-3, ROW-4 unprotected: UPS-B1 bypass, ATS-3 on RB-2; ...": the UPSs upstream that
