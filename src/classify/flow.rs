@@ -37,6 +37,18 @@ pub(crate) struct Graph {
     flow: Vec<i64>,
     level: Vec<i32>,
     next: Vec<usize>,
+    /// Visit stamps per node for searches that must not cost O(nodes) to reset.
+    stamp: Vec<u32>,
+    epoch: u32,
+    /// The arc a backward search reached each node by.
+    via: Vec<usize>,
+    /// A trial's changed arcs, so it can be undone at the cost of what it touched.
+    tmark: Vec<u32>,
+    tepoch: u32,
+    touched: Vec<usize>,
+    tracking: bool,
+    /// Arcs into the sink that lost flow in this trial: where `repair` starts looking.
+    deficit: Vec<usize>,
 }
 
 impl Graph {
@@ -45,6 +57,8 @@ impl Graph {
             adj: vec![Vec::new(); nodes],
             level: vec![-1; nodes],
             next: vec![0; nodes],
+            stamp: vec![0; nodes],
+            via: vec![0; nodes],
             ..Graph::default()
         }
     }
@@ -60,11 +74,128 @@ impl Graph {
         self.cap.push(0);
         self.flow.push(0);
         self.adj[to].push(id + 1);
+        self.tmark.extend([0, 0]);
         id
     }
 
     pub fn set_cap(&mut self, arc: usize, cap: i64) {
+        self.touch(arc);
         self.cap[arc] = cap;
+    }
+
+    /// Remember that `arc` (and its twin) may change in the trial under way.
+    fn touch(&mut self, arc: usize) {
+        if self.tracking && self.tmark[arc] != self.tepoch {
+            self.tmark[arc] = self.tepoch;
+            self.tmark[arc ^ 1] = self.tepoch;
+            self.touched.push(arc);
+        }
+    }
+
+    fn push_flow(&mut self, arc: usize, f: i64) {
+        self.touch(arc);
+        self.flow[arc] += f;
+        self.flow[arc ^ 1] -= f;
+    }
+
+    /// Start a trial: every change from here on can be undone by `end_trial`.
+    pub fn begin_trial(&mut self) {
+        self.tracking = true;
+        self.tepoch = self.tepoch.wrapping_add(1).max(1);
+        if self.tepoch == 1 {
+            self.tmark.iter_mut().for_each(|m| *m = 0);
+        }
+        self.touched.clear();
+        self.deficit.clear();
+    }
+
+    /// Put back the capacities and flows the trial changed, from `caps` and `flows`
+    /// (what the graph held when the trial began): the cost of the trial, not of the graph.
+    pub fn end_trial(&mut self, caps: &[i64], flows: &[i64]) {
+        for &a in &self.touched {
+            for x in [a, a ^ 1] {
+                self.cap[x] = caps[x];
+                self.flow[x] = flows[x];
+            }
+        }
+        self.touched.clear();
+        self.deficit.clear();
+        self.tracking = false;
+    }
+
+    fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    /// Augment towards `t` until `need` more arrives or no path is left, searching backward
+    /// from `t`: after a local loss only the loads that lost flow have room on their arc into
+    /// `t`, so the search starts there and stops at the first path to `s`, touching the part
+    /// of the graph around the loss rather than all of it.
+    pub fn repair(&mut self, s: usize, t: usize, need: i64) -> i64 {
+        let mut total = 0i64;
+        let mut queue = VecDeque::new();
+        while total < need {
+            let e = self.next_epoch();
+            self.stamp[t] = e;
+            queue.clear();
+            // start at the loads that lost flow, not at every arc into the sink: the sink
+            // of a campus has thousands, and scanning them per path made repairs quadratic
+            let mut seeded = false;
+            for i in 0..self.deficit.len() {
+                let a = self.deficit[i];
+                let u = self.to[a ^ 1];
+                if self.cap[a] > self.flow[a] && self.stamp[u] != e {
+                    self.stamp[u] = e;
+                    self.via[u] = a;
+                    queue.push_back(u);
+                    seeded = true;
+                }
+            }
+            if !seeded {
+                queue.push_back(t);
+            }
+            let mut found = false;
+            'search: while let Some(v) = queue.pop_front() {
+                for &b in &self.adj[v] {
+                    let (u, into) = (self.to[b], b ^ 1);
+                    if self.stamp[u] != e && self.cap[into] > self.flow[into] {
+                        self.stamp[u] = e;
+                        self.via[u] = into;
+                        if u == s {
+                            found = true;
+                            break 'search;
+                        }
+                        queue.push_back(u);
+                    }
+                }
+            }
+            if !found {
+                break;
+            }
+            let mut f = need - total;
+            let mut v = s;
+            while v != t {
+                let a = self.via[v];
+                f = f.min(self.cap[a] - self.flow[a]);
+                v = self.to[a];
+            }
+            if f <= 0 {
+                break;
+            }
+            let mut v = s;
+            while v != t {
+                let a = self.via[v];
+                self.push_flow(a, f);
+                v = self.to[a];
+            }
+            total = total.saturating_add(f);
+        }
+        total
     }
 
     pub fn cap(&self, arc: usize) -> i64 {
@@ -107,8 +238,7 @@ impl Graph {
                     .min()
                     .unwrap_or(0);
                 for &a in path.iter() {
-                    self.flow[a] += f;
-                    self.flow[a ^ 1] -= f;
+                    self.push_flow(a, f);
                 }
                 return f;
             }
@@ -175,44 +305,48 @@ impl Graph {
     /// paths to `s` and on to `t`. False when a flow cycle blocks the walk: the caller
     /// then starts from zero instead.
     pub fn cancel_through(&mut self, a: usize, s: usize, t: usize) -> bool {
-        let n = self.adj.len();
         while self.flow[a] > 0 {
             let mut path = vec![a];
-            let mut seen = vec![false; n];
+            let e = self.next_epoch();
             // back from the arc's tail to s over arcs that carry flow into each node
             let mut v = self.to[a ^ 1];
-            seen[v] = true;
+            self.stamp[v] = e;
             while v != s {
                 let Some(&b) = self.adj[v]
                     .iter()
-                    .find(|&&b| b % 2 == 1 && self.flow[b ^ 1] > 0 && !seen[self.to[b]])
+                    .find(|&&b| b % 2 == 1 && self.flow[b ^ 1] > 0 && self.stamp[self.to[b]] != e)
                 else {
                     return false;
                 };
                 path.push(b ^ 1);
                 v = self.to[b];
-                seen[v] = true;
+                self.stamp[v] = e;
             }
             // on from the arc's head to t
             let mut v = self.to[a];
+            if v == t {
+                self.deficit.push(a);
+            }
             while v != t {
                 let Some(&b) = self.adj[v]
                     .iter()
-                    .find(|&&b| b % 2 == 0 && self.flow[b] > 0 && !seen[self.to[b]])
+                    .find(|&&b| b % 2 == 0 && self.flow[b] > 0 && self.stamp[self.to[b]] != e)
                 else {
                     return false;
                 };
                 path.push(b);
                 v = self.to[b];
-                seen[v] = true;
+                self.stamp[v] = e;
+                if v == t {
+                    self.deficit.push(b);
+                }
             }
             let amount = path.iter().map(|&x| self.flow[x]).min().unwrap_or(0);
             if amount <= 0 {
                 return false;
             }
             for &x in &path {
-                self.flow[x] -= amount;
-                self.flow[x ^ 1] += amount;
+                self.push_flow(x, -amount);
             }
         }
         true

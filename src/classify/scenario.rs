@@ -115,6 +115,9 @@ pub(crate) struct Evaluator<'c, 'a> {
     relevant: Option<Vec<bool>>,
     /// `supplied` differs from `base_supplied` in the scenario at hand.
     resupplied: bool,
+    /// Per component: the graph holds the baseline's capacities and flow (warm trials run on
+    /// it and put it back); a cold run clears it.
+    at_base: Vec<bool>,
     pub approximate: bool,
 }
 
@@ -139,6 +142,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             base_supplied,
             relevant: any_requires.then(|| relevant(ctx)),
             resupplied: false,
+            at_base: vec![false; net.comps.len()],
             approximate: false,
         };
         for c in 0..ev.net.comps.len() {
@@ -227,32 +231,46 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     /// A scenario started from the baseline flow: cancel what ran through the lost
     /// elements, then augment. Falls back to a run from zero when that is not possible.
     fn run_warm(&mut self, c: usize, lost: &[usize]) -> i64 {
-        let Some((caps, flows)) = &self.baselines[c].warm else {
-            return self.run(c).0;
-        };
-        // only the lost elements differ from the baseline: no need to recompute the rest
+        let warm = self.try_warm(c, lost);
+        warm.unwrap_or_else(|| self.run(c).0)
+    }
+
+    /// The warm scenario as a trial on the baseline graph: only the arcs it touches change,
+    /// and only they are put back, so a scenario costs what it touches, not the component.
+    /// `None` when a flow cycle blocks the cancelling (a cold run is needed).
+    fn try_warm(&mut self, c: usize, lost: &[usize]) -> Option<i64> {
+        let (caps, flows) = self.baselines[c].warm.as_ref()?;
         let comp = &mut self.net.comps[c];
-        comp.graph.set_caps(caps);
-        comp.graph.set_flows(flows);
+        if !self.at_base[c] {
+            comp.graph.set_caps(caps);
+            comp.graph.set_flows(flows);
+            self.at_base[c] = true;
+        }
+        comp.graph.begin_trial();
         for &l in lost {
             comp.graph.set_cap(comp.elem_arc[l], 0);
             if let Some(a) = comp.src_arc[l] {
                 comp.graph.set_cap(a, 0);
             }
         }
-        for &l in lost {
-            if !comp.graph.cancel_through(comp.elem_arc[l], S, T) {
-                return self.run(c).0;
-            }
-        }
-        let need = comp.demand - comp.graph.inflow(T);
-        comp.graph.augment_until(S, T, need);
-        comp.graph.inflow(T)
+        let cancelled = lost
+            .iter()
+            .all(|&l| comp.graph.cancel_through(comp.elem_arc[l], S, T));
+        let got = cancelled.then(|| {
+            let need = comp.demand - comp.graph.inflow(T);
+            comp.graph.repair(S, T, need);
+            comp.graph.inflow(T)
+        });
+        comp.graph.end_trial(caps, flows);
+        got
     }
 
     /// Capacities for the current `removed` mask; returns which elements are usable.
     fn set_caps(&mut self, c: usize) -> Vec<bool> {
         let ctx = self.ctx;
+        if let Some(b) = self.at_base.get_mut(c) {
+            *b = false;
+        }
         let usable: Vec<bool> = self.net.comps[c]
             .elems
             .iter()

@@ -1,0 +1,80 @@
+//! How classification grows with one large component: campuses whose halls all share one
+//! generator yard (the power subsystem is one connected component), at 2,000 to 20,000
+//! elements, with the fitted exponent of time against size. Figures: docs/performance.md.
+//!
+//!     cargo bench --bench scale -- [HALLS ...]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test or benchmark that cannot go on should stop loudly"
+)]
+
+use std::time::Instant;
+
+use redcon::classify::classify;
+use redcon::model::synth::{HallShape, campus};
+use redcon::model::{ElementState, Kind, LiveState, Site};
+
+/// A campus of `halls` halls whose switchgear all draw on one yard of three generators.
+fn shared_yard(halls: usize) -> Site {
+    let mut site = campus(halls, HallShape::default());
+    let yard: Vec<String> = (1..=3).map(|i| format!("H1-G{i}")).collect();
+    let total: f64 = site
+        .loads
+        .iter()
+        .filter(|l| l.id.contains("RACK"))
+        .map(|l| l.demand)
+        .sum();
+    for e in &mut site.elements {
+        if yard.contains(&e.id) {
+            e.capacity = Some(total / 2.0);
+        } else if e.kind == Kind::Switchgear {
+            e.inputs = yard.clone();
+        }
+    }
+    site.elements
+        .retain(|e| e.kind != Kind::Generator || yard.contains(&e.id));
+    site
+}
+
+fn main() {
+    let mut halls: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if halls.is_empty() {
+        halls = vec![10, 25, 50];
+    }
+    let mut live = LiveState::default();
+    live.elements
+        .insert("H1-UPS-A2".into(), ElementState::Failed);
+    live.elements
+        .insert("H2-CRAH-03".into(), ElementState::Maintenance);
+    let mut points = Vec::new();
+    for h in halls {
+        let site = shared_yard(h);
+        let n = site.elements.len();
+        // best of a few runs: the least disturbed by anything else on the machine
+        let runs = if n > 8_000 { 3 } else { 5 };
+        let mut best = f64::INFINITY;
+        for _ in 0..runs {
+            let t = Instant::now();
+            std::hint::black_box(classify(&site, &live));
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        println!("{n:>6} elements ({h} halls): {:8.1} ms", best * 1e3);
+        points.push(((n as f64).ln(), best.ln()));
+    }
+    if points.len() >= 2 {
+        let k = points.len() as f64;
+        let (sx, sy) = points
+            .iter()
+            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+        let (mx, my) = (sx / k, sy / k);
+        let num: f64 = points.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+        let den: f64 = points.iter().map(|(x, _)| (x - mx).powi(2)).sum();
+        println!("fitted exponent: {:.2}", num / den);
+    }
+}
