@@ -421,26 +421,27 @@ fn the_mouse_is_captured_only_with_dash_dash_mouse() {
 fn a_drain_through_the_console_changes_the_live_tier_and_is_audited() {
     let mut c = Console::start("drain", 100, 32);
     c.wait_for_tier();
-    // the UPS table, its first row's detail
-    c.keys(b"3");
-    c.wait_for("UPS-A1");
-    c.keys(b"\r");
+    // the distribution table, filtered down to one PDU, its detail (PDU-A1 cannot be
+    // drained on the demo: with UPS-A2 failed, UPS-A3 would carry more than its rating)
+    c.keys(b"3]]]");
+    c.wait_for("PDU-A1");
+    c.keys(b"/PDU-A1\r\r");
     c.wait_for("not a live SPOF of power");
     c.keys(b"d");
     // a frame may be parsed half-way: wait for the whole dialog, not its first line
     c.wait_until("the plan and the reason field", |s| {
         let t = s.contents();
-        t.contains("DEGRADES  drain UPS-A1") && t.contains("reason:")
+        t.contains("DEGRADES  drain PDU-A1") && t.contains("reason:")
     });
     c.keys(b"replace capacitors\r");
     c.wait_until("the confirmation with Cancel focused", |s| {
         let t = s.contents();
-        t.contains("type UPS-A1 to confirm") && t.contains("> Cancel <")
+        t.contains("type PDU-A1 to confirm") && t.contains("> Cancel <")
     });
-    c.keys(b"UPS-A1\t\r");
+    c.keys(b"PDU-A1\t\r");
     c.wait_for("Confirm again");
     c.keys(b"\t\r");
-    c.wait_for("drain UPS-A1: done");
+    c.wait_for("drain PDU-A1: done");
     c.wait_until("the live tier fall to II", |s| {
         let t = s.contents();
         t.contains("live Tier II") && !t.contains("live Tier III")
@@ -453,7 +454,7 @@ fn a_drain_through_the_console_changes_the_live_tier_and_is_audited() {
     assert!(lines[1].contains("\"outcome\":\"done\""), "{text}");
     assert!(lines[1].contains("replace capacitors"), "{text}");
     c.keys(b"4");
-    c.wait_for("drain UPS-A1 sent by");
+    c.wait_for("drain PDU-A1 sent by");
     c.keys(b"q");
     let status = c.exit();
     assert!(status.success(), "exit status {status:?}");
