@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tokio::time::Instant;
 
 use super::{AgentStatus, Freshness};
-use crate::api::{ElementReport, MemberReport, Snapshot, TankReport};
+use crate::api::{ElementReport, MemberReport, Metrics, Snapshot, TankReport};
 use crate::config::PollPolicy;
 use crate::model::owners::{self, ItemKind};
-use crate::model::{ElementState, LiveState, MemberState, Rebuild, Site, TankLive};
+use crate::model::{ElementState, Id, LiveState, MemberState, Rebuild, Site, TankLive};
 use crate::verdict::{ItemState, StaleItem, UnknownItem, age_text};
 
 /// A reading dated this far past its snapshot's `generated_at` is from the future.
@@ -404,4 +404,29 @@ fn missing_problems(
         m.problems
             .push(format!("{a}: did not report {}: unknown", ids.join(", ")));
     }
+}
+
+/// Each element's latest figures from agents that are fresh or stale (a dead agent's numbers
+/// would be shown as current when they are not); two agents reporting one element: the
+/// newer observation wins.
+pub fn latest_figures(agents: &[AgentStatus]) -> BTreeMap<Id, Metrics> {
+    let mut latest: BTreeMap<Id, (f64, &Metrics)> = BTreeMap::new();
+    for a in agents {
+        if !matches!(a.freshness, Freshness::Fresh | Freshness::Stale) {
+            continue;
+        }
+        let Some(snap) = &a.snapshot else { continue };
+        for e in snap.elements.iter().filter(|e| !e.metrics.is_empty()) {
+            let newer = latest
+                .get(e.id.as_str())
+                .is_none_or(|(at, _)| e.observed_at > *at);
+            if newer {
+                latest.insert(e.id.to_string(), (e.observed_at, &e.metrics));
+            }
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(id, (_, m))| (id, m.clone()))
+        .collect()
 }

@@ -84,6 +84,7 @@ pub fn inputs_from_agents(
         lingering: Vec::new(),
         require_tier: None,
         now: now_unix,
+        figures: poll::latest_figures(agents),
     }
 }
 

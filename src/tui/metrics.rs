@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::api::Metrics;
 use crate::model::{Id, Kind};
-use crate::poll::{Freshness, PollView};
+use crate::poll::{PollView, latest_figures};
 
 /// At most this many recent samples per sparkline: the detail pane is never wider, and
 /// copying more out from under the mutex would only delay the poller.
@@ -22,26 +22,7 @@ pub type Sparks = BTreeMap<Id, BTreeMap<String, Vec<f32>>>;
 /// Each element's latest metrics from agents that are fresh or stale (a dead agent's numbers
 /// would be shown as current when they are not), and sparkline series for them.
 pub fn gather(view: &PollView) -> (BTreeMap<Id, Metrics>, Sparks) {
-    // two agents may report one element: keep the newer observation
-    let mut latest: BTreeMap<Id, (f64, &Metrics)> = BTreeMap::new();
-    for a in &view.agents {
-        if !matches!(a.freshness, Freshness::Fresh | Freshness::Stale) {
-            continue;
-        }
-        let Some(snap) = &a.snapshot else { continue };
-        for e in snap.elements.iter().filter(|e| !e.metrics.is_empty()) {
-            let newer = latest
-                .get(e.id.as_str())
-                .is_none_or(|(at, _)| e.observed_at > *at);
-            if newer {
-                latest.insert(e.id.to_string(), (e.observed_at, &e.metrics));
-            }
-        }
-    }
-    let metrics: BTreeMap<Id, Metrics> = latest
-        .into_iter()
-        .map(|(id, (_, m))| (id, m.clone()))
-        .collect();
+    let metrics = latest_figures(&view.agents);
     let mut sparks = Sparks::new();
     // a poisoned lock only means a poller task panicked mid-record; the samples are still
     // usable for a picture, so read them rather than lose the sparklines for good

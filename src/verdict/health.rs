@@ -2,7 +2,7 @@
 //! where unknown items leave it open, the worst case.
 
 use super::{GroupVerdict, Health, SubsystemVerdict, TierRange};
-use crate::classify::{Classification, GroupKind, GroupReport, Rule, SubsystemReport};
+use crate::classify::{Classification, GroupKind, Rule, SubsystemReport};
 use crate::model::{LiveState, MemberState, Site, Subsystem};
 
 /// Live SPOFs the design does not have: one more failure there drops a load.
@@ -158,9 +158,8 @@ pub(super) fn subsystems(
 }
 
 /// Member ids of a group, in the site's order.
-fn members<'a>(site: &'a Site, g: &GroupReport) -> Vec<&'a str> {
-    let id = g.id.as_str();
-    match g.kind {
+pub(super) fn member_ids<'a>(site: &'a Site, id: &str, kind: GroupKind) -> Vec<&'a str> {
+    match kind {
         GroupKind::Raid => site
             .raid
             .iter()
@@ -245,7 +244,7 @@ pub(super) fn groups(
                     low: worst.map_or(g.live.grade, |b| b.live.grade.min(g.live.grade)),
                     high: g.live.grade,
                 },
-                members: members(site, g)
+                members: member_ids(site, &g.id, g.kind)
                     .into_iter()
                     .filter_map(|m| member_text(live, m))
                     .collect(),

@@ -12,6 +12,7 @@
 //! the live tier is a range and the health `unknown`, never `failed`.
 
 mod health;
+mod problems;
 mod reasons;
 mod unknown;
 mod words;
@@ -24,10 +25,14 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::classify::{Classification, GroupKind, Tier, classify};
-use crate::model::{LiveState, Site, Subsystem};
+use std::collections::BTreeMap;
+
+use crate::api::Metrics;
+use crate::model::{Id, LiveState, Site, Subsystem};
 
 pub use crate::model::owners::ItemKind;
 pub use health::new_spofs;
+pub use problems::{Problem, Severity, Trouble, fuel_hours};
 pub use unknown::{ItemState, StaleItem, UnknownItem, age_text, optimistic};
 pub use words::{CheckState, Health, LiveSource};
 
@@ -134,6 +139,8 @@ pub struct Inputs {
     pub require_tier: Option<Tier>,
     /// Unix seconds: the moment the verdict is about.
     pub now: f64,
+    /// Each element's latest figures from the agents (load, runtime, temperatures).
+    pub figures: BTreeMap<Id, Metrics>,
 }
 
 impl Inputs {
@@ -150,6 +157,7 @@ impl Inputs {
             lingering: Vec::new(),
             require_tier: None,
             now,
+            figures: BTreeMap::new(),
         }
     }
 }
@@ -209,6 +217,10 @@ pub struct Verdict {
     pub none_answered: bool,
     /// The classification claims are made on: unknown items at their last known state.
     pub classification: Classification,
+    /// The problems of the moment, worst first: what every face shows first.
+    pub problems: Vec<Problem>,
+    /// Each element's latest figures from the agents, for tiles and detail.
+    pub figures: BTreeMap<Id, Metrics>,
     /// With unknown items unavailable, when that differs from `classification`.
     pub worst_case: Option<Classification>,
     pub now: Moment,
@@ -293,9 +305,12 @@ pub fn build(site: &Site, inputs: Inputs) -> Verdict {
         agents,
         none_answered,
         classification: c,
+        problems: Vec::new(),
+        figures: inputs.figures,
         worst_case,
         now: Moment(inputs.now),
     };
+    v.problems = problems::problems(site, &v, &inputs.live, &v.figures);
     v.reasons = reasons::reasons(
         &v,
         &inputs.data_problems,

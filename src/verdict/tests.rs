@@ -86,3 +86,108 @@ fn a_load_without_supply_now_is_critical_and_named() {
         v.reasons
     );
 }
+
+fn texts(v: &Verdict) -> Vec<String> {
+    v.problems.iter().map(|p| p.text.clone()).collect()
+}
+
+#[test]
+fn the_demo_problems_name_the_failed_ups_and_drive_worst_first() {
+    let site = demo();
+    let v = verdict(&site, demo_live());
+    let t = texts(&v);
+    let ups = v
+        .problems
+        .iter()
+        .find(|p| p.item == "UPS-A2")
+        .unwrap_or_else(|| panic!("{t:#?}"));
+    assert_eq!(ups.trouble, Trouble::Failed);
+    assert_eq!(ups.severity, Severity::Warning, "absorbed by the B side");
+    assert_eq!(ups.text, "UPS-A2 failed (ups 2(N+1) -> 2N)", "{t:#?}");
+    assert!(
+        t.iter().any(
+            |l| l == "db1-sdc failed (db1-md0, N+2 -> N+1, rebuild onto db1-sdg 42 %, 610 min)"
+        ),
+        "{t:#?}"
+    );
+    assert!(t.iter().any(|l| l.starts_with("db3 standby")), "{t:#?}");
+    // nothing is invented: every problem is an item the live state names
+    assert_eq!(v.problems.len(), 4, "{t:#?}");
+    let ranks: Vec<_> = v.problems.iter().map(|p| (p.severity, p.trouble)).collect();
+    let mut sorted = ranks.clone();
+    sorted.sort();
+    assert_eq!(ranks, sorted, "worst first");
+}
+
+#[test]
+fn a_utility_failure_says_what_the_site_runs_on_and_for_how_long() {
+    let site = demo();
+    let mut live = demo_live();
+    live.elements.insert("UTIL-1".into(), ElementState::Failed);
+    live.elements
+        .insert("UPS-B1".into(), ElementState::OnBattery);
+    live.battery_runtime_min.insert("UPS-B1".into(), 8.2);
+    let mut inputs = Inputs::of_live(LiveSource::File, live, 1_790_000_000.0);
+    let mut m = crate::api::Metrics::new();
+    m.insert("load_pct", 41.0);
+    inputs.figures.insert("UPS-B1".into(), m);
+    let v = build(&site, inputs);
+    let t = texts(&v);
+    assert_eq!(
+        v.problems.first().map(|p| p.text.as_str()),
+        Some("UPS-B1 on battery, 8.2 min left, load 41 %"),
+        "a UPS on battery leads: {t:#?}"
+    );
+    assert_eq!(
+        v.problems.first().map(|p| p.severity),
+        Some(Severity::Critical)
+    );
+    assert!(
+        t.iter()
+            .any(|l| l == "UTIL-1 failed: on generators G-1 G-2 G-3, fuel 20.5 h"),
+        "{t:#?}"
+    );
+}
+
+#[test]
+fn unknown_items_are_their_own_grade_never_failed_never_fine() {
+    let site = demo();
+    let mut live = demo_live();
+    live.elements.insert("UPS-B2".into(), ElementState::Unknown);
+    let v = verdict(&site, live);
+    let p = v
+        .problems
+        .iter()
+        .find(|p| p.item == "UPS-B2")
+        .unwrap_or_else(|| panic!("{:#?}", texts(&v)));
+    assert_eq!(
+        (p.severity, p.trouble),
+        (Severity::Unknown, Trouble::Unknown)
+    );
+    assert!(p.text.starts_with("UPS-B2 unknown"), "{}", p.text);
+    assert_eq!(
+        v.problems.last().map(|p| p.severity),
+        Some(Severity::Unknown)
+    );
+}
+
+#[test]
+fn bypass_names_the_loads_it_leaves_unprotected() {
+    let site = demo();
+    let mut live = demo_live();
+    for u in ["UPS-A1", "UPS-A3", "UPS-B1", "UPS-B2", "UPS-B3"] {
+        live.elements.insert(u.into(), ElementState::Bypass);
+    }
+    let v = verdict(&site, live);
+    let t = texts(&v);
+    let p = v
+        .problems
+        .iter()
+        .find(|p| p.item == "UPS-B1")
+        .unwrap_or_else(|| panic!("{t:#?}"));
+    assert_eq!(p.trouble, Trouble::Bypass);
+    assert!(
+        v.problems.iter().any(|p| p.trouble == Trouble::Unprotected),
+        "every UPS bypassed leaves loads unprotected: {t:#?}"
+    );
+}
