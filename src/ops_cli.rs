@@ -420,40 +420,75 @@ pub fn print_audit(path: Option<&Path>, since: Option<f64>, json: bool) -> ExitC
         eprintln!("redcon: no audit log path (set --audit, XDG_STATE_HOME or HOME)");
         return ExitCode::from(REJECTED);
     };
-    let (records, errors) = match audit::read(&path) {
+    let log = match audit::read_log(&path) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("redcon: {e}");
             return ExitCode::from(REJECTED);
         }
     };
-    for e in &errors {
+    for e in &log.errors {
         eprintln!("redcon: {e}");
     }
-    for r in audit::settle(&records)
+    // operations and acknowledgements, in the order they happened
+    let mut lines: Vec<(f64, String)> = Vec::new();
+    for r in audit::settle(&log.records)
         .iter()
         .filter(|r| since.is_none_or(|s| r.at >= s))
     {
         if json {
-            outln!("{}", serde_json::to_string(r).unwrap_or_default());
+            lines.push((r.at, serde_json::to_string(r).unwrap_or_default()));
             continue;
         }
         let verdict = r.verdict.map_or("-", |v| v.word());
-        outln!(
-            "{}  {:<12} {:<28} {:<9} {:<14} {}  \"{}\"{}",
-            audit::utc_text(r.at),
-            r.operation.operator,
-            r.operation.describe(),
-            verdict,
-            r.outcome.word(),
-            r.by,
-            r.operation.reason,
-            if r.detail.is_empty() {
-                String::new()
-            } else {
-                format!("  ({})", r.detail)
-            }
-        );
+        lines.push((
+            r.at,
+            format!(
+                "{}  {:<12} {:<28} {:<9} {:<14} {}  \"{}\"{}",
+                audit::utc_text(r.at),
+                r.operation.operator,
+                r.operation.describe(),
+                verdict,
+                r.outcome.word(),
+                r.by,
+                r.operation.reason,
+                if r.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", r.detail)
+                }
+            ),
+        ));
+    }
+    for a in log
+        .acks
+        .iter()
+        .filter(|a| since.is_none_or(|s| a.at as f64 >= s))
+    {
+        let at = a.at as f64;
+        if json {
+            let line = audit::AckLine { ack: a.clone() };
+            lines.push((at, serde_json::to_string(&line).unwrap_or_default()));
+            continue;
+        }
+        lines.push((
+            at,
+            format!(
+                "{}  {:<12} {:<28} {:<9} {:<14} {}  \"{}\"",
+                audit::utc_text(at),
+                a.operator,
+                format!("ack {} {}", a.item, a.trouble),
+                a.severity,
+                "acknowledged",
+                a.site,
+                a.note
+            ),
+        ));
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (_, l) in lines {
+        // agent and operator text is printed as data, never as terminal control
+        outln!("{}", l.replace(|c: char| c.is_control(), "?"));
     }
     ExitCode::SUCCESS
 }

@@ -251,9 +251,12 @@ fn an_operator_session_on_the_demo_site() {
     let screen = c.wait_for_tier();
     assert!(screen.contains("OPERATOR"), "{screen}");
     assert!(c.parser.lock().unwrap().screen().alternate_screen());
+    // the first screen leads with what is wrong now
+    let screen = c.wait_for("db1-sdc failed");
+    assert!(screen.contains("UPS-A2 failed"), "{screen}");
 
-    c.keys(b"\t");
-    let screen = c.wait_for("[2 Findings & SPOFs]");
+    c.keys(b"6");
+    let screen = c.wait_for("[6 Findings & SPOFs]");
     assert!(screen.contains("11 of 11"), "{screen}");
 
     // typed, the filter narrows the list as it goes; Enter keeps it

@@ -196,10 +196,9 @@ fn no_color_keeps_every_marker_and_uses_no_colour() {
 }
 
 /// The Components table on the degraded demo, worst first: UPS-A2 failed, with its symbol.
+/// Components sort worst first from the start.
 fn components_app() -> App {
-    let mut app = demo_app(View::Components);
-    update(&mut app, Action::CycleSort);
-    app
+    demo_app(View::Components)
 }
 
 #[test]
@@ -265,7 +264,7 @@ fn detail_pane_200x60() {
 #[test]
 fn detail_pane_of_a_raid_array_200x60() {
     let mut app = it_groups_app();
-    update(&mut app, Action::Down);
+    // worst first: the degraded array tops the IT groups
     update(&mut app, Action::Open);
     assert_eq!(app.detail.as_deref(), Some("db1-md0"));
     let t = render(&app, &Theme::colored(), 200, 60);

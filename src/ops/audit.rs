@@ -42,6 +42,34 @@ impl Outcome {
     }
 }
 
+/// An operator's acknowledgement of one problem, kept until the problem clears or gets
+/// worse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ack {
+    pub site: String,
+    pub item: String,
+    pub trouble: crate::verdict::Trouble,
+    pub severity: crate::verdict::Severity,
+    pub operator: String,
+    pub note: String,
+    /// Unix seconds.
+    pub at: u64,
+}
+
+impl Ack {
+    /// Still holds for `p`: the same trouble, no worse than when it was acknowledged.
+    pub fn covers(&self, p: &crate::verdict::Problem) -> bool {
+        p.item == self.item && p.trouble == self.trouble && p.severity >= self.severity
+    }
+}
+
+/// An acknowledgement's line in the log (operations are [`Record`]s).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AckLine {
+    pub ack: Ack,
+}
+
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -115,8 +143,17 @@ impl AuditLog {
         })
     }
 
+    /// Append an acknowledgement and wait until it is on disk.
+    pub fn append_ack(&mut self, ack: &Ack) -> Result<(), AuditError> {
+        self.append_line(&AckLine { ack: ack.clone() })
+    }
+
     /// Append one record and wait until it is on disk.
     pub fn append(&mut self, record: &Record) -> Result<(), AuditError> {
+        self.append_line(record)
+    }
+
+    fn append_line<T: Serialize>(&mut self, record: &T) -> Result<(), AuditError> {
         let io = |source| AuditError::Io {
             file: self.path.display().to_string(),
             source,
@@ -136,9 +173,22 @@ impl AuditLog {
 /// Read a log: the records it could read, and one error per line it could not (the rest
 /// still count). A missing file is an empty log.
 pub fn read(path: &Path) -> Result<(Vec<Record>, Vec<AuditError>), AuditError> {
+    read_log(path).map(|l| (l.records, l.errors))
+}
+
+/// Everything a log holds: operations, acknowledgements, and the lines it could not read.
+#[derive(Debug, Default)]
+pub struct Log {
+    pub records: Vec<Record>,
+    pub acks: Vec<Ack>,
+    pub errors: Vec<AuditError>,
+}
+
+/// Read a whole log, acknowledgements included.
+pub fn read_log(path: &Path) -> Result<Log, AuditError> {
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Log::default()),
         Err(source) => {
             return Err(AuditError::Io {
                 file: path.display().to_string(),
@@ -147,8 +197,7 @@ pub fn read(path: &Path) -> Result<(Vec<Record>, Vec<AuditError>), AuditError> {
         }
     };
     let name = path.display().to_string();
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
+    let mut log = Log::default();
     for (i, line) in BufReader::new(file).split(b'\n').enumerate() {
         let line = line.map_err(|source| AuditError::Io {
             file: name.clone(),
@@ -158,15 +207,18 @@ pub fn read(path: &Path) -> Result<(Vec<Record>, Vec<AuditError>), AuditError> {
             continue;
         }
         match serde_json::from_slice::<Record>(&line) {
-            Ok(r) => records.push(r),
-            Err(e) => errors.push(AuditError::BadLine {
-                file: name.clone(),
-                line: i + 1,
-                message: e.to_string(),
-            }),
+            Ok(r) => log.records.push(r),
+            Err(e) => match serde_json::from_slice::<AckLine>(&line) {
+                Ok(a) => log.acks.push(a.ack),
+                Err(_) => log.errors.push(AuditError::BadLine {
+                    file: name.clone(),
+                    line: i + 1,
+                    message: e.to_string(),
+                }),
+            },
         }
     }
-    Ok((records, errors))
+    Ok(log)
 }
 
 /// Intents whose outcome never arrived become `unknown`: the log says what it knows.

@@ -2,6 +2,7 @@
 //! do to the site before anything is sent. Plain data and pure functions, like `classify`:
 //! the console, the CLI and the agent all judge an operation the same way.
 
+pub mod acks;
 pub mod audit;
 mod consequence;
 pub mod execute;

@@ -17,34 +17,40 @@ use super::keys::Keymap;
 use super::layout::{self, ScreenLayout};
 use super::log::{EventLog, changes};
 use super::mouse::{self, Pointer};
+use super::now::NowMemory;
 use super::observe::Observation;
 use super::operate::{self, Dialog, Verb};
 use super::timefmt;
 use super::topology;
 use super::view::has_pane;
 
-/// The screens reachable with Tab / 1-5.
+/// The screens reachable with Tab / 1-6: the state of the moment first, the design's
+/// reasoning last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Overview,
-    Findings,
+    /// Every current problem, worst first.
+    Now,
     Components,
     Events,
     Topology,
+    Findings,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Overview,
-        View::Findings,
+        View::Now,
         View::Components,
         View::Events,
         View::Topology,
+        View::Findings,
     ];
 
     pub fn title(self) -> &'static str {
         match self {
             View::Overview => "Overview",
+            View::Now => "Now",
             View::Findings => "Findings & SPOFs",
             View::Components => "Components",
             View::Events => "Events",
@@ -72,6 +78,14 @@ pub enum Action {
     Show(View),
     Up,
     Down,
+    /// `g` / Home, `G` / End: the first or last row.
+    Top,
+    Bottom,
+    /// PgUp / PgDn: a page of rows.
+    PageUp,
+    PageDown,
+    /// `a`: acknowledge the selected problem (the note is typed in the palette).
+    AckStart,
     /// `/`: start typing a filter.
     FilterStart,
     Filter(char),
@@ -171,9 +185,16 @@ pub struct App {
     pub operation: Option<Dialog>,
     /// Maintenance started through redcon and not ended (from the audit log).
     pub maintenance: Vec<OpenMaintenance>,
+    /// Since when each current problem has been seen, what is new, what is acknowledged.
+    pub memory: NowMemory,
+    /// Acknowledgements dropped by the last observation (cleared or worse): to be saved.
+    pub(super) acks_dropped: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
 }
+
+/// Rows a PgUp / PgDn moves: a screenful of a list at 80x24.
+pub const PAGE_ROWS: usize = 15;
 
 impl App {
     pub fn new(site: impl Into<String>, now: SystemTime) -> App {
@@ -190,7 +211,7 @@ impl App {
             filtering: false,
             help: false,
             group: Group::Ups,
-            sort: Sort::Id,
+            sort: Sort::State,
             detail: None,
             log: EventLog::default(),
             palette: None,
@@ -203,6 +224,8 @@ impl App {
             authority: Some(Authority::operator("operator")),
             operation: None,
             maintenance: Vec::new(),
+            memory: NowMemory::default(),
+            acks_dropped: false,
             dirty: true,
         }
     }
@@ -221,7 +244,7 @@ impl App {
     /// Rows of the current list view after the filter.
     pub fn rows(&self) -> usize {
         match self.view {
-            View::Overview => 0,
+            View::Overview | View::Now => self.problem_rows().len(),
             View::Findings => items::filtered(&self.items, &self.filter).len(),
             View::Components => self.component_rows().len(),
             View::Events => {
@@ -231,14 +254,44 @@ impl App {
                     .filter(|e| e.text.to_lowercase().contains(&needle))
                     .count()
             }
-            View::Topology => self.topology.len(),
+            View::Topology => self.topology_rows().len(),
         }
+    }
+
+    /// The current problems after the filter, worst first: the rows of the Overview's list
+    /// and of the Now view.
+    pub fn problem_rows(&self) -> Vec<&crate::verdict::Problem> {
+        let needle = self.filter.to_lowercase();
+        self.obs.as_ref().map_or_else(Vec::new, |o| {
+            o.verdict
+                .problems
+                .iter()
+                .filter(|p| needle.is_empty() || p.text.to_lowercase().contains(&needle))
+                .collect()
+        })
+    }
+
+    /// The Topology view's rows after the filter (an id containing the text).
+    pub fn topology_rows(&self) -> Vec<&topology::Row> {
+        let needle = self.filter.to_lowercase();
+        self.topology
+            .iter()
+            .filter(|r| needle.is_empty() || r.id.to_lowercase().contains(&needle))
+            .collect()
     }
 
     /// The Components view's rows as they are drawn: current group, order and filter.
     pub fn component_rows(&self) -> Vec<components::Row> {
         self.obs.as_ref().map_or_else(Vec::new, |o| {
-            components::rows(o, self.group, self.sort, &self.filter)
+            if self.filter.is_empty() {
+                components::rows(o, self.group, self.sort, "")
+            } else {
+                // a filter is a search: every kind, not only the one in view
+                Group::ALL
+                    .iter()
+                    .flat_map(|g| components::rows(o, *g, self.sort, &self.filter))
+                    .collect()
+            }
         })
     }
 
@@ -260,11 +313,19 @@ impl App {
                 .find(|id| has_pane(obs, id))
                 .cloned(),
             View::Topology => self
-                .topology
+                .topology_rows()
                 .get(self.selected)?
                 .element()
                 .map(str::to_string),
-            View::Overview | View::Events => None,
+            // a member's problem opens its group, which shows every member
+            View::Overview | View::Now => self.problem_rows().get(self.selected).and_then(|p| {
+                [Some(&p.item), p.group.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .find(|id| has_pane(obs, id))
+                    .cloned()
+            }),
+            View::Events => None,
         }
     }
 
@@ -316,6 +377,10 @@ impl App {
         for text in changes(self.obs.as_ref(), &obs) {
             self.log.push(self.now, text);
         }
+        let site = obs.verdict.site.clone();
+        if self.memory.observe(&site, &obs.verdict.problems, self.now) {
+            self.acks_dropped = true;
+        }
         if !same {
             self.site = obs.verdict.classification.site.clone();
             self.items = items::items(&obs.verdict.classification);
@@ -335,6 +400,10 @@ pub fn update(app: &mut App, action: Action) -> Effect {
     );
     if !from_runtime && app.message.take().is_some() {
         app.dirty = true;
+    }
+    if !from_runtime {
+        // a key means someone is looking: what was new is seen
+        app.memory.last_look = Some(app.now);
     }
     match action {
         Action::Quit => return Effect::Quit,
@@ -362,6 +431,20 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             app.dirty = true;
         }
         Action::Up | Action::Down => {}
+        Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
+            let last = app.rows().saturating_sub(1);
+            let to = match action {
+                Action::Top => 0,
+                Action::Bottom => last,
+                Action::PageUp => app.selected.saturating_sub(PAGE_ROWS),
+                _ => (app.selected + PAGE_ROWS).min(last),
+            };
+            if to != app.selected {
+                app.selected = to;
+                app.dirty = true;
+            }
+        }
+        Action::AckStart => return super::ack::start(app),
         Action::FilterStart => {
             app.filtering = true;
             app.dirty = true;
@@ -437,7 +520,15 @@ pub fn update(app: &mut App, action: Action) -> Effect {
         | Action::OpEnter
         | Action::OpCancel
         | Action::OpResult(_) => return operate::update(app, action),
-        Action::PollUpdate(obs) => app.observe(*obs),
+        Action::PollUpdate(obs) => {
+            app.observe(*obs);
+            if std::mem::take(&mut app.acks_dropped) {
+                return Effect::SaveAcks {
+                    acks: app.memory.acks.clone(),
+                    new: None,
+                };
+            }
+        }
         Action::Tick(now) => {
             let before = app.time_text();
             app.now = now;

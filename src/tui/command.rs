@@ -2,7 +2,44 @@
 //! language (`palette`) and its effects read on their own.
 
 use super::app::{Action, App, Effect, View, update};
+use super::components::{self, Group};
 use super::palette::{self, Command};
+use super::view::has_pane;
+
+/// An element, member, group, zone or load of the shown site has this id.
+fn target_exists(app: &App, id: &str) -> bool {
+    app.obs.as_ref().is_some_and(|o| {
+        has_pane(o, id) || o.site.element(id).is_some() || app.topology.iter().any(|r| r.id == id)
+    })
+}
+
+/// `:goto ID`: an element's row in Components with its pane open; anything else with a
+/// pane (member, IT group, zone, load, tank) opens it over the view in force.
+fn goto(app: &mut App, id: &str) {
+    let Some(obs) = &app.obs else {
+        app.message = Some("no data yet".into());
+        return;
+    };
+    let found = Group::ALL.iter().find_map(|g| {
+        components::rows(obs, *g, app.sort, "")
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| (*g, i))
+    });
+    if let Some((group, i)) = found {
+        update(app, Action::Show(View::Components));
+        app.filter.clear();
+        app.group = group;
+        app.selected = i;
+        app.detail = Some(id.to_string());
+    } else if has_pane(obs, id) {
+        app.detail = Some(id.to_string());
+    } else {
+        app.message = Some(format!(
+            "{id}: no element, member, group, zone or load has this id"
+        ));
+    }
+}
 
 /// The palette's keys: typing, completing, cancelling and running a command.
 pub fn palette(app: &mut App, action: Action) -> Effect {
@@ -45,6 +82,10 @@ pub fn palette(app: &mut App, action: Action) -> Effect {
             };
             match palette::parse(&text) {
                 Ok(cmd) => return run(app, cmd),
+                // `:UPS-B1` is `:goto UPS-B1` when nothing else is called that
+                Err(palette::PaletteError::Unknown(w)) if target_exists(app, &w) => {
+                    return run(app, Command::Goto(w));
+                }
                 Err(e) => app.message = Some(e.to_string()),
             }
         }
@@ -81,6 +122,8 @@ pub fn run(app: &mut App, cmd: Command) -> Effect {
         Command::Help => app.help = true,
         Command::Quit => return Effect::Quit,
         Command::Site(name) => return switch_site(app, name),
+        Command::Goto(id) => goto(app, &id),
+        Command::Ack { item, note } => return super::ack::make(app, &item, &note),
     }
     Effect::Redraw
 }

@@ -40,6 +40,12 @@ pub enum Effect {
         plan: Vec<String>,
         url: String,
     },
+    /// Keep the acknowledgements in force in the state file; `new` is one just made, for
+    /// the audit log too.
+    SaveAcks {
+        acks: Vec<crate::tui::now::Ack>,
+        new: Option<crate::tui::now::Ack>,
+    },
 }
 
 /// What reaches the loop. Keys travel raw because their meaning depends on the app's mode

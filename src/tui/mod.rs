@@ -8,10 +8,12 @@
 //! `wall` is the read-only wallboard: its own state, actions and keys, on the same loop,
 //! terminal, observations and theme (`drive::Model`).
 
+mod ack;
 pub mod app;
 pub mod command;
 pub mod components;
 pub mod drive;
+pub mod figures;
 mod guard;
 pub mod items;
 pub mod keymap;
@@ -20,6 +22,7 @@ pub mod layout;
 pub mod log;
 pub mod metrics;
 pub mod mouse;
+pub mod now;
 pub mod observe;
 pub mod operate;
 pub mod palette;

@@ -57,7 +57,7 @@ pub fn pointer(app: &mut App, p: Pointer) -> Effect {
     if app.detail.is_some() {
         return Effect::None;
     }
-    let Some(rows) = view::rows_area(app.view, area("body")).filter(|r| at(*r)) else {
+    let Some(rows) = view::rows_area(app, area("body")).filter(|r| at(*r)) else {
         return Effect::None;
     };
     // the lists draw from offset 0 and scroll just enough to show the selection

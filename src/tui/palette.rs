@@ -12,6 +12,13 @@ pub enum Command {
     /// (`raid` matches `raid6`, `vrrp` matches `vrrp`).
     Components(Group, Option<&'static str>),
     Site(String),
+    /// `:ack ITEM NOTE`: acknowledge ITEM's current problem.
+    Ack {
+        item: String,
+        note: String,
+    },
+    /// `:goto ID` or `:ID`: the element, member, group, zone or load with this id.
+    Goto(String),
     Help,
     Quit,
 }
@@ -21,11 +28,13 @@ pub enum PaletteError {
     #[error("type a command: :ups, :raid, :topology, :site NAME, :q …")]
     Empty,
     #[error(
-        "unknown command :{0} (Tab completes; :ups :cooling :raid :bond :cluster :vrrp :overview :findings :topology :events :site NAME :q)"
+        "unknown command :{0} (Tab completes; :ups :cooling :raid :bond :cluster :vrrp :overview :now :findings :topology :events :goto ID :ack ID NOTE :site NAME :q)"
     )]
     Unknown(String),
     #[error(":site needs a site name")]
     SiteName,
+    #[error(":{0} needs an id")]
+    NeedsId(String),
     #[error(":{0} takes no argument")]
     Extra(String),
 }
@@ -44,11 +53,14 @@ pub const WORDS: &[&str] = &[
     "vrrp",
     "cluster",
     "overview",
+    "now",
     "findings",
     "components",
     "events",
     "topology",
     "site",
+    "goto",
+    "ack",
     "help",
     "q",
     "quit",
@@ -69,6 +81,7 @@ fn word(w: &str) -> Option<Command> {
         "vrrp" => components(Group::It, Some("vrrp")),
         "cluster" => components(Group::It, Some("cluster")),
         "overview" => Some(Command::Show(View::Overview)),
+        "now" | "problems" => Some(Command::Show(View::Now)),
         "findings" => Some(Command::Show(View::Findings)),
         "components" => Some(Command::Show(View::Components)),
         "events" => Some(Command::Show(View::Events)),
@@ -94,6 +107,22 @@ pub fn parse(text: &str) -> Result<Command, PaletteError> {
             "" => Err(PaletteError::SiteName),
             name => Ok(Command::Site(name.to_string())),
         };
+    }
+    if head_lc == "goto" || head_lc == "ack" {
+        let (id, note) = rest
+            .split_once(char::is_whitespace)
+            .map_or((rest, ""), |(i, n)| (i, n.trim()));
+        if id.is_empty() {
+            return Err(PaletteError::NeedsId(head_lc));
+        }
+        return Ok(if head_lc == "goto" {
+            Command::Goto(id.to_string())
+        } else {
+            Command::Ack {
+                item: id.to_string(),
+                note: note.to_string(),
+            }
+        });
     }
     let cmd = word(&head_lc).ok_or_else(|| PaletteError::Unknown(head.to_string()))?;
     if rest.is_empty() {
@@ -146,7 +175,10 @@ mod tests {
 
     #[test]
     fn every_word_parses_and_the_issue_commands_do_what_they_say() {
-        for w in WORDS.iter().filter(|w| **w != "site") {
+        for w in WORDS
+            .iter()
+            .filter(|w| !["site", "goto", "ack"].contains(*w))
+        {
             assert!(parse(w).is_ok(), "{w}");
         }
         assert_eq!(parse("ups"), Ok(Command::Components(Group::Ups, None)));

@@ -92,6 +92,7 @@ pub fn run(
     // the audit log's operations show in the event log, and maintenance left in place
     // becomes a finding
     let audit = audit_records();
+    let acks = saved_acks();
     session(
         source,
         timeout,
@@ -108,6 +109,7 @@ pub fn run(
                 .with_keymap(keymap)
                 .with_authority(authority)
                 .with_audit(&audit);
+            app.memory.acks = acks;
             app.layout = layout;
             app.message = refused
                 .map(|e| format!("keymap refused: {}", e.first_line()))
@@ -260,6 +262,16 @@ async fn console<M: Model>(
             // nobody listens unless the feed is a config's agents, and then the app
             // refuses the switch before it gets here
             let _ = switch_tx.send((name, generation));
+        }
+        Effect::SaveAcks { acks, new } => {
+            let tx = ops_tx.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = save_acks(&acks, new.as_ref())
+                    && let Some(a) = M::Action::operated(format!("acknowledgement not saved: {e}"))
+                {
+                    let _ = tx.blocking_send(Input::Action(a));
+                }
+            });
         }
         Effect::Operate {
             mutation,
@@ -426,6 +438,36 @@ fn watch_terminal<A: Runtime>(tty: &Arc<Tty>, tx: &mpsc::Sender<Input<A>>) -> st
             }),
         },
     )
+}
+
+/// Keep `acks` in the state file, and `new` in the audit log as well.
+fn save_acks(
+    acks: &[crate::ops::audit::Ack],
+    new: Option<&crate::ops::audit::Ack>,
+) -> Result<(), String> {
+    let path = crate::ops::acks::default_path()
+        .ok_or("no state directory (set XDG_STATE_HOME or HOME)")?;
+    if let Some(a) = new {
+        let audit = crate::ops::audit::default_path()
+            .ok_or("no audit log path (set XDG_STATE_HOME or HOME)")?;
+        crate::ops::audit::AuditLog::open(&audit)
+            .and_then(|mut log| log.append_ack(a))
+            .map_err(|e| e.to_string())?;
+    }
+    crate::ops::acks::save(&path, acks).map_err(|e| e.to_string())
+}
+
+/// The acknowledgements in force from the state file; a broken file is said on stderr
+/// (before the screen is taken) and the console starts without them.
+pub(crate) fn saved_acks() -> Vec<crate::ops::audit::Ack> {
+    match crate::ops::acks::default_path().map(|p| crate::ops::acks::load(&p)) {
+        Some(Ok(a)) => a,
+        Some(Err(e)) => {
+            eprintln!("redcon: {e}");
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
 }
 
 /// The default audit log, settled; an unreadable log is said on stderr (before the screen is

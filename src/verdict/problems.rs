@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::unknown::age_text;
 use super::{Freshness, GroupVerdict, Health, Verdict};
@@ -28,6 +28,7 @@ use crate::model::{ElementState, Id, Kind, LiveState, MemberState, Site};
     Ord,
     Hash,
     Serialize,
+    Deserialize,
     strum::IntoStaticStr,
     strum::EnumMessage,
     strum::VariantArray,
@@ -69,6 +70,7 @@ crate::state_words!(Trouble);
     Ord,
     Hash,
     Serialize,
+    Deserialize,
     strum::IntoStaticStr,
     strum::EnumMessage,
     strum::VariantArray,
@@ -94,6 +96,9 @@ pub struct Problem {
     pub kind: Option<ItemKind>,
     /// The agent that reports the item (for an agent problem, the agent itself).
     pub agent: Option<String>,
+    /// The IT group a member belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// The whole line, in an operator's words.
     pub text: String,
     /// Unix seconds the item was last seen in another state, when the data says so (an
@@ -145,6 +150,7 @@ fn loads(v: &Verdict, out: &mut Vec<Problem>) {
                 item: l.clone(),
                 kind: None,
                 agent: None,
+                group: None,
                 text: n.message.clone(),
                 since: None,
             });
@@ -218,6 +224,7 @@ fn elements(
             item: e.id.clone(),
             kind: Some(ItemKind::Element),
             agent: owner(&e.id),
+            group: None,
             text,
             since: None,
         });
@@ -311,6 +318,7 @@ fn members(
                 item: id.to_string(),
                 kind: Some(ItemKind::Member),
                 agent: owner(id),
+                group: Some(g.id.clone()),
                 text: member_line(g, &ids, live, id, state),
                 since: None,
             });
@@ -381,6 +389,7 @@ fn tanks(live: &LiveState, owner: &dyn Fn(&str) -> Option<String>, out: &mut Vec
                 item: id.clone(),
                 kind: Some(kind),
                 agent: owner(id),
+                group: None,
                 text: format!("{kind} {id} {}", t.state),
                 since: None,
             });
@@ -419,6 +428,7 @@ fn unknown(v: &Verdict, out: &mut Vec<Problem>) {
             item: a.name.clone(),
             kind: None,
             agent: Some(a.name.clone()),
+            group: None,
             text,
             since: None,
         });
@@ -442,6 +452,7 @@ fn unknown(v: &Verdict, out: &mut Vec<Problem>) {
             item: u.id.clone(),
             kind: Some(u.kind),
             agent: u.agent.clone(),
+            group: None,
             text,
             since: u.last_seen,
         });
@@ -453,6 +464,7 @@ fn unknown(v: &Verdict, out: &mut Vec<Problem>) {
             item: s.id.clone(),
             kind: None,
             agent: Some(s.agent.clone()),
+            group: None,
             text: format!(
                 "{} stale: data {} old (agent {})",
                 s.id,

@@ -13,26 +13,40 @@ use crate::tui::theme::Theme;
 const COLUMN: u16 = 46;
 
 pub fn render(frame: &mut Frame, area: Rect, lines: &[(&str, String, &str)], theme: &Theme) {
-    let label_w = lines
-        .iter()
-        .map(|(_, l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut text = Vec::new();
+    // headings and keys first, laid out after: each column aligns its own labels, so one
+    // long label does not push every help text in the other column off the edge
+    let mut entries: Vec<(Option<&str>, &str, &str)> = Vec::new();
     let mut last = "";
     for (ctx, label, help) in lines {
         if *ctx != last {
-            text.push(Line::styled(ctx.to_string(), theme.title));
+            entries.push((None, ctx, ""));
             last = ctx;
         }
-        text.push(Line::from(vec![
-            Span::raw(format!(" {label:<label_w$} ")),
-            Span::raw(help.to_string()),
-        ]));
+        entries.push((Some(label.as_str()), "", help));
     }
     let inner_h = area.height.saturating_sub(2).max(1) as usize;
-    let cols = text.len().div_ceil(inner_h).max(1);
-    let rows = text.len().div_ceil(cols);
+    let cols = entries.len().div_ceil(inner_h).max(1);
+    let rows = entries.len().div_ceil(cols);
+    let text: Vec<Vec<Line>> = entries
+        .chunks(rows.max(1))
+        .map(|chunk| {
+            let label_w = chunk
+                .iter()
+                .filter_map(|(l, _, _)| l.map(|l| l.chars().count()))
+                .max()
+                .unwrap_or(0);
+            chunk
+                .iter()
+                .map(|(label, ctx, help)| match label {
+                    None => Line::styled(ctx.to_string(), theme.title),
+                    Some(label) => Line::from(vec![
+                        Span::raw(format!(" {label:<label_w$} ")),
+                        Span::raw(help.to_string()),
+                    ]),
+                })
+                .collect()
+        })
+        .collect();
     let w = (COLUMN * cols as u16 + 2).min(area.width);
     let h = (rows as u16 + 2).min(area.height);
     let [row] = Layout::vertical([Constraint::Length(h)])
@@ -46,7 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, lines: &[(&str, String, &str)], the
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let areas = Layout::horizontal(vec![Constraint::Fill(1); cols]).split(inner);
-    for (chunk, col) in text.chunks(rows.max(1)).zip(areas.iter()) {
-        frame.render_widget(Paragraph::new(chunk.to_vec()), *col);
+    for (chunk, col) in text.into_iter().zip(areas.iter()) {
+        frame.render_widget(Paragraph::new(chunk), *col);
     }
 }

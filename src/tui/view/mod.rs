@@ -8,6 +8,7 @@ mod events;
 mod findings;
 mod header;
 mod help;
+pub(crate) mod now;
 mod operate;
 mod overview;
 mod topology;
@@ -67,6 +68,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     render_tabs(frame, tabs, app, theme);
     match app.view {
         View::Overview => overview::render(frame, body, app, theme),
+        View::Now => now::render(frame, body, app, theme),
         View::Findings => findings::render(frame, body, app, theme),
         View::Components => components::render(frame, body, app, theme),
         View::Events => events::render(frame, body, app, theme),
@@ -119,11 +121,12 @@ pub fn tab_at(current: View, area: Rect, x: u16) -> Option<View> {
 
 /// Where the current view draws its rows inside `body`: the rows' area (inside the
 /// border, under a table's header). None for a view without rows.
-pub fn rows_area(view: View, body: Rect) -> Option<Rect> {
+pub fn rows_area(app: &App, body: Rect) -> Option<Rect> {
+    let view = app.view;
     let list = match view {
-        View::Overview => return None,
+        View::Overview => overview::split(body, app.problem_rows().len()).0,
         View::Findings => findings::list_area(body),
-        View::Components | View::Events | View::Topology => body,
+        View::Components | View::Events | View::Topology | View::Now => body,
     };
     let header = u16::from(view == View::Components);
     let inner = Rect {

@@ -13,6 +13,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -20,14 +21,27 @@ use super::clean;
 use super::header::tier_marker;
 use crate::classify::SubsystemReport;
 use crate::tui::app::App;
+use crate::tui::figures::Figure;
 use crate::tui::theme::{Status, Theme};
 use crate::verdict::{GroupVerdict, Health, SubsystemVerdict};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// The body split into the list of current problems on top and the tiles below: the list
+/// takes what it needs up to half the body (at least three rows, so "nothing wrong" shows).
+pub fn split(body: Rect, problems: usize) -> (Rect, Rect) {
+    let want = u16::try_from(problems.max(1) + 2).unwrap_or(u16::MAX);
+    let most = (body.height / 2).max(3);
+    let h = want.min(most).min(body.height);
+    let [top, rest] = Layout::vertical([Constraint::Length(h), Constraint::Fill(1)]).areas(body);
+    (top, rest)
+}
+
+pub fn render(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
     let Some(obs) = &app.obs else {
-        frame.render_widget(Paragraph::new("waiting for the first data…"), area);
+        frame.render_widget(Paragraph::new("waiting for the first data…"), body);
         return;
     };
+    let (now_area, area) = split(body, app.problem_rows().len());
+    super::now::render_list(frame, now_area, app, theme, true);
     let c = &obs.verdict.classification;
     let tiles = c.subsystems.len() + 1;
     let cols = if area.width >= 150 {
@@ -37,30 +51,40 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         1
     };
-    let rows = tiles.div_ceil(cols);
-    let row_areas = Layout::vertical(vec![Constraint::Fill(1); rows]).split(area);
-    let mut cells = row_areas.iter().flat_map(|r| {
+    let mut contents: Vec<(Line<'static>, Vec<Line<'static>>)> = Vec::with_capacity(tiles);
+    for s in &c.subsystems {
+        if let Some(v) = obs.verdict.subsystem(s.subsystem) {
+            let figures = crate::tui::figures::of(obs, s.subsystem);
+            contents.push(subsystem_tile(s, v, &figures, theme));
+        }
+    }
+    contents.push(groups_tile(&obs.verdict.groups, theme));
+    // each row of tiles as tall as its fullest tile needs, in proportion: a quiet tile
+    // gives its rows to a busy one
+    let weights: Vec<Constraint> = contents
+        .chunks(cols)
+        .map(|row| {
+            let most = row.iter().map(|(_, l)| l.len()).max().unwrap_or(1);
+            Constraint::Fill(u16::try_from(most + 2).unwrap_or(u16::MAX))
+        })
+        .collect();
+    let row_areas = Layout::vertical(weights).split(area);
+    let cells = row_areas.iter().flat_map(|r| {
         Layout::horizontal(vec![Constraint::Fill(1); cols])
             .split(*r)
             .to_vec()
     });
-    for s in &c.subsystems {
-        if let (Some(cell), Some(v)) = (cells.next(), obs.verdict.subsystem(s.subsystem)) {
-            subsystem_tile(frame, cell, s, v, theme);
-        }
-    }
-    if let Some(cell) = cells.next() {
-        groups_tile(frame, cell, &obs.verdict.groups, theme);
+    for (cell, (title, lines)) in cells.zip(contents) {
+        tile(frame, cell, title, lines, theme);
     }
 }
 
 fn subsystem_tile(
-    frame: &mut Frame,
-    area: Rect,
     s: &SubsystemReport,
     v: &SubsystemVerdict,
+    figures: &[Figure],
     theme: &Theme,
-) {
+) -> (Line<'static>, Vec<Line<'static>>) {
     let status = Status::of_health(v.health);
     let title = Line::from(vec![
         Span::styled(s.subsystem.name(), theme.title),
@@ -71,15 +95,25 @@ fn subsystem_tile(
         ),
     ]);
     let (marker, mstatus) = tier_marker(v.live_tier, v.design_tier);
-    let mut lines = vec![
-        Line::from(vec![
-            Span::raw("live "),
-            Span::styled(v.live_tier.to_string(), theme.title),
-            Span::raw(" "),
-            Span::styled(marker, theme.status(mstatus)),
-        ]),
-        Line::from(format!("redundancy {} -> {}", v.design_label, v.live_label)),
-    ];
+    let mut lines = vec![Line::from(vec![
+        Span::raw("live "),
+        Span::styled(v.live_tier.to_string(), theme.title),
+        Span::raw(" "),
+        Span::styled(marker, theme.status(mstatus)),
+    ])];
+    // the figures of the moment first; the design's reasoning is on the Findings view
+    for f in figures {
+        let style = if f.alarm {
+            theme.degraded
+        } else {
+            Style::default()
+        };
+        lines.push(Line::styled(clean(&f.text).into_owned(), style));
+    }
+    lines.push(Line::from(format!(
+        "redundancy {} -> {}",
+        v.design_label, v.live_label
+    )));
     if !s.in_scope {
         lines.push(Line::styled("graded, not in the site tier", theme.dim));
     }
@@ -96,34 +130,76 @@ fn subsystem_tile(
             seen.push(text);
         }
     }
-    // the finding that blocks the lowest tier is the one that matters most
-    if v.health != Health::Unknown
-        && let Some(f) = s.live.findings.iter().min_by_key(|f| f.blocks_tier)
-        && v.why.as_deref().is_none_or(|w| !f.message.contains(w))
-    {
-        lines.push(Line::raw(clean(&f.message).into_owned()));
+    // a single point of failure the design does not have is news; the designed ones are
+    // on the Findings view
+    let new = crate::verdict::new_spofs(s);
+    if !new.is_empty() {
+        lines.push(Line::styled(
+            format!("new SPOF {}", clean(&new.join(", "))),
+            theme.critical,
+        ));
     }
-    if !s.live.spofs.items.is_empty() {
-        let ids: Vec<String> = s
-            .live
-            .spofs
-            .items
+    (title, lines)
+}
+
+/// Rows `text` takes when wrapped at word boundaries to `width` (as the paragraph does).
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    if width == 0 {
+        return 1;
+    }
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            rows += 1 + w.saturating_sub(1) / width;
+            used = w % width;
+        }
+    }
+    rows
+}
+
+/// A bordered tile whose lines never fall off its bottom unsaid: what does not fit becomes
+/// "… +N more".
+fn tile(
+    frame: &mut Frame,
+    area: Rect,
+    title: Line<'static>,
+    lines: Vec<Line<'static>>,
+    theme: &Theme,
+) {
+    let inner_w = usize::from(area.width.saturating_sub(2));
+    let inner_h = usize::from(area.height.saturating_sub(2));
+    let rows: Vec<usize> = lines
+        .iter()
+        .map(|l| wrapped_rows(&l.to_string(), inner_w))
+        .collect();
+    let mut shown = lines;
+    if rows.iter().sum::<usize>() > inner_h && inner_h > 0 {
+        let mut used = 0;
+        let keep = rows
             .iter()
-            .map(|p| {
-                let accepted = if p.accepted { " (accepted)" } else { "" };
-                format!("{}{accepted}", clean(&p.id))
+            .take_while(|r| {
+                used += *r;
+                used < inner_h
             })
-            .collect();
-        lines.push(Line::styled(format!("SPOF {}", ids.join(", ")), theme.dim));
+            .count();
+        let hidden = shown.len() - keep;
+        shown.truncate(keep);
+        shown.push(Line::styled(format!("… +{hidden} more"), theme.dim));
     }
-    let block = Block::bordered().title(title);
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        Paragraph::new(shown)
+            .block(Block::bordered().title(title))
+            .wrap(Wrap { trim: true }),
         area,
     );
 }
 
-fn groups_tile(frame: &mut Frame, area: Rect, groups: &[GroupVerdict], theme: &Theme) {
+fn groups_tile(groups: &[GroupVerdict], theme: &Theme) -> (Line<'static>, Vec<Line<'static>>) {
     let worst = groups.iter().map(|g| g.health).max().unwrap_or(Health::Ok);
     let status = Status::of_health(worst);
     let bad = groups.iter().filter(|g| g.health != Health::Ok).count();
@@ -146,10 +222,8 @@ fn groups_tile(frame: &mut Frame, area: Rect, groups: &[GroupVerdict], theme: &T
             } else {
                 format!("{} -> {}", g.design_label, g.live_label)
             };
-            let mut text = format!("{} {label} grade {}", clean(&g.id), g.grade.high.roman());
-            if !g.members.is_empty() {
-                text.push_str(&format!(": {}", clean(&g.members.join(", "))));
-            }
+            // which members are down is in the list of problems above
+            let text = format!("{} {label} grade {}", clean(&g.id), g.grade.high.roman());
             Line::from(vec![
                 Span::styled(format!("{} ", st.marker()), theme.status(st)),
                 Span::raw(text),
@@ -159,10 +233,5 @@ fn groups_tile(frame: &mut Frame, area: Rect, groups: &[GroupVerdict], theme: &T
     if lines.is_empty() {
         lines.push(Line::styled("none in this site", theme.dim));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(Block::bordered().title(title))
-            .wrap(Wrap { trim: true }),
-        area,
-    );
+    (title, lines)
 }

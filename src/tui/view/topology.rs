@@ -95,7 +95,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::styled(" Topology ", theme.title),
         Span::raw(format!(
             "{} rows · [A of 2]: the node's first of two inputs · Enter detail ",
-            app.topology.len()
+            app.topology_rows().len()
         )),
     ]);
     let block = Block::bordered().title(title);
@@ -112,8 +112,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let visible = usize::from(area.height.saturating_sub(2).max(1));
     let first = (app.selected + 1).saturating_sub(visible);
     let rows: Vec<ListItem> = app
-        .topology
-        .iter()
+        .topology_rows()
+        .into_iter()
         .skip(first)
         .take(visible)
         .map(|r| ListItem::new(line(obs, r, theme)))
