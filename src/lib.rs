@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod listen;
 pub mod model;
+pub mod openmetrics;
 pub mod ops;
 pub mod poll;
 pub mod sim;

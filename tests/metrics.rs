@@ -1,0 +1,275 @@
+//! `/metrics` of a real `redcon agent` and a real `redcon sim` on loopback, scraped over
+//! HTTP; the `promtool` tests check that text (and the hostile renderings) the way
+//! Prometheus's own linter reads it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+mod peers;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use peers::{Daemon, TempDir, http_get, start_agent, wait_for};
+
+/// The value of the one sample `name{...}` whose label text contains every `want`.
+fn value(text: &str, name: &str, want: &[&str]) -> Option<f64> {
+    let hits: Vec<f64> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
+        .filter(|l| want.iter().all(|w| l.contains(w)))
+        .map(|l| l.rsplit_once(' ').unwrap().1.parse().unwrap())
+        .collect();
+    assert!(hits.len() <= 1, "{name} {want:?}: {hits:?}");
+    hits.first().copied()
+}
+
+/// The full answer to `GET path`: status line and headers, then the body.
+fn get_raw(addr: &str, path: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    (head.to_string(), body.to_string())
+}
+
+fn post(addr: &str, path: &str, body: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    raw
+}
+
+/// An agent with the host collector and an mdraid collector whose source is not there.
+fn agent(dir: &TempDir) -> (Daemon, String) {
+    let cfg = dir.write(
+        "agent.ron",
+        r#"(id: "metrics-gw", collect_every_s: 3600.0, collectors: [host(), mdraid(root: "/no/such/root")])"#,
+    );
+    let (daemon, addr) = start_agent(&cfg);
+    wait_for("agent up", Duration::from_secs(20), || {
+        http_get(&addr, "/v1/health").map(|_| ())
+    });
+    (daemon, addr)
+}
+
+/// `redcon sim` on an ephemeral loopback port; returns it and its address.
+pub fn sim() -> (Daemon, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redcon"))
+        .args(["sim", "--listen", "127.0.0.1:0"])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let err = child.stderr.take().unwrap();
+    let mut base = None;
+    for line in BufReader::new(err).lines() {
+        let line = line.unwrap();
+        if let Some((_, rest)) = line.split_once(" at http://") {
+            base = Some(rest.trim().to_string());
+        }
+        if line.contains("faults: POST") {
+            break;
+        }
+    }
+    let daemon = Daemon {
+        name: "redcon sim",
+        child,
+        graceful: false,
+    };
+    (daemon, base.expect("the sim says where it listens"))
+}
+
+#[test]
+fn a_real_agent_serves_openmetrics_with_its_collectors_health() {
+    let dir = TempDir::new("metrics-agent");
+    let (_agent, addr) = agent(&dir);
+    let (head, text) = get_raw(&addr, "/metrics");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/openmetrics-text; version=1.0.0"),
+        "{head}"
+    );
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    assert_eq!(
+        value(
+            &text,
+            "redcon_collector_up",
+            &["collector=\"host\"", "slot=\"1\""]
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(
+            &text,
+            "redcon_collector_up",
+            &["collector=\"mdraid\"", "slot=\"2\""]
+        ),
+        Some(0.0),
+        "a collector whose source is missing is down:\n{text}"
+    );
+    assert!(value(&text, "redcon_collect_round_duration_seconds", &[]).is_some());
+    assert_eq!(
+        value(&text, "redcon_agent_info", &["agent=\"metrics-gw\""]),
+        Some(1.0)
+    );
+    let mem = value(&text, "redcon_host_memory_total_bytes", &[]).unwrap();
+    assert!(mem > 0.0, "{text}");
+    let age = value(&text, "redcon_data_age_seconds", &["host=\"metrics-gw\""]).unwrap();
+    assert!((0.0..60.0).contains(&age), "{age}");
+}
+
+#[test]
+fn a_sim_agent_shows_a_ups_on_battery_as_its_one_state() {
+    let (_sim, addr) = sim();
+    let path = "/agents/ups-gw-a/metrics";
+    let state = |text: &str, s: &str| {
+        value(
+            text,
+            "redcon_element_state",
+            &["element=\"UPS-A1\"", &format!("state=\"{s}\"")],
+        )
+    };
+    let text = http_get(&addr, path)
+        .map(|b| String::from_utf8(b).unwrap())
+        .unwrap();
+    assert_eq!(state(&text, "ok"), Some(1.0), "{text}");
+    assert_eq!(state(&text, "on_battery"), Some(0.0), "{text}");
+    let answer = post(
+        &addr,
+        "/v1/sim/faults",
+        r#"{"action": "on_battery", "target": "UPS-A1", "runtime_min": 9}"#,
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let text = http_get(&addr, path)
+        .map(|b| String::from_utf8(b).unwrap())
+        .unwrap();
+    assert_eq!(state(&text, "on_battery"), Some(1.0), "{text}");
+    assert_eq!(state(&text, "ok"), Some(0.0), "{text}");
+    let ones = text
+        .lines()
+        .filter(|l| l.starts_with("redcon_element_state{element=\"UPS-A1\""))
+        .filter(|l| {
+            l.rsplit_once(' ')
+                .is_some_and(|(_, v)| v.parse() == Ok(1.0))
+        })
+        .count();
+    assert_eq!(ones, 1, "exactly one state is 1:\n{text}");
+    assert_eq!(
+        value(
+            &text,
+            "redcon_battery_runtime_seconds",
+            &["element=\"UPS-A1\""]
+        ),
+        Some(540.0),
+        "{text}"
+    );
+    // an agent the site does not have is a 404, not an empty exposition
+    let (head, _) = get_raw(&addr, "/agents/no-such-gw/metrics");
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+}
+
+/// `promtool check metrics` on `text`: its findings, empty when it is clean.
+pub fn promtool_check(text: &str) -> String {
+    peers::need(&["/usr/bin/promtool"], "prometheus");
+    let mut child = Command::new("/usr/bin/promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        String::new()
+    } else {
+        said
+    }
+}
+
+#[test]
+#[ignore = "needs promtool"]
+fn promtool_passes_the_agents_and_the_sims_metrics() {
+    let dir = TempDir::new("metrics-promtool");
+    let (_agent, addr) = agent(&dir);
+    let text = String::from_utf8(http_get(&addr, "/metrics").unwrap()).unwrap();
+    assert_eq!(promtool_check(&text), "", "agent:\n{text}");
+    let (_sim, addr) = sim();
+    for agent in ["ups-gw-a", "epms-gw", "net-gw"] {
+        let text = String::from_utf8(http_get(&addr, &format!("/agents/{agent}/metrics")).unwrap())
+            .unwrap();
+        assert!(text.contains("redcon_element_state{"), "{text}");
+        assert_eq!(promtool_check(&text), "", "{agent}:\n{text}");
+    }
+}
+
+/// Hostile agent text, rendered and read back by Prometheus's own parser.
+#[test]
+#[ignore = "needs promtool"]
+fn promtool_reads_hostile_agent_text_as_label_values() {
+    use redcon::api::{AgentInfo, ElementReport, SCHEMA_VERSION, Snapshot};
+    use redcon::model::ElementState;
+    let evil = "A\"} 1\nredcon_fake 9\n# EOF\n\\x\r\t\u{1b}[2J\u{7}";
+    let snapshot = Snapshot {
+        schema_version: SCHEMA_VERSION,
+        agent: AgentInfo {
+            id: evil.into(),
+            version: "0\n".into(),
+            hostname: Some("\\\"".into()),
+        },
+        generated_at: 1.0,
+        elements: vec![ElementReport {
+            id: evil.into(),
+            state: ElementState::Failed,
+            observed_at: 1.0,
+            flags: Vec::new(),
+            metrics: [(evil, 1.0), ("load_pct", 50.0)].into(),
+            position: None,
+        }],
+        members: Vec::new(),
+        tanks: Vec::new(),
+        host: None,
+    };
+    let text = redcon::openmetrics::agent::render(&snapshot, &[], 2.0);
+    assert_eq!(promtool_check(&text), "", "{text}");
+    // and the parser saw the fake sample as part of a label, not as a metric
+    assert!(
+        !text.lines().any(|l| l.starts_with("redcon_fake")),
+        "{text}"
+    );
+}
