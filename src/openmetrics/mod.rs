@@ -8,6 +8,7 @@
 //! type, and Prometheus stores a state set as gauges anyway.
 
 pub mod agent;
+pub mod site;
 
 use std::sync::atomic::AtomicU64;
 
