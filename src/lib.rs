@@ -8,6 +8,7 @@ pub mod api;
 pub mod classify;
 pub mod config;
 pub mod demo;
+pub mod exporter;
 pub mod listen;
 pub mod model;
 pub mod openmetrics;

@@ -75,6 +75,12 @@ fn agent(dir: &TempDir) -> (Daemon, String) {
 
 /// `redcon sim` on an ephemeral loopback port; returns it and its address.
 pub fn sim() -> (Daemon, String) {
+    let (daemon, addr, _) = sim_with_agents();
+    (daemon, addr)
+}
+
+/// `redcon sim`, its address and its agents (name, base URL).
+pub fn sim_with_agents() -> (Daemon, String, Vec<(String, String)>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_redcon"))
         .args(["sim", "--listen", "127.0.0.1:0"])
         .env_remove("RUST_LOG")
@@ -85,10 +91,21 @@ pub fn sim() -> (Daemon, String) {
         .unwrap();
     let err = child.stderr.take().unwrap();
     let mut base = None;
+    let mut agents = Vec::new();
     for line in BufReader::new(err).lines() {
         let line = line.unwrap();
         if let Some((_, rest)) = line.split_once(" at http://") {
             base = Some(rest.trim().to_string());
+        }
+        // `agent NAME: URL/v1/snapshot`
+        if let Some((name, url)) = line
+            .split_once("agent ")
+            .and_then(|(_, l)| l.split_once(": "))
+        {
+            agents.push((
+                name.to_string(),
+                url.trim_end_matches("/v1/snapshot").to_string(),
+            ));
         }
         if line.contains("faults: POST") {
             break;
@@ -99,7 +116,61 @@ pub fn sim() -> (Daemon, String) {
         child,
         graceful: false,
     };
-    (daemon, base.expect("the sim says where it listens"))
+    (daemon, base.expect("the sim says where it listens"), agents)
+}
+
+/// A console config for the demo site whose agents are at `agents`, polled twice a second.
+pub fn config(dir: &TempDir, agents: &[(String, String)]) -> std::path::PathBuf {
+    let site = format!("{}/assets/demo/site.ron", env!("CARGO_MANIFEST_DIR"));
+    let entries: Vec<String> = agents
+        .iter()
+        .map(|(n, u)| format!("(name: {n:?}, url: {u:?}, interval_s: 0.5, timeout_s: 1.0)"))
+        .collect();
+    dir.write(
+        "config.ron",
+        &format!(
+            "(sites: [(name: \"dc1\", site: {site:?}, agents: [{}])])",
+            entries.join(",\n")
+        ),
+    )
+}
+
+/// `redcon exporter --config CONFIG` on a free loopback port, once it serves a verdict.
+pub fn exporter(config: &std::path::Path, dir: &TempDir) -> (Daemon, String) {
+    let port = peers::free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_redcon"));
+    cmd.arg("exporter")
+        .arg("--config")
+        .arg(config)
+        .args(["--listen", &addr, "--audit"])
+        .arg(dir.path("audit.jsonl"))
+        .env_remove("RUST_LOG");
+    let daemon = Daemon::start_logged("redcon exporter", &mut cmd, Some(&dir.path("exporter.log")));
+    wait_for("exporter's first verdict", Duration::from_secs(20), || {
+        let (head, body) = try_get_raw(&addr, "/metrics")?;
+        if head.starts_with("HTTP/1.1 200") {
+            Ok(body)
+        } else {
+            Err(head)
+        }
+    });
+    (daemon, addr)
+}
+
+fn try_get_raw(addr: &str, path: &str) -> Result<(String, String), String> {
+    let mut s = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
+    let (head, body) = raw.split_once("\r\n\r\n").ok_or("no header end")?;
+    Ok((head.to_string(), body.to_string()))
 }
 
 #[test]
@@ -141,6 +212,97 @@ fn a_real_agent_serves_openmetrics_with_its_collectors_health() {
     assert!(mem > 0.0, "{text}");
     let age = value(&text, "redcon_data_age_seconds", &["host=\"metrics-gw\""]).unwrap();
     assert!((0.0..60.0).contains(&age), "{age}");
+}
+
+#[test]
+fn the_exporter_serves_the_verdict_and_follows_a_fault() {
+    let dir = TempDir::new("metrics-exporter");
+    let (_sim, sim_addr, agents) = sim_with_agents();
+    assert_eq!(agents.len(), 10, "{agents:?}");
+    let (_exporter, addr) = exporter(&config(&dir, &agents), &dir);
+    let (head, text) = get_raw(&addr, "/metrics");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("application/openmetrics-text"),
+        "{head}"
+    );
+    let site = "site=\"dc1\"";
+    // the demo as `redcon status` sees it: WARNING, live Tier III as designed
+    assert_eq!(
+        value(&text, "redcon_site_state", &[site, "state=\"WARNING\""]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(&text, "redcon_site_tier", &[site, "basis=\"live\""]),
+        Some(3.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(&text, "redcon_site_tier", &[site, "basis=\"design\""]),
+        Some(3.0)
+    );
+    assert_eq!(
+        value(&text, "redcon_agent_up", &[site, "agent=\"ups-gw-a\""]),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(
+            &text,
+            "redcon_agent_freshness",
+            &["agent=\"ups-gw-a\"", "state=\"fresh\""]
+        ),
+        Some(1.0)
+    );
+    // both PDUs of a row fail: the row loses supply, the power tier drops to 0
+    for target in ["PDU-A2", "PDU-B2"] {
+        let answer = post(
+            &sim_addr,
+            "/v1/sim/faults",
+            &format!(r#"{{"action": "fail", "target": "{target}"}}"#),
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    let text = wait_for(
+        "the exporter sees the failed PDUs",
+        Duration::from_secs(15),
+        || {
+            let (_, text) = try_get_raw(&addr, "/metrics")?;
+            match value(&text, "redcon_site_state", &[site, "state=\"CRITICAL\""]) {
+                Some(1.0) => Ok(text),
+                _ => Err(text),
+            }
+        },
+    );
+    assert_eq!(
+        value(&text, "redcon_unserved_load", &[site, "load=\"ROW-3\""]),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(
+            &text,
+            "redcon_subsystem_tier",
+            &["subsystem=\"power\"", "basis=\"live\""]
+        ),
+        Some(0.0),
+        "{text}"
+    );
+    assert!(value(&text, "redcon_site_live_tier_max", &[site]).unwrap() < 3.0);
+    // an agent that stops answering is down at once, and its items unknown once dead
+    let answer = post(
+        &sim_addr,
+        "/v1/sim/faults",
+        r#"{"action": "down", "agent": "ups-gw-a"}"#,
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    wait_for("ups-gw-a down", Duration::from_secs(15), || {
+        let (_, text) = try_get_raw(&addr, "/metrics")?;
+        match value(&text, "redcon_agent_up", &[site, "agent=\"ups-gw-a\""]) {
+            Some(0.0) => Ok(()),
+            _ => Err(text),
+        }
+    });
 }
 
 #[test]
@@ -229,13 +391,17 @@ fn promtool_passes_the_agents_and_the_sims_metrics() {
     let (_agent, addr) = agent(&dir);
     let text = String::from_utf8(http_get(&addr, "/metrics").unwrap()).unwrap();
     assert_eq!(promtool_check(&text), "", "agent:\n{text}");
-    let (_sim, addr) = sim();
+    let (_sim, addr, agents) = sim_with_agents();
     for agent in ["ups-gw-a", "epms-gw", "net-gw"] {
         let text = String::from_utf8(http_get(&addr, &format!("/agents/{agent}/metrics")).unwrap())
             .unwrap();
         assert!(text.contains("redcon_element_state{"), "{text}");
         assert_eq!(promtool_check(&text), "", "{agent}:\n{text}");
     }
+    let (_exporter, addr) = exporter(&config(&dir, &agents), &dir);
+    let (_, text) = get_raw(&addr, "/metrics");
+    assert!(text.contains("redcon_site_tier{"), "{text}");
+    assert_eq!(promtool_check(&text), "", "exporter:\n{text}");
 }
 
 /// Hostile agent text, rendered and read back by Prometheus's own parser.
