@@ -439,3 +439,31 @@ fn promtool_reads_hostile_agent_text_as_label_values() {
         "{text}"
     );
 }
+
+fn promtool(args: &[&str]) -> (bool, String) {
+    peers::need(&["/usr/bin/promtool"], "prometheus");
+    let out = Command::new("/usr/bin/promtool")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+/// The shipped rules and scrape config are valid, and each alert fires on the series
+/// redcon writes (tests/prometheus/rules.test.yml), companions included.
+#[test]
+#[ignore = "needs promtool"]
+fn promtool_passes_the_shipped_rules_and_their_unit_tests() {
+    let (ok, said) = promtool(&["check", "rules", "assets/prometheus/redcon-rules.yml"]);
+    assert!(ok && said.contains("15 rules found"), "{said}");
+    let (ok, said) = promtool(&["check", "config", "assets/prometheus/prometheus.yml"]);
+    assert!(ok, "{said}");
+    let (ok, said) = promtool(&["test", "rules", "tests/prometheus/rules.test.yml"]);
+    assert!(ok && said.contains("SUCCESS"), "{said}");
+}
