@@ -188,6 +188,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Poll one site's agents and serve its verdict as OpenMetrics at /metrics, for
+    /// Prometheus (docs/prometheus.md). Without --config: the embedded demo site.
+    Exporter {
+        #[arg(long, default_value = "127.0.0.1:9481")]
+        listen: std::net::SocketAddr,
+        /// Audit log to read maintenance left in place from (default
+        /// $XDG_STATE_HOME/redcon/audit.jsonl when it exists).
+        #[arg(long, value_name = "FILE")]
+        audit: Option<PathBuf>,
+        /// Maintenance started through redcon and older than this is a problem.
+        #[arg(long, value_name = "HOURS", default_value_t = 24.0)]
+        maintenance_age: f64,
+    },
     /// Serve a simulated site (default: the demo) behind the agent API, with fault injection.
     Sim {
         /// Scenario timeline (RON): faults applied at given times.
@@ -362,6 +375,17 @@ fn main() -> ExitCode {
         }) => {
             let since = since.map(|h| redcon::api::unix_now() - h * 3600.0);
             return ops_cli::print_audit(audit.as_deref(), since, matches!(format, Format::Json));
+        }
+        Some(Command::Exporter {
+            listen,
+            audit,
+            maintenance_age,
+        }) => {
+            let maintenance = redcon::exporter::Maintenance {
+                audit: audit.clone(),
+                max_age_s: maintenance_age * 3600.0,
+            };
+            return serve::exporter(&cli.input.source(), *listen, maintenance);
         }
         Some(Command::Sim {
             scenario,

@@ -54,6 +54,67 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
     })())
 }
 
+/// `redcon exporter`: a configured site's agents, or the embedded demo served by an
+/// in-process simulator, polled and served as OpenMetrics.
+pub fn exporter(
+    source: &redcon::status::source::Source,
+    listen: SocketAddr,
+    maintenance: redcon::exporter::Maintenance,
+) -> ExitCode {
+    use redcon::status::source::{Source, configured_site};
+    crate::logs::init();
+    redcon::listen::raise_fd_limit();
+    report((|| {
+        runtime()?.block_on(async move {
+            // the demo's simulator lives as long as the exporter
+            let mut _sim = None;
+            let (site, specs, policy) = match source {
+                Source::Config { path, site } => configured_site(path, site.as_deref())?,
+                Source::Demo { live: None } => {
+                    let site = redcon::demo::site()?;
+                    let live = redcon::demo::live(&site)?;
+                    let (addr, _, task) = sim::spawn_local(site.clone(), live, None)
+                        .await
+                        .wrap_err("embedded demo simulator")?;
+                    _sim = Some(task);
+                    let policy = redcon::config::PollPolicy::default();
+                    let every = std::time::Duration::from_secs(1);
+                    let specs = sim::agent_urls(&site, &format!("http://{addr}"))
+                        .into_iter()
+                        .map(|(name, url)| redcon::poll::AgentSpec {
+                            name,
+                            url,
+                            interval: every,
+                            timeout: every,
+                        })
+                        .collect();
+                    (site, specs, policy)
+                }
+                _ => color_eyre::eyre::bail!(
+                    "the exporter polls agents: give it --config (or nothing, for the demo), not --site or --live"
+                ),
+            };
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .wrap_err_with(|| format!("cannot listen on {listen}"))?;
+            tracing::info!("redcon exporter: site {}, {} agents", site.name, specs.len());
+            let served = redcon::exporter::run(
+                site,
+                specs,
+                policy,
+                maintenance,
+                listener,
+                agent::shutdown_signal(),
+            )
+            .await;
+            if let Some(t) = _sim {
+                t.abort();
+            }
+            served.map_err(|e| color_eyre::eyre::eyre!(e))
+        })
+    })())
+}
+
 pub fn sim(
     site: &Option<PathBuf>,
     live: &Option<PathBuf>,

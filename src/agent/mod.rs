@@ -65,6 +65,8 @@ struct Published {
     errors: Vec<String>,
     /// Source name -> the collector that reported it in this round.
     owners: BTreeMap<String, collectors::Owner>,
+    /// How each collector fared in this round (`/metrics`).
+    runs: Vec<collectors::CollectorRun>,
 }
 
 impl Agent {
@@ -91,6 +93,7 @@ impl Agent {
             version: 0,
             errors: Vec::new(),
             owners: BTreeMap::new(),
+            runs: Vec::new(),
         };
         Agent {
             info,
@@ -108,6 +111,7 @@ impl Agent {
     /// newest timestamps. Returns whether the version moved.
     pub fn publish(&self, mut collected: Collected, errors: &[CollectorError]) -> bool {
         let owners = std::mem::take(&mut collected.owners);
+        let runs = std::mem::take(&mut collected.runs);
         let snapshot = self.assemble(collected);
         let key = change::content_key(&snapshot);
         let body = Arc::new(encode(&snapshot));
@@ -124,6 +128,7 @@ impl Agent {
         p.body = body;
         p.errors = errors.iter().map(ToString::to_string).collect();
         p.owners = owners;
+        p.runs = runs;
         changed
     }
 
@@ -152,10 +157,18 @@ impl Agent {
         }
     }
 
-    /// `GET /v1/snapshot`, `GET /v1/health`, `GET /v1/schema`; anything else is 404.
+    /// The published snapshot and round as OpenMetrics text, ages as of `now`.
+    pub fn metrics_text(&self, now: f64) -> String {
+        let p = self.read();
+        crate::openmetrics::agent::render(&p.snapshot, &p.runs, now)
+    }
+
+    /// `GET /v1/snapshot`, `GET /v1/health`, `GET /v1/schema`, `GET /metrics`; anything
+    /// else is 404.
     pub fn router(self: &Arc<Self>) -> Router {
         Router::new()
             .route("/v1/snapshot", get(get_snapshot))
+            .route("/metrics", get(get_metrics))
             .route("/v1/health", get(get_health))
             .route("/v1/schema", get(|| async { http::schema_response() }))
             .route("/v1/ops", post(ops::post_ops))
@@ -228,10 +241,14 @@ async fn get_health(State(agent): State<Arc<Agent>>) -> Response {
     http::health_response(&agent.health())
 }
 
+async fn get_metrics(State(agent): State<Arc<Agent>>) -> Response {
+    crate::openmetrics::response(agent.metrics_text(api::unix_now()))
+}
+
 async fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
-        "not found: this agent serves /v1/snapshot, /v1/health and /v1/schema\n",
+        "not found: this agent serves /v1/snapshot, /v1/health, /v1/schema and /metrics\n",
     )
         .into_response()
 }

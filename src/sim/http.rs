@@ -34,6 +34,7 @@ pub fn router(sim: SimHandle) -> Router {
         .route("/agents/{agent}/v1/snapshot", get(snapshot_handler))
         .route("/agents/{agent}/v1/health", get(health_handler))
         .route("/agents/{agent}/v1/schema", get(schema_handler))
+        .route("/agents/{agent}/metrics", get(metrics_handler))
         .route("/agents/{agent}/v1/ops", post(ops_handler))
         .route("/v1/sim/agents", get(agents_handler))
         .route("/v1/sim/faults", post(faults_handler))
@@ -162,6 +163,23 @@ async fn health_handler(State(sim): State<SimHandle>, Path(agent): Path<String>)
         health.schema_version = WRONG_SCHEMA;
     }
     health_response(&health)
+}
+
+/// The agent's `/metrics`, as `redcon agent` serves it (a simulated agent has no
+/// collectors). A spoiled body is the same garbage a snapshot would get.
+async fn metrics_handler(State(sim): State<SimHandle>, Path(agent): Path<String>) -> Response {
+    match preamble(&sim, &agent).await {
+        Ok(BodyFault::None) => {}
+        Ok(_) => return raw_json(Body::from(GARBAGE)),
+        Err(response) => return response,
+    }
+    let now = Instant::now();
+    let Some((_, content)) = sim.lock_at(now).content(&agent, now) else {
+        return error(StatusCode::NOT_FOUND, format!("agent {agent:?} is gone"));
+    };
+    let unix = api::unix_now();
+    let text = crate::openmetrics::agent::render(&snapshot(&agent, content, unix), &[], unix);
+    crate::openmetrics::response(text)
 }
 
 async fn schema_handler(State(sim): State<SimHandle>, Path(agent): Path<String>) -> Response {

@@ -36,6 +36,16 @@ pub struct Collected {
     /// Which collector reported each id (the source's own name): operations on an id go
     /// to the source that reports it.
     pub owners: BTreeMap<String, Owner>,
+    /// How each collector fared in this round, in config order.
+    pub runs: Vec<CollectorRun>,
+}
+
+/// One collector's part of a round: did it report, and how long it took.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CollectorRun {
+    pub owner: Owner,
+    pub ok: bool,
+    pub seconds: f64,
 }
 
 /// One configured collector: its place in the agent config's `collectors` list (an
@@ -157,13 +167,20 @@ pub fn collect_all(collectors: &mut [Box<dyn Collector>]) -> (Collected, Vec<Col
     let mut errors = Vec::new();
     for (slot, c) in collectors.iter_mut().enumerate() {
         let (e, m, t) = (out.elements.len(), out.members.len(), out.tanks.len());
-        if let Err(e) = c.collect(&mut out) {
-            errors.push(e);
-        }
+        let started = std::time::Instant::now();
+        let result = c.collect(&mut out);
         let me = Owner {
             slot,
             kind: c.name(),
         };
+        out.runs.push(CollectorRun {
+            owner: me,
+            ok: result.is_ok(),
+            seconds: started.elapsed().as_secs_f64(),
+        });
+        if let Err(e) = result {
+            errors.push(e);
+        }
         let mut taken = Vec::new();
         let mut claim = |id: &str| match out.owners.get(id) {
             Some(first) if *first != me => {
@@ -269,6 +286,12 @@ mod tests {
         ];
         let (out, errors) = collect_all(&mut collectors);
         assert_eq!(errors.len(), 1);
+        let runs: Vec<_> = out.runs.iter().map(|r| (r.owner.kind, r.ok)).collect();
+        assert_eq!(
+            runs,
+            [("nut", false), ("steady", true)],
+            "each collector's part"
+        );
         assert!(
             errors[0].to_string().starts_with("collector nut: upsd"),
             "{}",
