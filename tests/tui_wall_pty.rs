@@ -194,6 +194,27 @@ impl Wall {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// The background colour of the first cell inside the first `word` on screen.
+    fn verdict_colour(&self, word: &str) -> Option<vt100::Color> {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let (rows, cols) = (u16::from(rows), u16::from(cols));
+        for row in 0..rows {
+            let line: String = (0..cols)
+                .map(|c| {
+                    let text = screen.cell(row, c).map_or("", |x| x.contents());
+                    if text.is_empty() { " " } else { text }.to_string()
+                })
+                .collect();
+            if let Some(i) = line.find(word) {
+                let col = line[..i].chars().count() as u16 + 1;
+                return screen.cell(row, col).map(|c| c.bgcolor());
+            }
+        }
+        None
+    }
+
     fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
@@ -326,6 +347,18 @@ fn the_wallboard_ignores_action_keys_and_shows_data_aging_out() {
 
     wall.wait_for("live Tier III");
     let first = wall.settled();
+    // every page carries the verdict word in its colour (the demo is WARNING: yellow)
+    for page in 1..=3 {
+        wall.wait_for(&format!("page {page}/3"));
+        wall.settled();
+        assert_eq!(
+            wall.verdict_colour(" WARNING "),
+            Some(vt100::Color::Idx(3)),
+            "page {page}:\n{}",
+            wall.contents()
+        );
+        wall.key(b"n");
+    }
     assert!(first.contains("page 1/3 Overview"), "{first}");
     assert!(!first.contains("STALE DATA"), "{first}");
     assert!(wall.parser.lock().unwrap().screen().alternate_screen());
@@ -336,7 +369,7 @@ fn the_wallboard_ignores_action_keys_and_shows_data_aging_out() {
     }
     // keys are read in order: once `n` has turned the page, every key above was handled
     wall.key(b"n");
-    wall.wait_for("page 2/3 Findings & SPOFs");
+    wall.wait_for("page 2/3 Now");
     wall.key(b"p");
     let after = wall.wait_for_first_page(&first, "a console key changed the wallboard");
     assert!(wall.running());

@@ -91,21 +91,47 @@ fn overview_80x24() {
 fn overview_200x60() {
     let t = render(&demo_wall(Page::Overview), &Theme::colored(), 200, 60);
     let screen = text(&t);
-    // the badge is block letters at this size, with the verdict word and the design tier
-    assert!(screen.contains("█████ ███ ████ ████"), "{screen}");
+    // the badge is the state in block letters, doubled to fill a big wall, beside the
+    // verdict word and the design tier
+    let big = wall::big::scaled("WARNING", 2);
+    for row in &big {
+        assert!(screen.contains(row.trim_end()), "{row}\n{screen}");
+    }
     assert!(screen.contains("WARNING") && screen.contains("design Tier III"));
     insta::assert_snapshot!(t.backend());
 }
 
+/// Every page carries the verdict word in the status colour: a critical site never hides
+/// behind a page of green rows.
 #[test]
-fn findings_80x24() {
-    let t = render(&demo_wall(Page::Findings), &Theme::colored(), 80, 24);
+fn every_page_shows_the_verdict_word_in_its_colour() {
+    for page in Page::ALL {
+        let mut w = demo_wall(page);
+        update(
+            &mut w,
+            WallAction::PollUpdate(Box::new(demo_obs(&["PDU-A2", "PDU-B2"]))),
+        );
+        for (width, height) in [(80, 24), (200, 60)] {
+            let t = render(&w, &Theme::colored(), width, height);
+            let (x, y) = find(&t, " CRITICAL ");
+            assert_eq!(
+                t.backend().buffer()[(x + 1, y)].bg,
+                Color::Red,
+                "{page:?} at {width}x{height}"
+            );
+        }
+    }
+}
+
+#[test]
+fn now_page_80x24() {
+    let t = render(&demo_wall(Page::Now), &Theme::colored(), 80, 24);
     insta::assert_snapshot!(t.backend());
 }
 
 #[test]
-fn findings_200x60() {
-    let t = render(&demo_wall(Page::Findings), &Theme::colored(), 200, 60);
+fn now_page_200x60() {
+    let t = render(&demo_wall(Page::Now), &Theme::colored(), 200, 60);
     insta::assert_snapshot!(t.backend());
 }
 
@@ -269,16 +295,16 @@ fn pages_turn_on_the_tick_and_wrap() {
     assert_eq!(
         seen,
         [
-            Overview, Overview, Findings, Findings, Findings, Groups, Groups, Groups, Overview
+            Overview, Overview, Now, Now, Now, Groups, Groups, Groups, Overview
         ]
     );
     // a page turned by hand gets its full time
     update(&mut w, WallAction::Tick(t0() + Duration::from_secs(10)));
     update(&mut w, WallAction::NextPage);
-    assert_eq!(w.page, Findings);
+    assert_eq!(w.page, Now);
     update(&mut w, WallAction::Tick(t0() + Duration::from_secs(11)));
     update(&mut w, WallAction::Tick(t0() + Duration::from_secs(12)));
-    assert_eq!(w.page, Findings);
+    assert_eq!(w.page, Now);
     // rotation 0 holds the page for ever
     let mut held = Wall::new("dc1", t0(), 0, None);
     for s in 1..=100 {
@@ -344,7 +370,7 @@ async fn the_loop_turns_pages_every_15_seconds_and_draws_nothing_else() {
         [
             (secs(0), Page::Overview),
             (Duration::from_millis(50), Page::Overview),
-            (secs(14), Page::Findings),
+            (secs(14), Page::Now),
             (secs(29), Page::Groups)
         ]
     );
@@ -400,7 +426,7 @@ fn data_older_than_the_dead_limit_reads_no_data_on_the_tick_alone() {
 #[test]
 fn a_day_of_ticks_resizes_and_agent_loss_keeps_the_state_bounded() {
     let mut w = demo_wall(Page::Overview);
-    let items = w.items.len();
+    let seen = w.memory.seen.len();
     for s in 1..=86_400u64 {
         update(&mut w, WallAction::Tick(t0() + Duration::from_secs(s)));
         if s % 600 == 0 {
@@ -414,7 +440,11 @@ fn a_day_of_ticks_resizes_and_agent_loss_keeps_the_state_bounded() {
         }
         assert!(w.on_page < w.rotate);
     }
-    assert_eq!(w.items.len(), items);
+    assert_eq!(
+        w.memory.seen.len(),
+        seen,
+        "one entry per problem, however long it runs"
+    );
     for (width, height) in [(20, 5), (80, 24), (200, 60), (1, 1)] {
         render(&w, &Theme::colored(), width, height);
     }
@@ -459,5 +489,5 @@ fn a_wallboard_layout_with_the_head_at_the_bottom_draws_it_there() {
         .collect();
     assert!(rows[23].contains("READ-ONLY WALLBOARD"), "{rows:#?}");
     // no banner to show: the page starts on the top row
-    assert!(rows[0].contains("live"), "{rows:#?}");
+    assert!(rows[0].contains("now"), "{rows:#?}");
 }

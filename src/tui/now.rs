@@ -25,13 +25,15 @@ pub struct NowMemory {
     pub acks: Vec<Ack>,
     /// The last time the operator pressed a key: problems first seen after it are new.
     pub last_look: Option<SystemTime>,
+    /// A first observation has been remembered: later problems did not predate the face.
+    started: bool,
 }
 
 impl NowMemory {
     /// Remember the problems of a new verdict at `now`. Returns whether the acknowledgements
     /// changed (some problem cleared or got worse), so the caller can save them.
     pub fn observe(&mut self, site: &str, problems: &[Problem], now: SystemTime) -> bool {
-        let first = self.seen.is_empty() && self.last_look.is_none();
+        let first = !std::mem::replace(&mut self.started, true);
         let keys: Vec<Key> = problems.iter().map(Problem::key).collect();
         self.seen.retain(|k, _| keys.contains(k));
         for k in keys {

@@ -40,8 +40,14 @@ fn since_text(seen: Seen) -> String {
     }
 }
 
-/// One problem as a line.
-pub fn line<'a>(app: &App, memory: &NowMemory, p: &'a Problem, theme: &Theme) -> Line<'a> {
+/// One problem as a line, at `now` on `site`'s console or wall.
+pub fn line<'a>(
+    now: SystemTime,
+    site: &str,
+    memory: &NowMemory,
+    p: &'a Problem,
+    theme: &Theme,
+) -> Line<'a> {
     let st = status(p.severity);
     let mut spans = vec![
         Span::styled(format!("{} ", st.marker()), theme.status(st)),
@@ -53,8 +59,8 @@ pub fn line<'a>(app: &App, memory: &NowMemory, p: &'a Problem, theme: &Theme) ->
     if memory.is_new(p) {
         spans.push(Span::styled(" NEW", theme.title));
     }
-    if let Some(a) = memory.ack(&app.site, p) {
-        let ago = age_text((unix(app.now) - a.at as f64).max(0.0));
+    if let Some(a) = memory.ack(site, p) {
+        let ago = age_text((unix(now) - a.at as f64).max(0.0));
         let mut text = format!(" · ack {} {ago} ago", clean(&a.operator));
         if !a.note.is_empty() {
             text.push_str(&format!(": {}", clean(&a.note)));
@@ -119,7 +125,7 @@ pub fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, sele
         .iter()
         .skip(first)
         .take(take)
-        .map(|p| ListItem::new(line(app, &app.memory, p, theme)))
+        .map(|p| ListItem::new(line(app.now, &app.site, &app.memory, p, theme)))
         .collect();
     if more > 0 {
         let hidden = rows.len() - first - take;

@@ -1,5 +1,6 @@
-//! Block letters for the wallboard's tier badge: five rows high, so `TIER III` reads from
-//! across a NOC room. Only the glyphs the badge needs; anything else falls back to a box.
+//! Block letters for the wallboard's badge: five rows high (ten, doubled, on a big wall), so
+//! `WARNING` reads from across a NOC room. Only the glyphs the badge needs; anything else
+//! falls back to a box.
 
 /// Rows in every glyph.
 pub const HEIGHT: u16 = 5;
@@ -7,6 +8,17 @@ pub const HEIGHT: u16 = 5;
 fn glyph(c: char) -> [&'static str; 5] {
     match c {
         'T' => ["█████", "  █  ", "  █  ", "  █  ", "  █  "],
+        'W' => ["█   █", "█   █", "█ █ █", "██ ██", "█   █"],
+        'A' => [" ███ ", "█   █", "█████", "█   █", "█   █"],
+        'N' => ["█   █", "██  █", "█ █ █", "█  ██", "█   █"],
+        'G' => [" ████", "█    ", "█  ██", "█   █", " ████"],
+        'C' => [" ████", "█    ", "█    ", "█    ", " ████"],
+        'L' => ["█    ", "█    ", "█    ", "█    ", "█████"],
+        'O' => [" ███ ", "█   █", "█   █", "█   █", " ███ "],
+        'K' => ["█   █", "█  █ ", "███  ", "█  █ ", "█   █"],
+        'U' => ["█   █", "█   █", "█   █", "█   █", " ███ "],
+        'D' => ["████ ", "█   █", "█   █", "█   █", "████ "],
+        'S' => [" ████", "█    ", " ███ ", "    █", "████ "],
         'I' => ["███", " █ ", " █ ", " █ ", "███"],
         'E' => ["████", "█   ", "███ ", "█   ", "████"],
         'R' => ["████ ", "█   █", "████ ", "█  █ ", "█   █"],
@@ -37,6 +49,21 @@ pub fn width(text: &str) -> u16 {
     lines(text)[0].chars().count() as u16
 }
 
+/// `lines(text)` with every cell doubled `scale` times across and down.
+pub fn scaled(text: &str, scale: u16) -> Vec<String> {
+    let scale = usize::from(scale.max(1));
+    lines(text)
+        .iter()
+        .flat_map(|row| {
+            let wide: String = row
+                .chars()
+                .flat_map(|c| std::iter::repeat_n(c, scale))
+                .collect();
+            std::iter::repeat_n(wide, scale)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -47,5 +74,14 @@ mod tests {
             assert!(rows.iter().all(|r| r.chars().count() == w), "{word}");
         }
         assert_eq!(super::width("TIER III"), 35);
+        for word in ["WARNING", "CRITICAL", "UNKNOWN", "OK"] {
+            assert!(
+                word.chars().all(|c| super::glyph(c) != super::glyph('?')),
+                "{word}"
+            );
+            let big = super::scaled(word, 2);
+            assert_eq!(big.len(), 10);
+            assert_eq!(big[0].chars().count(), 2 * usize::from(super::width(word)));
+        }
     }
 }

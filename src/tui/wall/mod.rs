@@ -14,7 +14,7 @@
     reason = "Page::ALL is indexed by a position taken rem_euclid its length"
 )]
 
-mod big;
+pub mod big;
 pub mod view;
 
 use std::process::ExitCode;
@@ -23,7 +23,6 @@ use std::time::{Duration, SystemTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::drive::{Effect, Model, Runtime};
-use super::items::{self, Item};
 use super::observe::Observation;
 use super::timefmt;
 use crate::poll::Freshness;
@@ -36,17 +35,18 @@ pub const DEFAULT_ROTATE: u64 = 15;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Overview,
-    Findings,
+    /// The problems of the moment, in full.
+    Now,
     Groups,
 }
 
 impl Page {
-    pub const ALL: [Page; 3] = [Page::Overview, Page::Findings, Page::Groups];
+    pub const ALL: [Page; 3] = [Page::Overview, Page::Now, Page::Groups];
 
     pub fn title(self) -> &'static str {
         match self {
             Page::Overview => "Overview",
-            Page::Findings => "Findings & SPOFs",
+            Page::Now => "Now: problems",
             Page::Groups => "IT groups",
         }
     }
@@ -121,6 +121,9 @@ pub fn key_action(key: KeyEvent) -> Option<WallAction> {
         .map(|b| (b.action)())
 }
 
+/// How long a problem is marked NEW on a wall.
+pub const NEW_ON_A_WALL: Duration = Duration::from_secs(15 * 60);
+
 /// The loud line across the wall when the data cannot be trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Banner {
@@ -135,8 +138,9 @@ pub enum Banner {
 pub struct Wall {
     pub site: String,
     pub obs: Option<Observation>,
-    /// Findings & SPOF rows of `obs`, rebuilt only when it changes.
-    pub items: Vec<Item>,
+    /// Since when each problem has been seen, and the acknowledgements made at consoles
+    /// (shown here, never made here).
+    pub memory: crate::tui::now::NowMemory,
     pub now: SystemTime,
     pub page: Page,
     /// Ticks (seconds) per page; 0 holds the page.
@@ -163,7 +167,7 @@ impl Wall {
         Wall {
             site: site.into(),
             obs: None,
-            items: Vec::new(),
+            memory: crate::tui::now::NowMemory::default(),
             now,
             page: Page::Overview,
             rotate,
@@ -250,9 +254,12 @@ impl Wall {
                 && old.agent_freshness == obs.agent_freshness
                 && timefmt::age(self.now, old.newest) == timefmt::age(self.now, obs.newest)
         });
+        // nobody presses a key at a wall: a problem is new for a while, then it is not
+        self.memory.last_look = self.now.checked_sub(NEW_ON_A_WALL);
+        self.memory
+            .observe(&obs.verdict.site, &obs.verdict.problems, self.now);
         if !same {
             self.site = obs.verdict.classification.site.clone();
-            self.items = items::items(&obs.verdict.classification);
             self.dirty = true;
         }
         self.obs = Some(obs);
@@ -306,6 +313,7 @@ impl Model for Wall {
 /// Run the wallboard on `source` until it is told to quit; `rotate` seconds per page.
 pub fn run(source: &Source, timeout: Duration, rotate: u64, theme: Option<&str>) -> ExitCode {
     let audit = super::run::audit_records();
+    let acks = super::run::saved_acks();
     super::run::session(
         source,
         timeout,
@@ -326,6 +334,7 @@ pub fn run(source: &Source, timeout: Duration, rotate: u64, theme: Option<&str>)
             }
             wall.layout = layout;
             wall.maintenance = crate::ops::audit::open_maintenance(&audit);
+            wall.memory.acks = acks;
             wall
         },
         view::render,

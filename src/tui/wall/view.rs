@@ -5,12 +5,12 @@
 //!  READ-ONLY WALLBOARD · dc1 · page 1/3 Overview · data <10s · 10:00 UTC
 //! ┌ STALE DATA: ups-b ─────────────────────────────────────────┐   only when data ages out
 //! ┌ live ─────────────────────────┐┌ verdict ──────────────────┐
-//! │ █████ ███ ████ ████   ███ ... ││ WARNING  dc1              │
-//! │   █    █  █    █   █   █  ... ││ design Tier III · = design│
+//! │ █   █  ███  ████  █   █ ...   ││ WARNING  dc1              │
+//! │ █   █ █   █ █   █ ██  █ ...   ││ design Tier III · = design│
 //! └───────────────────────────────┘└───────────────────────────┘
 //! ┌power ✓ ok──────┐┌cooling ▲ degraded┐┌network ✓ ok───┐        one tile a subsystem
 //! └────────────────┘└──────────────────┘└───────────────┘
-//! ┌ Top findings ───────────────────────────────────────────────┐ when there is room
+//! ┌ Now: 4 problems, worst first ───────────────────────────────┐ when there is room
 //! ```
 
 use ratatui::Frame;
@@ -21,15 +21,14 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::big;
 use super::{Banner, Page, Wall};
 use crate::classify::SubsystemReport;
-use crate::tui::items::{Item, ItemKind};
 use crate::tui::observe::Observation;
 use crate::tui::theme::{Status, Theme};
 use crate::tui::timefmt;
 use crate::tui::view::{clean, group_health, tier_marker};
 use crate::verdict::SubsystemVerdict;
 
-/// Rows of one subsystem tile: its border and four lines.
-const TILE_H: u16 = 6;
+/// Rows of one subsystem tile: its border and six lines (tier, why, figures, redundancy).
+const TILE_H: u16 = 8;
 
 pub fn render(frame: &mut Frame, wall: &Wall, theme: &Theme) {
     let banner = wall.banner();
@@ -54,11 +53,82 @@ pub fn render(frame: &mut Frame, wall: &Wall, theme: &Theme) {
         frame.render_widget(Paragraph::new("waiting for the first data…"), body);
         return;
     };
-    match wall.page {
-        Page::Overview => overview(frame, body, wall, obs, banner == Banner::NoData, theme),
-        Page::Findings => findings(frame, body, &wall.items, true, theme),
-        Page::Groups => groups(frame, body, obs, theme),
+    if wall.page == Page::Overview {
+        overview(frame, body, wall, obs, banner == Banner::NoData, theme);
+        return;
     }
+    // every other page carries the verdict too: a critical site never hides behind a
+    // page of green rows
+    let [band, rest] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(body);
+    strip(frame, band, wall, obs, theme);
+    match wall.page {
+        Page::Now => problems(frame, rest, wall, obs, theme),
+        _ => groups(frame, rest, obs, theme),
+    }
+}
+
+/// The verdict in one band: its word in the badge style, the live tier, the top reasons in
+/// the status colour, the border in it too.
+fn strip(frame: &mut Frame, area: Rect, wall: &Wall, obs: &Observation, theme: &Theme) {
+    let v = &obs.verdict;
+    let status = Status::of_state(v.state);
+    let (marker, _) = tier_marker(v.live_tier, v.design_tier);
+    let mut spans = vec![
+        Span::styled(format!(" {} ", v.state), theme.badge(status)),
+        Span::styled(
+            format!(" {} · live {} {marker}", clean(&wall.site), v.live_tier),
+            theme.title,
+        ),
+    ];
+    for r in v.reasons.iter().take(3) {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(
+            clean(&r.text).into_owned(),
+            theme.status(Status::of_state(r.severity)),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans))
+            .block(Block::bordered().border_style(theme.status(status))),
+        area,
+    );
+}
+
+/// The problems of the moment, as many as fit; the title says how many there are.
+fn problems(frame: &mut Frame, area: Rect, wall: &Wall, obs: &Observation, theme: &Theme) {
+    let all = &obs.verdict.problems;
+    let room = usize::from(area.height.saturating_sub(2));
+    let fits = if all.len() > room {
+        room.saturating_sub(1)
+    } else {
+        all.len()
+    };
+    let mut lines: Vec<Line> = all
+        .iter()
+        .take(fits)
+        .map(|p| crate::tui::view::now::line(wall.now, &wall.site, &wall.memory, p, theme))
+        .collect();
+    if all.len() > fits {
+        lines.push(Line::styled(
+            format!("… +{} more", all.len() - fits),
+            theme.title,
+        ));
+    }
+    if all.is_empty() {
+        lines.push(Line::styled(
+            "✓ every item as designed, every agent answering",
+            theme.ok,
+        ));
+    }
+    let title = match all.len() {
+        0 => " Now: nothing wrong ".to_string(),
+        1 => " Now: 1 problem ".to_string(),
+        n => format!(" Now: {n} problems, worst first "),
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(Span::styled(title, theme.title))),
+        area,
+    );
 }
 
 fn render_head(frame: &mut Frame, area: Rect, wall: &Wall, theme: &Theme) {
@@ -117,8 +187,14 @@ fn overview(
     let cols: u16 = tiles.min(if area.width >= 150 { 6 } else { 3 });
     let tiles_h = tiles.div_ceil(cols) * TILE_H;
     // block letters only when they leave room for the tiles
-    let big_h = big::HEIGHT + 2;
-    let badge_h = if area.height >= big_h + tiles_h {
+    // block letters only when they leave room for the tiles (doubled when they also leave
+    // room for the problems)
+    let word = obs.verdict.state.to_string();
+    let (big_h, huge_h) = (big::HEIGHT + 2, 2 * big::HEIGHT + 2);
+    let badge_h = if area.height >= huge_h + tiles_h + 6 && area.width >= 2 * big::width(&word) + 44
+    {
+        huge_h
+    } else if area.height >= big_h + tiles_h {
         big_h
     } else {
         3
@@ -143,12 +219,25 @@ fn overview(
     });
     for s in &c.subsystems {
         if let (Some(cell), Some(v)) = (cells.next(), obs.verdict.subsystem(s.subsystem)) {
-            tile(frame, cell, s, v, theme);
+            let figures = crate::tui::figures::of(obs, s.subsystem);
+            tile(frame, cell, s, v, &figures, theme);
         }
     }
     if top.height > 0 {
-        // one line each here: more of them, and the findings page has them in full
-        findings(frame, top, &wall.items, false, theme);
+        problems(frame, top, wall, obs, theme);
+    }
+}
+
+/// How large the block letters of `word` can be in `area`: 2 on a big wall, 1 where five
+/// rows and the verdict's side box fit, 0 for plain text.
+pub fn badge_scale(area: Rect, word: &str) -> u16 {
+    let w = big::width(word);
+    if area.height >= 2 * big::HEIGHT + 2 && area.width >= 2 * w + 4 + 40 {
+        2
+    } else if area.height >= big::HEIGHT + 2 && area.width >= w + 4 + 24 {
+        1
+    } else {
+        0
     }
 }
 
@@ -162,27 +251,20 @@ fn render_badge(
 ) {
     let v = &obs.verdict;
     let status = Status::of_state(v.state);
-    let word = match v.live_tier.known() {
-        Some(t) => format!("TIER {}", t.roman()),
-        None => format!(
-            "TIER {}-{}",
-            v.live_tier.low.roman(),
-            v.live_tier.high.roman()
-        ),
-    };
+    // the state first: what the room must react to, not the tier it was designed for
+    let word = v.state.to_string();
     // with no data the figure is history, and the box says so in words
-    let title = if no_data { " last known " } else { " live " };
-    let big_w = big::width(&word) + 4;
-    let block_letters = area.height >= big::HEIGHT + 2 && area.width >= big_w + 24;
-    let left_w = if block_letters {
-        big_w
+    let title = if no_data { " last known " } else { " now " };
+    let scale = badge_scale(area, &word);
+    let left_w = if scale > 0 {
+        big::width(&word) * scale + 4
     } else {
         word.len() as u16 + 6
     };
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Min(0)]).areas(area);
-    let lines: Vec<Line> = if block_letters {
-        big::lines(&word)
+    let lines: Vec<Line> = if scale > 0 {
+        big::scaled(&word, scale)
             .into_iter()
             .map(|l| Line::styled(format!(" {l}"), theme.status(status)))
             .collect()
@@ -221,7 +303,14 @@ fn render_badge(
     );
 }
 
-fn tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, v: &SubsystemVerdict, theme: &Theme) {
+fn tile(
+    frame: &mut Frame,
+    area: Rect,
+    s: &SubsystemReport,
+    v: &SubsystemVerdict,
+    figures: &[crate::tui::figures::Figure],
+    theme: &Theme,
+) {
     let status = Status::of_health(v.health);
     let title = Line::from(vec![
         Span::styled(s.subsystem.name(), theme.title),
@@ -243,76 +332,29 @@ fn tile(frame: &mut Frame, area: Rect, s: &SubsystemReport, v: &SubsystemVerdict
             (format!("▲ design {}", s.design.tier.roman()), Status::Ok)
         }
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(v.live_tier.short(), theme.title),
-            Span::raw(" "),
-            Span::styled(marker, theme.status(mstatus)),
-        ]),
-        Line::raw(format!("{} -> {}", s.design_label, s.live_label)),
-    ];
-    // the reason the tile says what it says, in the verdict's words
+    let mut lines = vec![Line::from(vec![
+        Span::styled(v.live_tier.short(), theme.title),
+        Span::raw(" "),
+        Span::styled(marker, theme.status(mstatus)),
+    ])];
+    // the reason the tile says what it says, in the verdict's words, then the figures
     if let Some(why) = &v.why {
         lines.push(Line::styled(clean(why).into_owned(), theme.status(status)));
     }
+    for f in figures {
+        let style = if f.alarm {
+            theme.degraded
+        } else {
+            ratatui::style::Style::default()
+        };
+        lines.push(Line::styled(clean(&f.text).into_owned(), style));
+    }
+    lines.push(Line::raw(format!("{} -> {}", s.design_label, s.live_label)));
     if !s.in_scope {
         lines.push(Line::styled("not in the site tier", theme.dim));
     }
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(title)),
-        area,
-    );
-}
-
-fn item_status(kind: ItemKind) -> Status {
-    match kind {
-        ItemKind::NewSpof => Status::Critical,
-        ItemKind::Finding | ItemKind::Spof => Status::Degraded,
-        ItemKind::AcceptedSpof => Status::Ok,
-    }
-}
-
-/// Findings and SPOFs, as many as fit whole (wrapped or cut to a line each); the title
-/// says how many there are.
-fn findings(frame: &mut Frame, area: Rect, items: &[Item], wrap: bool, theme: &Theme) {
-    let inner_w = area.width.saturating_sub(2).max(1) as usize;
-    let mut room = area.height.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    for i in items {
-        let text = clean(&i.text);
-        // kind and scope columns take 18 cells before the text
-        let rows = if wrap {
-            (18 + text.chars().count()).div_ceil(inner_w)
-        } else {
-            1
-        };
-        if rows > room {
-            break;
-        }
-        room -= rows;
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:<8} ", i.kind.word()),
-                theme.status(item_status(i.kind)),
-            ),
-            Span::styled(format!("{:<8} ", i.scope), theme.dim),
-            Span::raw(text.into_owned()),
-        ]));
-    }
-    let title = format!(
-        " Findings & SPOFs (live): {} of {} ",
-        lines.len(),
-        items.len()
-    );
-    if items.is_empty() {
-        lines.push(Line::raw("✓ nothing to report: no findings, no SPOFs"));
-    }
-    let mut list = Paragraph::new(lines);
-    if wrap {
-        list = list.wrap(Wrap { trim: false });
-    }
-    frame.render_widget(
-        list.block(Block::bordered().title(Span::styled(title, theme.title))),
         area,
     );
 }
