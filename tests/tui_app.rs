@@ -152,7 +152,8 @@ fn a_poll_that_changes_the_site_is_logged_and_redrawn() {
     let texts: Vec<&str> = app.log.newest_first().map(|e| e.text.as_str()).collect();
     assert!(app.log.len() > before);
     assert!(texts.contains(&"UPS-B1: ok -> failed"), "{texts:?}");
-    // and back
+    // and back two minutes later: a change of its own (within a minute it is a flap)
+    app.now += Duration::from_secs(120);
     update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
     let newest = app
         .log

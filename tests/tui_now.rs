@@ -194,3 +194,32 @@ fn goto_jumps_to_any_element_group_or_zone() {
     type_keys(&mut app, ":now\n");
     assert_eq!(app.view, View::Now);
 }
+
+#[test]
+fn events_carry_their_level_and_enter_opens_what_they_are_about() {
+    let mut app = demo_app();
+    app.now += Duration::from_secs(90);
+    update(
+        &mut app,
+        Action::PollUpdate(Box::new(demo_obs(&["UPS-B1"]))),
+    );
+    type_keys(&mut app, "4");
+    let shown = format!("{}", frame(&app, 100, 30).backend());
+    assert!(shown.contains("✗ UPS-B1: ok -> failed"), "{shown}");
+    let row = app
+        .log
+        .newest_first()
+        .position(|e| e.subject.as_deref() == Some("UPS-B1"))
+        .unwrap();
+    for _ in 0..row {
+        type_keys(&mut app, "j");
+    }
+    type_keys(&mut app, "\n");
+    assert_eq!(app.detail.as_deref(), Some("UPS-B1"));
+    let pane = format!("{}", frame(&app, 120, 40).backend());
+    assert!(pane.contains("source   agent ups-gw-b"), "{pane}");
+    assert!(
+        pane.contains("history  10:02:00  UPS-B1: ok -> failed"),
+        "{pane}"
+    );
+}

@@ -15,7 +15,7 @@ use super::components::{self, Group, Sort};
 use super::items::{self, Item};
 use super::keys::Keymap;
 use super::layout::{self, ScreenLayout};
-use super::log::{EventLog, changes};
+use super::log::EventLog;
 use super::mouse::{self, Pointer};
 use super::now::NowMemory;
 use super::observe::Observation;
@@ -325,7 +325,16 @@ impl App {
                     .find(|id| has_pane(obs, id))
                     .cloned()
             }),
-            View::Events => None,
+            View::Events => {
+                let needle = self.filter.to_lowercase();
+                self.log
+                    .newest_first()
+                    .filter(|e| e.text.to_lowercase().contains(&needle))
+                    .nth(self.selected)?
+                    .subject
+                    .clone()
+                    .filter(|id| has_pane(obs, id))
+            }
         }
     }
 
@@ -374,9 +383,7 @@ impl App {
             self.topology = topology::build(&obs.site);
             self.dirty = true;
         }
-        for text in changes(self.obs.as_ref(), &obs) {
-            self.log.push(self.now, text);
-        }
+        self.log.observe(self.obs.as_ref(), &obs, self.now);
         let site = obs.verdict.site.clone();
         if self.memory.observe(&site, &obs.verdict.problems, self.now) {
             self.acks_dropped = true;

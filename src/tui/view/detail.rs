@@ -11,9 +11,11 @@ use super::{clean, group_health};
 use crate::classify::GroupReport;
 use crate::model::Element;
 use crate::tui::components::{element_status, findings_naming, group_kind_word, member_map};
+use crate::tui::log::{EventLog, LogEntry};
 use crate::tui::metrics::{fmt_value, sparkline};
 use crate::tui::observe::Observation;
 use crate::tui::theme::Theme;
+use crate::tui::timefmt;
 
 pub(super) fn field<'a>(name: &'a str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
     Line::from(vec![
@@ -195,18 +197,72 @@ fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> V
     lines
 }
 
+/// The agent that reports `e` and how fresh it is, then its last changes with their times.
+fn source_lines<'a>(
+    obs: &Observation,
+    e: &Element,
+    log: &'a EventLog,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    let source = match e.agent.as_deref() {
+        Some(a) => {
+            let f = obs
+                .agent_freshness
+                .iter()
+                .find(|(n, _)| n == a)
+                .map_or("not polled".to_string(), |(_, f)| f.to_string());
+            format!("agent {} ({f})", clean(a))
+        }
+        None => "no agent named in the site file".to_string(),
+    };
+    lines.push(field("source", Span::raw(source), theme));
+    let history: Vec<&LogEntry> = log.about(&e.id).take(HISTORY).collect();
+    if history.is_empty() {
+        lines.push(field(
+            "history",
+            Span::styled("no change seen since the console started", theme.dim),
+            theme,
+        ));
+    }
+    for (i, h) in history.iter().enumerate() {
+        lines.push(field(
+            if i == 0 { "history" } else { "" },
+            Span::raw(format!("{}  {}", timefmt::stamp(h.at), clean(&h.text))),
+            theme,
+        ));
+    }
+    lines
+}
+
+/// Changes of an element the detail pane lists.
+const HISTORY: usize = 5;
+
 pub fn has_pane(obs: &Observation, id: &str) -> bool {
     obs.site.element(id).is_some()
         || obs.verdict.classification.group(id).is_some()
         || super::detail_site::knows(obs, id)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, id: &str, obs: Option<&Observation>, theme: &Theme) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    id: &str,
+    obs: Option<&Observation>,
+    log: &EventLog,
+    theme: &Theme,
+) {
     // the whole body: at 80x24 the pane needs every row, and a second border would waste two
     let pane = area;
     let lines = match obs {
         Some(o) => match (o.site.element(id), o.verdict.classification.group(id)) {
-            (Some(e), _) => element_lines(o, e, theme),
+            (Some(e), _) => {
+                let mut all = element_lines(o, e, theme);
+                // where the state comes from and what it did lately, under the state
+                let at = all.len().min(1);
+                all.splice(at..at, source_lines(o, e, log, theme));
+                all
+            }
             (None, Some(g)) => group_lines(o, g, theme),
             (None, None) => super::detail_site::lines(o, id, theme)
                 .unwrap_or_else(|| vec![Line::raw("not in the site any more")]),

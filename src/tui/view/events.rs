@@ -7,8 +7,22 @@ use ratatui::widgets::{Block, List, ListItem, ListState};
 
 use super::clean;
 use crate::tui::app::App;
-use crate::tui::theme::Theme;
+use crate::tui::log::Level;
+use crate::tui::theme::{Status, Theme};
 use crate::tui::timefmt;
+
+/// The marker and colour of an event's level: the same as the problems' (a recovery in
+/// the ok colour, an operator's action plain).
+fn level_style(level: Level, theme: &Theme) -> (&'static str, ratatui::style::Style) {
+    let status = match level {
+        Level::Critical => Status::Critical,
+        Level::Warning => Status::Degraded,
+        Level::Unknown => Status::Unknown,
+        Level::Ok => Status::Ok,
+        Level::Info => return ("·", ratatui::style::Style::default()),
+    };
+    (status.marker(), theme.status(status))
+}
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let needle = app.filter.to_lowercase();
@@ -17,14 +31,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .newest_first()
         .filter(|e| e.text.to_lowercase().contains(&needle))
         .map(|e| {
+            let (marker, style) = level_style(e.level, theme);
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{}  ", timefmt::stamp(e.at)), theme.dim),
-                Span::raw(clean(&e.text).into_owned()),
+                Span::styled(format!("{marker} "), style),
+                Span::styled(clean(&e.text).into_owned(), style),
             ]))
         })
         .collect();
     let title = format!(
-        " Events {} of {} (newest first) ",
+        " Events {} of {} (newest first) · Enter opens what it is about ",
         rows.len(),
         app.log.len()
     );
