@@ -23,7 +23,7 @@ use crate::api::Snapshot;
 use crate::config::{AgentEntry, PollPolicy, secs};
 
 pub use fetch::{FetchError, Fetched, client, fetch, snapshot_url};
-pub use merge::{Merged, latest_figures, merge};
+pub use merge::{Merged, latest_figures, latest_roles, merge};
 pub use schedule::{PollHandle, spawn};
 
 /// One agent to poll.

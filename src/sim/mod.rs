@@ -11,6 +11,7 @@ mod faults;
 mod http;
 mod ops;
 mod report;
+mod roles;
 mod scenario;
 mod state;
 

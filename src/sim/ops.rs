@@ -276,7 +276,12 @@ impl Sim {
                 target: t,
                 state: MemberState::Ok,
             }),
-            // which member is active is not in the snapshot: only the version moves
+            // the new master or active slave, reported as the real source would
+            (OpKind::Failover { to: Some(to) }, Target::Gateway { .. } | Target::Bond { .. }) => {
+                self.active.insert(op.target.clone(), to.clone());
+                None
+            }
+            // where a cluster resource runs is not in the snapshot: only the version moves
             (OpKind::Failover { .. } | OpKind::Move { .. }, _) => None,
         };
         match action {

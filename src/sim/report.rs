@@ -143,6 +143,7 @@ pub struct View<'a> {
     pub live: &'a LiveState,
     pub plant: &'a Plant,
     pub batteries: &'a BTreeMap<String, Battery>,
+    pub active: &'a super::roles::Active,
     pub now: Instant,
 }
 
@@ -303,7 +304,7 @@ impl View<'_> {
             state,
             observed_at: 0.0,
             rebuild,
-            flags: Vec::new(),
+            flags: super::roles::flags(self.site, self.active, id),
             metrics,
         }
     }

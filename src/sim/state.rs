@@ -37,6 +37,8 @@ pub struct Sim {
     /// Tokens, answered operations and the audit log of `POST .../v1/ops`.
     pub(super) desk: super::ops::Desk,
     batteries: BTreeMap<String, Battery>,
+    /// Which member carries each gateway group's and active-backup bond's work.
+    pub(super) active: super::roles::Active,
     pending: VecDeque<Event>,
     start: Instant,
 }
@@ -98,6 +100,7 @@ impl Sim {
             .collect();
         Ok(Sim {
             plant: Plant::new(&site),
+            active: super::roles::initial(&site),
             site,
             live,
             catalog,
@@ -320,6 +323,7 @@ impl Sim {
             live: &self.live,
             plant: &self.plant,
             batteries: &self.batteries,
+            active: &self.active,
             now,
         };
         let content = view.content(reports);

@@ -377,6 +377,7 @@ impl App {
                 && old.live == obs.live
                 && old.metrics == obs.metrics
                 && old.sparks == obs.sparks
+                && old.roles == obs.roles
                 && timefmt::age(self.now, old.newest) == timefmt::age(self.now, obs.newest)
         });
         if self.obs.as_ref().is_none_or(|old| old.site != obs.site) {

@@ -90,14 +90,14 @@ fn ups_system(obs: &Observation, g: &RedundancyGroup) -> Figure {
         g.units.len()
     );
     if loads.is_empty() {
-        text.push_str(" · load not reported");
+        text.push_str(" · load ?");
     } else {
         let mean = loads.iter().sum::<f64>() / loads.len() as f64;
-        text.push_str(&format!(" · load {mean:.0} %"));
+        text.push_str(&format!(" · {mean:.0} %"));
     }
     match runtime {
         Some(r) if on_battery => text.push_str(&format!(" · ON BATTERY {r:.1} min")),
-        Some(r) => text.push_str(&format!(" · runtime {r:.0} min")),
+        Some(r) => text.push_str(&format!(" · {r:.0} min")),
         None => {}
     }
     figure(text, on_battery || carrying.len() < g.units.len())
@@ -189,7 +189,7 @@ fn cooling(obs: &Observation, out: &mut Vec<Figure>) {
     }
 }
 
-/// The figure lines for a subsystem's tile.
+/// The figure lines for a subsystem's tile, bad news first (a small tile shows those).
 pub fn of(obs: &Observation, s: Subsystem) -> Vec<Figure> {
     let mut out = Vec::new();
     match s {
@@ -197,6 +197,8 @@ pub fn of(obs: &Observation, s: Subsystem) -> Vec<Figure> {
         Subsystem::Cooling => cooling(obs, &mut out),
         _ => {}
     }
+    // stable: within each kind of news, the order above
+    out.sort_by_key(|f| !f.alarm);
     out
 }
 

@@ -62,6 +62,8 @@ pub struct Observation {
     pub generation: u64,
     /// The polled agents; empty offline.
     pub endpoints: Vec<Endpoint>,
+    /// Members' role words (`MASTER`, `active`, ...): which member carries a group's work.
+    pub roles: BTreeMap<Id, Vec<String>>,
 }
 
 impl Observation {
@@ -87,6 +89,7 @@ impl Observation {
             sparks: Sparks::new(),
             generation: 0,
             endpoints: Vec::new(),
+            roles: BTreeMap::new(),
         }
     }
 
@@ -103,6 +106,7 @@ impl Observation {
         let live = inputs.live.clone();
         let verdict = build(site, inputs);
         let (metrics, sparks) = gather(view);
+        let roles = crate::poll::latest_roles(&view.agents);
         let mut counts = AgentCounts::default();
         for a in &view.agents {
             match a.freshness {
@@ -131,6 +135,7 @@ impl Observation {
             live,
             metrics,
             sparks,
+            roles,
             generation: 0,
             endpoints: view
                 .agents

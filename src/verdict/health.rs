@@ -158,7 +158,7 @@ pub(super) fn subsystems(
 }
 
 /// Member ids of a group, in the site's order.
-pub(super) fn member_ids<'a>(site: &'a Site, id: &str, kind: GroupKind) -> Vec<&'a str> {
+pub fn member_ids<'a>(site: &'a Site, id: &str, kind: GroupKind) -> Vec<&'a str> {
     match kind {
         GroupKind::Raid => site
             .raid

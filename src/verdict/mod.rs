@@ -31,7 +31,7 @@ use crate::api::Metrics;
 use crate::model::{Id, LiveState, Site, Subsystem};
 
 pub use crate::model::owners::ItemKind;
-pub use health::new_spofs;
+pub use health::{member_ids, new_spofs};
 pub use problems::{Problem, Severity, Trouble, fuel_hours};
 pub use unknown::{ItemState, StaleItem, UnknownItem, age_text, optimistic};
 pub use words::{CheckState, Health, LiveSource};

@@ -74,8 +74,14 @@ pub fn sim() -> (Daemon, String) {
 
 /// `redcon sim`, its address and its agents (name, base URL).
 pub fn sim_with_agents() -> (Daemon, String, Vec<(String, String)>) {
+    sim_with(&[])
+}
+
+/// `redcon sim` with more arguments (`--tokens FILE`), its address and its agents.
+pub fn sim_with(args: &[&std::ffi::OsStr]) -> (Daemon, String, Vec<(String, String)>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_redcon"))
         .args(["sim", "--listen", "127.0.0.1:0"])
+        .args(args)
         .env_remove("RUST_LOG")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod bomb;
+pub mod console;
 
 use std::io::Write;
 use std::num::NonZeroU16;
@@ -23,7 +24,7 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 /// Long enough for a debug build to start and draw on a busy machine.
 pub const DEADLINE: Duration = Duration::from_secs(15);
-const POLL: Duration = Duration::from_millis(20);
+pub const POLL: Duration = Duration::from_millis(20);
 
 pub struct Pty {
     pub child: Box<dyn Child + Send + Sync>,
@@ -38,7 +39,7 @@ pub struct Pty {
     raw: Arc<Mutex<Vec<u8>>>,
 }
 
-fn nz(n: u16) -> NonZeroU16 {
+pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n).unwrap()
 }
 

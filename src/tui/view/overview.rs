@@ -22,6 +22,7 @@ use super::header::tier_marker;
 use crate::classify::SubsystemReport;
 use crate::tui::app::App;
 use crate::tui::figures::Figure;
+use crate::tui::observe::Observation;
 use crate::tui::theme::{Status, Theme};
 use crate::verdict::{GroupVerdict, Health, SubsystemVerdict};
 
@@ -58,7 +59,7 @@ pub fn render(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
             contents.push(subsystem_tile(s, v, &figures, theme));
         }
     }
-    contents.push(groups_tile(&obs.verdict.groups, theme));
+    contents.push(groups_tile(obs, theme));
     // each row of tiles as tall as its fullest tile needs, in proportion: a quiet tile
     // gives its rows to a busy one
     let weights: Vec<Constraint> = contents
@@ -95,21 +96,24 @@ fn subsystem_tile(
         ),
     ]);
     let (marker, mstatus) = tier_marker(v.live_tier, v.design_tier);
-    let mut lines = vec![Line::from(vec![
-        Span::raw("live "),
-        Span::styled(v.live_tier.to_string(), theme.title),
-        Span::raw(" "),
-        Span::styled(marker, theme.status(mstatus)),
-    ])];
-    // the figures of the moment first; the design's reasoning is on the Findings view
-    for f in figures {
+    let figure = |f: &Figure| {
         let style = if f.alarm {
             theme.degraded
         } else {
             Style::default()
         };
-        lines.push(Line::styled(clean(&f.text).into_owned(), style));
-    }
+        Line::styled(clean(&f.text).into_owned(), style)
+    };
+    // bad news first, then the tier, then the figures of the moment; the design's
+    // reasoning is on the Findings view
+    let mut lines: Vec<Line<'static>> = figures.iter().filter(|f| f.alarm).map(figure).collect();
+    lines.push(Line::from(vec![
+        Span::raw("live "),
+        Span::styled(v.live_tier.to_string(), theme.title),
+        Span::raw(" "),
+        Span::styled(marker, theme.status(mstatus)),
+    ]));
+    lines.extend(figures.iter().filter(|f| !f.alarm).map(figure));
     lines.push(Line::from(format!(
         "redundancy {} -> {}",
         v.design_label, v.live_label
@@ -133,7 +137,7 @@ fn subsystem_tile(
     // a single point of failure the design does not have is news; the designed ones are
     // on the Findings view
     let new = crate::verdict::new_spofs(s);
-    if !new.is_empty() {
+    if !new.is_empty() && v.why.as_deref().is_none_or(|w| !w.contains("new SPOF")) {
         lines.push(Line::styled(
             format!("new SPOF {}", clean(&new.join(", "))),
             theme.critical,
@@ -199,7 +203,21 @@ fn tile(
     );
 }
 
-fn groups_tile(groups: &[GroupVerdict], theme: &Theme) -> (Line<'static>, Vec<Line<'static>>) {
+/// "master lb-2", "active eth0": the member carrying a group's work, when its agent says.
+fn active_member(obs: &Observation, g: &GroupVerdict) -> Option<String> {
+    let ids = crate::verdict::member_ids(&obs.site, &g.id, g.kind);
+    ids.iter().find_map(|m| {
+        let roles = obs.roles.get(*m)?;
+        let word = roles
+            .iter()
+            .find(|r| matches!(r.as_str(), "MASTER" | "active"))?;
+        let word = if word == "MASTER" { "master" } else { "active" };
+        Some(format!("{word} {}", clean(m)))
+    })
+}
+
+fn groups_tile(obs: &Observation, theme: &Theme) -> (Line<'static>, Vec<Line<'static>>) {
+    let groups = &obs.verdict.groups;
     let worst = groups.iter().map(|g| g.health).max().unwrap_or(Health::Ok);
     let status = Status::of_health(worst);
     let bad = groups.iter().filter(|g| g.health != Health::Ok).count();
@@ -223,7 +241,10 @@ fn groups_tile(groups: &[GroupVerdict], theme: &Theme) -> (Line<'static>, Vec<Li
                 format!("{} -> {}", g.design_label, g.live_label)
             };
             // which members are down is in the list of problems above
-            let text = format!("{} {label} grade {}", clean(&g.id), g.grade.high.roman());
+            let mut text = format!("{} {label} grade {}", clean(&g.id), g.grade.high.roman());
+            if let Some(a) = active_member(obs, g) {
+                text.push_str(&format!(" · {a}"));
+            }
             Line::from(vec![
                 Span::styled(format!("{} ", st.marker()), theme.status(st)),
                 Span::raw(text),

@@ -1,0 +1,87 @@
+//! The first screen at 3 a.m.: the real console in a pseudo-terminal against a real
+//! `redcon sim` with faults injected, at 80x24 and 200x60. It must say the site is on
+//! generators with fuel hours, name the UPS on battery with its minutes, and show the new
+//! VRRP master after a failover carried out through the simulator.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test that cannot go on should stop loudly"
+)]
+
+mod metrics_support;
+mod peers;
+mod pty_support;
+
+use std::ffi::OsStr;
+use std::process::Command;
+
+use metrics_support::{config, post, sim_with};
+use peers::TempDir;
+use pty_support::console::Console;
+
+#[test]
+fn a_utility_outage_leads_the_first_screen_and_a_failover_shows_the_new_master() {
+    let dir = TempDir::new("now-pty");
+    let tokens = dir.write("tokens", "operate operate-secret-0123456789 carol\n");
+    let (_sim, base, agents) = sim_with(&[OsStr::new("--tokens"), tokens.as_os_str()]);
+    for fault in [
+        r#"{"action":"fail","target":"UTIL-1"}"#,
+        r#"{"action":"on_battery","target":"UPS-B1","runtime_min":9}"#,
+    ] {
+        let reply = post(&base, "/v1/sim/faults", fault);
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    }
+    let cfg = config(&dir, &agents);
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    for (cols, rows) in [(80, 24), (200, 60)] {
+        let mut c = Console::start_args(
+            &format!("now-{cols}"),
+            cols,
+            rows,
+            &[("redcon/config.ron", text.clone())],
+            &[],
+        );
+        let screen = c.wait_until("the outage on the first screen", |s| {
+            let t = s.contents();
+            t.contains("on generators G-1 G-2 G-3, fuel 20.5 h") && t.contains("UPS-B1 on battery")
+        });
+        let line = screen
+            .lines()
+            .find(|l| l.contains("UPS-B1 on battery"))
+            .unwrap();
+        assert!(line.contains("min left"), "{line}");
+        assert!(line.contains('✗'), "a UPS on battery is critical: {line}");
+        assert!(
+            screen.contains("CRITICAL") || screen.contains("WARNING"),
+            "{screen}"
+        );
+        if rows >= 60 {
+            c.wait_for("master lb-1");
+            let op = dir.write("op-token", "operate-secret-0123456789\n");
+            let out = Command::new(env!("CARGO_BIN_EXE_redcon"))
+                .args([
+                    "failover", "vrrp-51", "--to", "lb-2", "--reason", "test", "--yes",
+                ])
+                .arg("--config")
+                .arg(&cfg)
+                .arg("--token-file")
+                .arg(&op)
+                .arg("--audit")
+                .arg(dir.path("audit.jsonl"))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let after = c.wait_for("master lb-2");
+            assert!(!after.contains("master lb-1"), "{after}");
+        }
+        c.keys(b"q");
+        assert!(c.exit().success());
+    }
+}
