@@ -85,3 +85,41 @@ fn a_utility_outage_leads_the_first_screen_and_a_failover_shows_the_new_master()
         assert!(c.exit().success());
     }
 }
+
+#[test]
+fn an_acknowledgement_survives_a_restart_and_is_in_the_audit_log() {
+    let mut c = Console::start("ack", 100, 30);
+    c.wait_for("UPS-A2 failed");
+    // the first problem is selected: acknowledge it with a note
+    c.keys(b"a");
+    c.wait_for(":ack UPS-A2");
+    c.keys(b"vendor called\r");
+    c.wait_for("ack ");
+    let screen = c.wait_for("vendor called");
+    assert!(screen.contains("1 acknowledged"), "{screen}");
+    c.keys(b"q");
+    assert!(c.exit().success());
+    let home = c.home.clone();
+    let state = std::fs::read_to_string(home.join(".local/state/redcon/acks.json")).unwrap();
+    assert!(
+        state.contains("\"UPS-A2\"") && state.contains("vendor called"),
+        "{state}"
+    );
+    let audit = Command::new(env!("CARGO_BIN_EXE_redcon"))
+        .arg("audit")
+        .env("HOME", &home)
+        .env_remove("XDG_STATE_HOME")
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&audit.stdout);
+    assert!(
+        listed.contains("ack UPS-A2 failed") && listed.contains("vendor called"),
+        "{listed}"
+    );
+    // a new console on the same state: the acknowledgement is still there
+    // (the first console's drop would remove the HOME: it goes first)
+    std::mem::forget(c);
+    let c2 = Console::start_in(&home, 100, 30);
+    let screen = c2.wait_for("vendor called");
+    assert!(screen.contains("UPS-A2 failed"), "{screen}");
+}

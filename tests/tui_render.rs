@@ -355,7 +355,7 @@ fn live_metrics_fill_the_components_row_and_the_detail_sparklines() {
     assert_eq!(app.detail.as_deref(), Some("UPS-A1"));
     let t = render(&app, &Theme::colored(), 200, 60);
     let (_, y) = find(&t, "load_pct");
-    let (_, spark) = find(&t, "▁▄▆█");
+    let (_, spark) = find(&t, "▂▃▃▄ 0–100");
     assert_eq!(spark, y, "the load's samples sit on its line");
     find(&t, "battery_charge_pct");
 }

@@ -50,10 +50,40 @@ const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█
 /// small swing still shows. A flat series sits at mid height (not at the floor, which would
 /// read as "zero"); a non-finite sample is a gap.
 pub fn sparkline(values: &[f32]) -> String {
-    let finite = values.iter().copied().filter(|v| v.is_finite());
-    let (lo, hi) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
+    let (lo, hi) = extent(values);
+    sparkline_in(values, lo, hi)
+}
+
+/// The finite minimum and maximum of `values` (infinities when there is none).
+fn extent(values: &[f32]) -> (f32, f32) {
+    values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        })
+}
+
+/// The range a metric's sparkline is drawn against: percentages 0-100, runtimes and other
+/// amounts from 0 (so 9 -> 8.2 min is a small step, not a cliff), anything else its own
+/// extent.
+pub fn scale(name: &str, values: &[f32]) -> (f32, f32) {
+    let (lo, hi) = extent(values);
+    if !lo.is_finite() {
+        return (0.0, 0.0);
+    }
+    if name.ends_with("_pct") {
+        (0.0, 100.0_f32.max(hi))
+    } else if name.ends_with("_min") || name.ends_with("_kw") || name.ends_with("_gbps") {
+        (0.0_f32.min(lo), hi.max(f32::EPSILON))
+    } else {
+        (lo, hi)
+    }
+}
+
+/// One block character per sample between `lo` and `hi`.
+pub fn sparkline_in(values: &[f32], lo: f32, hi: f32) -> String {
     let span = hi - lo;
     values
         .iter()
@@ -63,11 +93,25 @@ pub fn sparkline(values: &[f32]) -> String {
             } else if span <= f32::EPSILON * hi.abs().max(1.0) {
                 BLOCKS[3]
             } else {
-                let i = ((v - lo) / span * (BLOCKS.len() - 1) as f32).round() as usize;
-                BLOCKS[i.min(BLOCKS.len() - 1)]
+                let i = ((v - lo) / span * (BLOCKS.len() - 1) as f32).round();
+                BLOCKS[(i.max(0.0) as usize).min(BLOCKS.len() - 1)]
             }
         })
         .collect()
+}
+
+/// A metric's sparkline with the range it is drawn against: `▇▇▆ 0–15`.
+pub fn spark_with_range(name: &str, values: &[f32]) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    let (lo, hi) = scale(name, values);
+    format!(
+        "{} {}–{}",
+        sparkline_in(values, lo, hi),
+        fmt_value(f64::from(lo)),
+        fmt_value(f64::from(hi))
+    )
 }
 
 pub fn fmt_value(v: f64) -> String {
@@ -130,6 +174,24 @@ mod tests {
         );
         assert_eq!(sparkline(&[1.0, f32::NAN, 3.0]), "▁ █");
         assert_eq!(sparkline(&[]), "");
+    }
+
+    #[test]
+    fn sparklines_scale_from_a_sensible_floor_and_say_their_range() {
+        // 9 -> 8.2 min of runtime is a small step against 0, not a cliff
+        assert_eq!(spark_with_range("runtime_min", &[9.0, 8.6, 8.2]), "██▇ 0–9");
+        assert_eq!(spark_with_range("load_pct", &[40.0, 41.0]), "▄▄ 0–100");
+        // temperatures keep their own extent: a degree matters there
+        assert_eq!(
+            spark_with_range("return_temp_c", &[24.0, 27.5]),
+            "▁█ 24–27.5"
+        );
+        assert_eq!(spark_with_range("load_pct", &[]), "");
+        assert_eq!(
+            spark_with_range("x", &[f32::NAN]),
+            "  0–0",
+            "a gap, never a panic"
+        );
     }
 
     #[test]

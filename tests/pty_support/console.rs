@@ -66,7 +66,15 @@ impl Console {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
+        Console::spawn(home, cols, rows, args)
+    }
 
+    /// Another console on the HOME an earlier one left (its state files, its audit log).
+    pub fn start_in(home: &std::path::Path, cols: u16, rows: u16) -> Console {
+        Console::spawn(home.to_path_buf(), cols, rows, &[])
+    }
+
+    fn spawn(home: PathBuf, cols: u16, rows: u16, args: &[&str]) -> Console {
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_redcon"));
         cmd.args(args);

@@ -12,7 +12,7 @@ use crate::classify::GroupReport;
 use crate::model::Element;
 use crate::tui::components::{element_status, findings_naming, group_kind_word, member_map};
 use crate::tui::log::{EventLog, LogEntry};
-use crate::tui::metrics::{fmt_value, sparkline};
+use crate::tui::metrics::{fmt_value, spark_with_range};
 use crate::tui::observe::Observation;
 use crate::tui::theme::Theme;
 use crate::tui::timefmt;
@@ -136,7 +136,7 @@ fn metric_lines<'a>(obs: &'a Observation, id: &str, theme: &Theme) -> Vec<Line<'
         .map(|(i, (name, v))| {
             let spark = sparks
                 .and_then(|s| s.get(name.as_str()))
-                .map(|s| sparkline(s))
+                .map(|s| spark_with_range(name, s))
                 .unwrap_or_default();
             field(
                 if i == 0 { "metrics" } else { "" },

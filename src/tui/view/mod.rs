@@ -161,6 +161,17 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ])
     } else if let Some(m) = &app.message {
         Line::styled(clean(m).into_owned(), theme.title)
+    } else if app.operation.is_some() {
+        // the keys of the mode in force: the dialog owns the keyboard now
+        Line::styled(
+            "dialog: type · Enter next step or the button · Tab Cancel/Confirm · Esc cancel",
+            theme.dim,
+        )
+    } else if app.detail.is_some() {
+        Line::styled(
+            "pane: Esc closes · d u t f m operate on it · a acknowledge · ? help",
+            theme.dim,
+        )
     } else if app.filtering {
         Line::from(vec![
             Span::styled("filter /", theme.title),
@@ -176,7 +187,7 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ])
     } else {
         Line::styled(
-            "Tab view · ↑↓ select · / filter · : command · ? help · q quit",
+            "Tab view · ↑↓ select · Enter open · a ack · / filter · : cmd · ? help · q quit",
             theme.dim,
         )
     };
