@@ -223,3 +223,16 @@ fn events_carry_their_level_and_enter_opens_what_they_are_about() {
         "{pane}"
     );
 }
+
+#[test]
+fn each_view_keeps_its_place_and_tab_lists_the_commands() {
+    let mut app = demo_app();
+    type_keys(&mut app, "5jjj3j");
+    assert_eq!((app.view, app.selected), (View::Components, 1));
+    type_keys(&mut app, "5");
+    assert_eq!(app.selected, 3, "back on Topology, the same row");
+    type_keys(&mut app, ":co\t");
+    assert_eq!(app.palette.as_deref(), Some("co"));
+    let shown = format!("{}", frame(&app, 120, 30).backend());
+    assert!(shown.contains(":cooling  :components"), "{shown}");
+}

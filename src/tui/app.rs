@@ -152,6 +152,8 @@ pub struct App {
     pub view: View,
     /// Row selected in the current list view.
     pub selected: usize,
+    /// The row each view had selected when it was left.
+    places: [usize; View::ALL.len()],
     pub filter: String,
     /// Keys go into the filter text while this is set.
     pub filtering: bool,
@@ -207,6 +209,7 @@ impl App {
             now,
             view: View::Overview,
             selected: 0,
+            places: [0; View::ALL.len()],
             filter: String::new(),
             filtering: false,
             help: false,
@@ -423,8 +426,11 @@ pub fn update(app: &mut App, action: Action) -> Effect {
                 _ => app.view,
             };
             if to != app.view {
+                // each view keeps its place: back on a view, the same row is selected
+                app.places[app.view.index()] = app.selected;
                 app.view = to;
-                app.selected = 0;
+                app.selected = app.places[to.index()];
+                app.clamp_selection();
                 // the pane belongs to the row it was opened from
                 app.detail = None;
                 app.dirty = true;

@@ -65,6 +65,13 @@ pub fn palette(app: &mut App, action: Action) -> Effect {
         Action::PaletteComplete => {
             if let Some(p) = &mut app.palette {
                 match palette::complete(p, &app.sites) {
+                    // Tab that cannot decide lists what it could become
+                    Some(done) if done == *p && !p.starts_with("site ") => {
+                        let words = palette::candidates(p);
+                        if words.len() > 1 {
+                            app.message = Some(format!(":{}", words.join("  :")));
+                        }
+                    }
                     Some(done) => *p = done,
                     None => app.message = Some(format!("no command starts with :{p}")),
                 }

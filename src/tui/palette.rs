@@ -155,6 +155,16 @@ pub fn complete(text: &str, sites: &[String]) -> Option<String> {
     }
 }
 
+/// The command words `text` could become, for the footer when Tab cannot decide.
+pub fn candidates(text: &str) -> Vec<&'static str> {
+    let lc = text.to_lowercase();
+    WORDS
+        .iter()
+        .copied()
+        .filter(|w| w.starts_with(&lc))
+        .collect()
+}
+
 fn common_prefix<'a>(words: &[&'a str]) -> Option<&'a str> {
     let first = *words.first()?;
     let len = words.iter().fold(first.len(), |len, w| {
@@ -220,6 +230,12 @@ mod tests {
         assert_eq!(complete("site x", &sites), None);
         assert_eq!(complete("zzz", &sites), None);
         assert_eq!(complete("", &sites).as_deref(), Some(""));
+        assert_eq!(candidates("co"), ["cooling", "components"]);
+        assert_eq!(
+            candidates("").len(),
+            WORDS.len(),
+            "an empty : lists them all"
+        );
     }
 
     proptest! {

@@ -153,11 +153,16 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let line = if let Some(text) = &app.palette {
+        // what Tab could not decide between, else the palette's keys
+        let hint = app.message.as_deref().map_or_else(
+            || "  Tab complete · Enter run · Esc cancel".to_string(),
+            |m| format!("  {}", clean(m)),
+        );
         Line::from(vec![
             Span::styled(":", theme.title),
             Span::raw(clean(text).into_owned()),
             Span::styled("_", theme.selected),
-            Span::styled("  Tab complete · Enter run · Esc cancel", theme.dim),
+            Span::styled(hint, theme.dim),
         ])
     } else if let Some(m) = &app.message {
         Line::styled(clean(m).into_owned(), theme.title)
