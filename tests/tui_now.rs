@@ -72,8 +72,8 @@ fn enter_on_a_problem_opens_its_element() {
     assert_eq!(app.view, View::Now);
     assert_eq!(
         app.detail.as_deref(),
-        Some("db1-md0"),
-        "a member opens its group"
+        Some("db1-sdc"),
+        "a member opens its own pane"
     );
 }
 
@@ -235,4 +235,64 @@ fn each_view_keeps_its_place_and_tab_lists_the_commands() {
     assert_eq!(app.palette.as_deref(), Some("co"));
     let shown = format!("{}", frame(&app, 120, 30).backend());
     assert!(shown.contains(":cooling  :components"), "{shown}");
+}
+
+#[test]
+fn members_are_rows_and_every_verb_reaches_them() {
+    let mut app = demo_app();
+    type_keys(&mut app, ":it\n");
+    let rows = app.component_rows();
+    let at = |id: &str| rows.iter().position(|r| r.id == id).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.parent.is_none() || at(r.parent.as_deref().unwrap()) < at(&r.id)),
+        "members under their groups"
+    );
+    let shown = format!("{}", frame(&app, 120, 40).backend());
+    assert!(shown.contains("└ db1-sdc"), "{shown}");
+
+    // a cluster node: :goto, then standby names the resources that move
+    type_keys(&mut app, ":goto db1\n");
+    assert_eq!(app.detail.as_deref(), Some("db1"));
+    let pane = format!("{}", frame(&app, 120, 40).backend());
+    assert!(
+        pane.contains("group") && pane.contains("pg-cluster"),
+        "{pane}"
+    );
+    type_keys(&mut app, "t");
+    let d = app.operation.as_ref().expect("a standby plan");
+    assert!(
+        d.lines
+            .iter()
+            .any(|l| l.contains("pgsql moves from db1 to db2")),
+        "{:#?}",
+        d.lines
+    );
+    type_keys(&mut app, "\x1b\x1b");
+    assert!(app.operation.is_none());
+
+    // the group itself says which members the verb applies to, in one short line
+    type_keys(&mut app, ":goto pg-cluster\nt");
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(
+        msg.contains("db1, db2, db3") && msg.chars().count() <= 80,
+        "{msg}"
+    );
+
+    // a router: f makes it the master, as the group's failover to it
+    type_keys(&mut app, "\x1b:goto lb-2\nf");
+    let d = app.operation.as_ref().expect("a failover plan");
+    assert_eq!(d.op.describe(), "failover vrrp-51 to lb-2");
+    type_keys(&mut app, "\x1b\x1b");
+
+    // a RAID member and a bond slave drain from their rows
+    for id in ["db1-sdb", "db1-ens1f1"] {
+        type_keys(&mut app, &format!("\x1b:goto {id}\nd"));
+        let d = app
+            .operation
+            .as_ref()
+            .unwrap_or_else(|| panic!("{id}: {:?}", app.message));
+        assert_eq!(d.op.describe(), format!("drain {id}"));
+        type_keys(&mut app, "\x1b\x1b");
+    }
 }

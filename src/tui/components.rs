@@ -113,6 +113,8 @@ pub struct Row {
     pub state: String,
     /// capacity / zone / metrics, or label / host / members for IT groups.
     pub cells: [String; 3],
+    /// A member's group: the row is listed under it.
+    pub parent: Option<Id>,
 }
 
 impl Row {
@@ -215,6 +217,7 @@ fn element_rows(obs: &Observation, group: Group) -> Vec<Row> {
                     e.zone.clone().unwrap_or_else(|| "-".into()),
                     metrics,
                 ],
+                parent: None,
             }
         })
         .collect()
@@ -255,6 +258,7 @@ fn it_rows(obs: &Observation) -> Vec<Row> {
             status,
             state,
             cells: [label, host.cloned().unwrap_or_else(|| "-".into()), members],
+            parent: None,
         });
     };
     for r in &site.raid {
@@ -295,6 +299,64 @@ fn it_rows(obs: &Observation) -> Vec<Row> {
         let ids: Vec<&Id> = c.nodes.iter().map(|n| &n.id).collect();
         push(&c.id, "cluster".into(), None, states(&ids, live));
     }
+    out.extend(member_rows(obs));
+    out
+}
+
+/// One row per member of every IT group, each under its group: a member is what a drain,
+/// a standby or a failover acts on, so the console must be able to select it.
+fn member_rows(obs: &Observation) -> Vec<Row> {
+    let (site, live) = (&obs.site, &obs.live);
+    let mut out = Vec::new();
+    let mut push = |group: &Id, id: &Id, kind: &str| {
+        let state = live.member_state(id);
+        let status = match state {
+            MemberState::Ok => Status::Ok,
+            MemberState::Failed => Status::Critical,
+            MemberState::Unknown => Status::Unknown,
+            _ => Status::Degraded,
+        };
+        let mut detail: Vec<String> = obs.roles.get(id).cloned().unwrap_or_default();
+        if let Some(r) = live.rebuilds.get(id).filter(|r| r.progress.is_finite()) {
+            detail.push(format!("rebuild {:.0}%", r.progress * 100.0));
+        }
+        out.push(Row {
+            id: id.clone(),
+            kind: kind.to_string(),
+            status,
+            state: state.name().to_string(),
+            cells: [format!("in {group}"), "-".into(), detail.join(" ")],
+            parent: Some(group.clone()),
+        });
+    };
+    for r in &site.raid {
+        for m in &r.members {
+            push(&r.id, m, "drive");
+        }
+        for m in &r.spares {
+            push(&r.id, m, "spare");
+        }
+    }
+    for b in &site.bonds {
+        for m in &b.members {
+            push(&b.id, &m.id, "slave");
+        }
+    }
+    for b in &site.bridges {
+        for m in &b.members {
+            push(&b.id, &m.id, "port");
+        }
+    }
+    for g in &site.gateways {
+        for m in &g.members {
+            push(&g.id, &m.id, "router");
+        }
+    }
+    for c in &site.clusters {
+        for n in &c.nodes {
+            push(&c.id, &n.id, "node");
+        }
+    }
     out
 }
 
@@ -312,7 +374,33 @@ pub fn rows(obs: &Observation, group: Group, sort: Sort, filter: &str) -> Vec<Ro
         Sort::State => all.sort_by(|a, b| (rank(a.status), &a.id).cmp(&(rank(b.status), &b.id))),
         Sort::Zone => all.sort_by(|a, b| (&a.cells[1], &a.id).cmp(&(&b.cells[1], &b.id))),
     }
-    all
+    under_their_groups(all)
+}
+
+/// Members right under their group, in the order the sort gave them; members whose group
+/// the filter left out keep their own place.
+fn under_their_groups(rows: Vec<Row>) -> Vec<Row> {
+    let shown: BTreeSet<Id> = rows
+        .iter()
+        .filter(|r| r.parent.is_none())
+        .map(|r| r.id.clone())
+        .collect();
+    let (members, mut top): (Vec<Row>, Vec<Row>) = rows
+        .into_iter()
+        .partition(|r| r.parent.as_ref().is_some_and(|p| shown.contains(p)));
+    let mut by_group: BTreeMap<Id, Vec<Row>> = BTreeMap::new();
+    for m in members {
+        if let Some(p) = m.parent.clone() {
+            by_group.entry(p).or_default().push(m);
+        }
+    }
+    let mut out = Vec::with_capacity(top.len() + by_group.values().map(Vec::len).sum::<usize>());
+    for r in top.drain(..) {
+        let children = by_group.remove(&r.id);
+        out.push(r);
+        out.extend(children.into_iter().flatten());
+    }
+    out
 }
 
 /// For every element, the loads that can draw on it: the load's inputs and, through them,

@@ -28,6 +28,18 @@ pub enum Verb {
     Move,
 }
 
+impl Verb {
+    pub fn word(self) -> &'static str {
+        match self {
+            Verb::Drain => "drain",
+            Verb::Undrain => "undrain",
+            Verb::Standby => "standby",
+            Verb::Failover => "failover",
+            Verb::Move => "move",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     /// Typing the reason.
@@ -75,15 +87,32 @@ fn partner(members: &[Id], live: &crate::model::LiveState, skip: Option<&str>) -
         .cloned()
 }
 
-fn kind_for(verb: Verb, target: &Target, live: &crate::model::LiveState) -> Result<OpKind, String> {
+fn kind_for(
+    verb: Verb,
+    target: &Target,
+    obs: &crate::tui::observe::Observation,
+    to: Option<Id>,
+) -> Result<OpKind, String> {
+    let live = &obs.live;
     Ok(match (verb, target) {
         (Verb::Drain, _) => OpKind::Drain,
         (Verb::Undrain, _) => OpKind::Undrain,
-        (Verb::Standby, _) => OpKind::Standby,
+        (Verb::Standby, Target::ClusterNode { .. }) => OpKind::Standby,
+        (Verb::Standby, _) => return Err("standby applies to a cluster node".into()),
         (Verb::Failover, Target::Gateway { members } | Target::Bond { members, .. }) => {
-            OpKind::Failover {
-                to: Some(partner(members, live, None).ok_or("no other member is up to take over")?),
-            }
+            // away from the member its agent says is active, when it says
+            let active = members.iter().find(|m| {
+                obs.roles
+                    .get(*m)
+                    .is_some_and(|r| r.iter().any(|w| w == "MASTER" || w == "active"))
+            });
+            let to = match to {
+                Some(t) if active == Some(&t) => return Err(format!("{t} is already active")),
+                Some(t) => t,
+                None => partner(members, live, active.map(String::as_str))
+                    .ok_or("no other member is up to take over")?,
+            };
+            OpKind::Failover { to: Some(to) }
         }
         (Verb::Failover, _) => OpKind::Failover { to: None },
         (Verb::Move, Target::Resource { nodes, .. }) => OpKind::Move {
@@ -108,11 +137,36 @@ pub fn start(app: &mut App, verb: Verb) -> Effect {
             "select a unit (Components or Topology) or open its detail first",
         );
     };
-    let target = match resolve(&obs.site, &id) {
+    let mut id = id;
+    let mut target = match resolve(&obs.site, &id) {
         Ok(t) => t,
+        // a group itself: the verbs act on its members, and the operator is told which
+        Err(_) if obs.verdict.group(&id).is_some() => {
+            let g = obs.verdict.group(&id).map(|g| g.kind);
+            let members = g
+                .map(|k| crate::verdict::member_ids(&obs.site, &id, k).join(", "))
+                .unwrap_or_default();
+            return say(
+                app,
+                format!("{}: select one of its members ({members})", verb.word()),
+            );
+        }
         Err(e) => return say(app, e.to_string()),
     };
-    let kind = match kind_for(verb, &target, &obs.live) {
+    // a failover is asked of a member (make it the master, the active slave): it is the
+    // group's failover to that member
+    let mut to = None;
+    if verb == Verb::Failover
+        && let Target::Router { group } | Target::BondMember { bond: group } = &target
+    {
+        to = Some(id.clone());
+        id = group.clone();
+        target = match resolve(&obs.site, &id) {
+            Ok(t) => t,
+            Err(e) => return say(app, e.to_string()),
+        };
+    }
+    let kind = match kind_for(verb, &target, obs, to) {
         Ok(k) => k,
         Err(e) => return say(app, format!("{id}: {e}")),
     };

@@ -15,7 +15,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use super::clean;
 use crate::tui::app::App;
 use crate::tui::components::Group;
-use crate::tui::theme::Theme;
+use crate::tui::theme::{Status, Theme};
+use ratatui::style::Style;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = app.component_rows();
@@ -40,8 +41,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let body: Vec<Row> = rows
         .iter()
         .map(|r| {
+            // a member sits under its group; a failed item is red across the whole row
+            let id = match r.parent {
+                Some(_) => format!("└ {}", clean(&r.id)),
+                None => clean(&r.id).into_owned(),
+            };
+            let style = if r.status == Status::Critical {
+                theme.critical
+            } else {
+                Style::default()
+            };
             Row::new(vec![
-                Cell::from(clean(&r.id).into_owned()),
+                Cell::from(id),
                 Cell::from(clean(&r.kind).into_owned()),
                 // the marker and the word: the state must read without colour
                 Cell::from(Span::styled(
@@ -52,6 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Cell::from(clean(&r.cells[1]).into_owned()),
                 Cell::from(clean(&r.cells[2]).into_owned()),
             ])
+            .style(style)
         })
         .collect();
     let widths = match app.group {

@@ -20,6 +20,9 @@ pub fn lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec
     if let Some(zone) = id.strip_prefix("zone:") {
         return zone_lines(obs, id, zone, theme);
     }
+    if let Some(lines) = member_lines(obs, id, theme) {
+        return Some(lines);
+    }
     if let Some(l) = obs.site.loads.iter().find(|l| l.id == id) {
         let up: Vec<&String> = l
             .inputs
@@ -111,6 +114,76 @@ pub fn lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec
 
 /// A compartment: every element and load in it with its state, and whether one event
 /// there is a live SPOF.
+/// A member of an IT group: its state, its group and how that stands, its role and rebuild,
+/// and the operations that apply to it.
+fn member_lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec<Line<'a>>> {
+    let g = obs.verdict.groups.iter().find(|g| {
+        crate::verdict::member_ids(&obs.site, &g.id, g.kind)
+            .iter()
+            .any(|m| *m == id)
+    })?;
+    let state = obs.live.member_state(id);
+    let st = match state {
+        crate::model::MemberState::Ok => Status::Ok,
+        crate::model::MemberState::Failed => Status::Critical,
+        crate::model::MemberState::Unknown => Status::Unknown,
+        _ => Status::Degraded,
+    };
+    let gs = Status::of_health(g.health);
+    let mut out = vec![
+        field(
+            "state",
+            Span::styled(format!("{} {state}", st.marker()), theme.status(st)),
+            theme,
+        ),
+        field(
+            "group",
+            Span::styled(
+                format!(
+                    "{} {} ({} {} -> {})",
+                    gs.marker(),
+                    clean(&g.id),
+                    g.kind,
+                    g.design_label,
+                    g.live_label
+                ),
+                theme.status(gs),
+            ),
+            theme,
+        ),
+    ];
+    if let Some(roles) = obs.roles.get(id) {
+        out.push(field(
+            "role",
+            Span::raw(clean(&roles.join(" ")).into_owned()),
+            theme,
+        ));
+    }
+    if let Some(r) = obs.live.rebuilds.get(id).filter(|r| r.progress.is_finite()) {
+        let eta = r
+            .eta_min
+            .filter(|m| m.is_finite())
+            .map(|m| format!(", about {m:.0} min left"))
+            .unwrap_or_default();
+        out.push(field(
+            "rebuild",
+            Span::raw(format!(
+                "{:.0} %{eta}",
+                (r.progress * 100.0).clamp(0.0, 100.0)
+            )),
+            theme,
+        ));
+    }
+    let verbs = match g.kind {
+        crate::classify::GroupKind::Cluster => "d drain (loses its vote) · t standby · u undrain",
+        crate::classify::GroupKind::Gateway => "f fail the group over to it · d drain · u undrain",
+        crate::classify::GroupKind::Bond => "f make it the active slave · d drain · u undrain",
+        _ => "d drain · u undrain",
+    };
+    out.push(field("operate", Span::styled(verbs, theme.dim), theme));
+    Some(out)
+}
+
 fn zone_lines<'a>(
     obs: &'a Observation,
     id: &str,
