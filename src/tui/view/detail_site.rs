@@ -118,9 +118,7 @@ pub fn lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec
 /// and the operations that apply to it.
 fn member_lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec<Line<'a>>> {
     let g = obs.verdict.groups.iter().find(|g| {
-        crate::verdict::member_ids(&obs.site, &g.id, g.kind)
-            .iter()
-            .any(|m| *m == id)
+        crate::verdict::member_ids(&obs.site, &g.id, g.kind).contains(&id)
     })?;
     let state = obs.live.member_state(id);
     let st = match state {
