@@ -387,8 +387,10 @@ fn the_wallboard_ignores_action_keys_and_shows_data_aging_out() {
 
     // the agents go silent: stale after 1 s, dead (and so no data) after 3 s
     sim.kill();
-    let stale = wall.wait_for("STALE DATA");
-    assert!(stale.contains("live Tier"), "{stale}");
+    // one whole frame: the banner and the tier under it (a look can land mid-frame)
+    wall.wait_until("the stale banner over the last known tier", |s| {
+        s.contains("STALE DATA") && s.contains("live Tier")
+    });
     wall.wait_for("NO DATA");
     assert!(wall.running(), "the wallboard exited when its agents died");
 

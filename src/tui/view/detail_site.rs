@@ -117,9 +117,11 @@ pub fn lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec
 /// A member of an IT group: its state, its group and how that stands, its role and rebuild,
 /// and the operations that apply to it.
 fn member_lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec<Line<'a>>> {
-    let g = obs.verdict.groups.iter().find(|g| {
-        crate::verdict::member_ids(&obs.site, &g.id, g.kind).contains(&id)
-    })?;
+    let g = obs
+        .verdict
+        .groups
+        .iter()
+        .find(|g| crate::verdict::member_ids(&obs.site, &g.id, g.kind).contains(&id))?;
     let state = obs.live.member_state(id);
     let st = match state {
         crate::model::MemberState::Ok => Status::Ok,
