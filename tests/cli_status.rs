@@ -116,6 +116,26 @@ fn json_is_one_documented_object() {
     assert_eq!(v["live_tier"], 1);
     assert_eq!(v["serving_now"], true);
     assert!(v["stale_agents"].as_array().is_some_and(|a| a.is_empty()));
+    // the problems of the moment, worst first, as the console's Overview lists them
+    let problems: Vec<(String, String, String)> = v["problems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let w = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+            (w("item"), w("trouble"), w("severity"))
+        })
+        .collect();
+    let want = |i: &str, t: &str, s: &str| (i.to_string(), t.to_string(), s.to_string());
+    assert_eq!(
+        problems,
+        [
+            want("UPS-A2", "failed", "critical"),
+            want("UPS-B1", "bypass", "warning"),
+            want("UPS-B2", "bypass", "warning"),
+            want("UPS-B3", "bypass", "warning"),
+        ]
+    );
     let power = &v["subsystems"][0];
     assert_eq!(power["name"], "power");
     assert_eq!(power["design_redundancy"], "2(N+1)");
