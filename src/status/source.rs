@@ -84,7 +84,16 @@ pub fn inputs_from_agents(
         lingering: Vec::new(),
         require_tier: None,
         now: now_unix,
-        figures: poll::latest_figures(agents),
+        figures: poll::latest_figures(agents)
+            .into_iter()
+            .map(|(id, m)| {
+                let f = crate::verdict::Figures {
+                    load_pct: m.get("load_pct"),
+                    runtime_min: m.get("runtime_min"),
+                };
+                (id, f)
+            })
+            .collect(),
     }
 }
 
@@ -168,11 +177,37 @@ pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherErro
         Source::Demo { live: None } => {
             let site = crate::demo::site()?;
             let live = crate::demo::live(&site)?;
-            runtime()?.block_on(crate::demo::poll_embedded(site, live, timeout))
+            runtime()?.block_on(poll_embedded(site, live, timeout))
         }
         Source::Config { path, site: wanted } => {
             let (site, specs, policy) = configured_site(path, wanted.as_deref())?;
             runtime()?.block_on(poll_site(site, &specs, &policy, timeout))
         }
     }
+}
+
+/// Serve the demo site from an in-process simulator on an ephemeral loopback port and poll
+/// it over real HTTP, the same path a production site takes.
+async fn poll_embedded(
+    site: Site,
+    live: LiveState,
+    timeout: std::time::Duration,
+) -> Result<Gathered, GatherError> {
+    let (addr, _sim, task) = crate::sim::spawn_local(site.clone(), live, None)
+        .await
+        .map_err(|e| GatherError::Runtime(format!("embedded demo simulator: {e}")))?;
+    let specs: Vec<crate::poll::AgentSpec> =
+        crate::sim::agent_urls(&site, &format!("http://{addr}"))
+            .into_iter()
+            .map(|(name, url)| crate::poll::AgentSpec {
+                name,
+                url,
+                interval: timeout,
+                timeout,
+            })
+            .collect();
+    let policy = crate::config::PollPolicy::default();
+    let gathered = poll_site(site, &specs, &policy, timeout).await;
+    task.abort();
+    gathered
 }

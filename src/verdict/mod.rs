@@ -27,7 +27,6 @@ use serde::Serialize;
 use crate::classify::{Classification, GroupKind, Tier, classify};
 use std::collections::BTreeMap;
 
-use crate::api::Metrics;
 use crate::model::{Id, LiveState, Site, Subsystem};
 
 pub use crate::model::owners::ItemKind;
@@ -35,6 +34,14 @@ pub use health::{member_ids, new_spofs};
 pub use problems::{Problem, Severity, Trouble, fuel_hours};
 pub use unknown::{ItemState, StaleItem, UnknownItem, age_text, optimistic};
 pub use words::{CheckState, Health, LiveSource};
+
+/// The figures of one element the verdict's words carry ("load 41 %", "8.2 min left"),
+/// taken from an agent's report by the poller.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Figures {
+    pub load_pct: Option<f64>,
+    pub runtime_min: Option<f64>,
+}
 
 /// A live tier that unknown items may leave open: `low` with them unavailable, `high` at
 /// their last known state.
@@ -139,8 +146,8 @@ pub struct Inputs {
     pub require_tier: Option<Tier>,
     /// Unix seconds: the moment the verdict is about.
     pub now: f64,
-    /// Each element's latest figures from the agents (load, runtime, temperatures).
-    pub figures: BTreeMap<Id, Metrics>,
+    /// Each element's latest figures from the agents that the verdict's words use.
+    pub figures: BTreeMap<Id, Figures>,
 }
 
 impl Inputs {
@@ -219,8 +226,8 @@ pub struct Verdict {
     pub classification: Classification,
     /// The problems of the moment, worst first: what every face shows first.
     pub problems: Vec<Problem>,
-    /// Each element's latest figures from the agents, for tiles and detail.
-    pub figures: BTreeMap<Id, Metrics>,
+    /// Each element's latest figures from the agents that the words use.
+    pub figures: BTreeMap<Id, Figures>,
     /// With unknown items unavailable, when that differs from `classification`.
     pub worst_case: Option<Classification>,
     pub now: Moment,

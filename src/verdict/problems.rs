@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use super::unknown::age_text;
 use super::{Freshness, GroupVerdict, Health, Verdict};
-use crate::api::Metrics;
 use crate::classify::NoteKind;
 use crate::model::owners::{self, ItemKind};
 use crate::model::{ElementState, Id, Kind, LiveState, MemberState, Site};
@@ -118,7 +117,7 @@ pub fn problems(
     site: &Site,
     v: &Verdict,
     live: &LiveState,
-    figures: &BTreeMap<Id, Metrics>,
+    figures: &BTreeMap<Id, super::Figures>,
 ) -> Vec<Problem> {
     let agent_of: BTreeMap<&str, Option<&str>> = owners::items(site)
         .into_iter()
@@ -170,7 +169,7 @@ fn elements(
     site: &Site,
     v: &Verdict,
     live: &LiveState,
-    figures: &BTreeMap<Id, Metrics>,
+    figures: &BTreeMap<Id, super::Figures>,
     owner: &dyn Fn(&str) -> Option<String>,
     out: &mut Vec<Problem>,
 ) {
@@ -194,12 +193,12 @@ fn elements(
                     .battery_runtime_min
                     .get(&e.id)
                     .copied()
-                    .or_else(|| m.and_then(|m| m.get("runtime_min")));
+                    .or_else(|| m.and_then(|m| m.runtime_min));
                 match runtime.filter(|r| r.is_finite()) {
                     Some(r) => text.push_str(&format!(", {r:.1} min left")),
                     None => text.push_str(", runtime not reported"),
                 }
-                if let Some(l) = m.and_then(|m| m.get("load_pct")).filter(|l| l.is_finite()) {
+                if let Some(l) = m.and_then(|m| m.load_pct).filter(|l| l.is_finite()) {
                     text.push_str(&format!(", load {l:.0} %"));
                 }
             }

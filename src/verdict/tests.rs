@@ -128,8 +128,10 @@ fn a_utility_failure_says_what_the_site_runs_on_and_for_how_long() {
         .insert("UPS-B1".into(), ElementState::OnBattery);
     live.battery_runtime_min.insert("UPS-B1".into(), 8.2);
     let mut inputs = Inputs::of_live(LiveSource::File, live, 1_790_000_000.0);
-    let mut m = crate::api::Metrics::new();
-    m.insert("load_pct", 41.0);
+    let m = Figures {
+        load_pct: Some(41.0),
+        runtime_min: None,
+    };
     inputs.figures.insert("UPS-B1".into(), m);
     let v = build(&site, inputs);
     let t = texts(&v);
