@@ -62,6 +62,26 @@ impl FetchError {
 
 /// A client for polling: rustls with the ring provider, keep-alive, no proxy lookups.
 pub fn client() -> Result<reqwest::Client, String> {
+    builder()
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// A client for these agent URLs: when none is `https://`, the system's CA certificates
+/// are never loaded (a couple of milliseconds of a one-shot check, and a host without them
+/// must still reach plain-HTTP agents); an `https://` URL given later is then refused by
+/// the empty trust store, never sent in clear.
+pub fn client_for<'a>(urls: impl IntoIterator<Item = &'a str>) -> Result<reqwest::Client, String> {
+    let tls = urls
+        .into_iter()
+        .any(|u| u.trim_start().to_ascii_lowercase().starts_with("https://"));
+    let b = builder();
+    let b = if tls { b } else { b.tls_certs_only(Vec::new()) };
+    b.build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+fn builder() -> reqwest::ClientBuilder {
     // Installing twice is refused, which is fine: one provider for the process is all we need.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
@@ -70,8 +90,6 @@ pub fn client() -> Result<reqwest::Client, String> {
         // below the agent's idle limit (`listen::HEADER_TIMEOUT`), so a connection is never
         // reused at the moment the agent closes it
         .pool_idle_timeout(Duration::from_secs(10))
-        .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
 pub fn snapshot_url(base: &str) -> String {

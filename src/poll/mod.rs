@@ -22,7 +22,7 @@ use smol_str::SmolStr;
 use crate::api::Snapshot;
 use crate::config::{AgentEntry, PollPolicy, secs};
 
-pub use fetch::{FetchError, Fetched, client, fetch, snapshot_url};
+pub use fetch::{FetchError, Fetched, client, client_for, fetch, snapshot_url};
 pub use merge::{Merged, latest_figures, latest_roles, merge};
 pub use schedule::{PollHandle, spawn};
 

@@ -111,7 +111,8 @@ pub async fn poll_site(
     policy: &PollPolicy,
     timeout: Duration,
 ) -> Result<Gathered, GatherError> {
-    let client = poll::client().map_err(GatherError::Runtime)?;
+    let client =
+        poll::client_for(specs.iter().map(|s| s.url.as_str())).map_err(GatherError::Runtime)?;
     let statuses = poll::poll_once(&client, specs, policy, timeout).await;
     let inputs = inputs_from_agents(
         &site,

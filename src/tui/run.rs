@@ -220,7 +220,7 @@ async fn console<M: Model>(
                 ));
             token = Some(secret);
             _sim = Some(AbortOnDrop(task));
-            let specs = crate::sim::agent_urls(&site, &format!("http://{addr}"))
+            let specs: Vec<AgentSpec> = crate::sim::agent_urls(&site, &format!("http://{addr}"))
                 .into_iter()
                 .map(|(name, url)| AgentSpec {
                     name,
@@ -231,14 +231,26 @@ async fn console<M: Model>(
                 .collect();
             let policy = PollPolicy::default();
             let dead = policy.dead_after();
-            let (view, handle) = poll::spawn(poll::client()?, specs, policy.clone());
+            let client = poll::client_for(specs.iter().map(|s| s.url.as_str()))?;
+            let (view, handle) = poll::spawn(client, specs, policy.clone());
             _poller = Some(handle);
             tokio::spawn(observe(site.clone(), policy, view, tx.clone(), 0));
             (site, Some(dead))
         }
         Feed::Agents(site, specs, policy, config) => {
             let dead = policy.dead_after();
-            let (view, handle) = poll::spawn(poll::client()?, specs, policy.clone());
+            // `:site` may move to any site of the config: TLS if any of them needs it
+            let urls: Vec<String> = Config::load(&config).map_or_else(
+                |_| vec!["https://".into()],
+                |c| {
+                    c.sites
+                        .iter()
+                        .flat_map(|s| s.agents.iter().map(|a| a.url.clone()))
+                        .collect()
+                },
+            );
+            let client = poll::client_for(urls.iter().map(String::as_str))?;
+            let (view, handle) = poll::spawn(client, specs, policy.clone());
             tokio::spawn(observe(site.clone(), policy, view, tx.clone(), 0));
             _switcher = Some(AbortOnDrop(tokio::spawn(switcher(
                 config,
