@@ -234,16 +234,19 @@ impl Desk {
             0 => why.to_string(),
             n => format!("{why} (and {n} more refused requests not recorded)"),
         };
-        self.audit(
-            by,
-            &req,
-            None,
-            Vec::new(),
-            Outcome::Unauthorised,
-            &detail,
-            None,
-            false,
-        );
+        // nothing it claimed, its verdict included, is vouched for
+        self.write(Record {
+            at: api::unix_now(),
+            by: by.to_string(),
+            operation: bounded(&req.operation),
+            verdict: None,
+            acknowledged: req.acknowledged,
+            plan: Vec::new(),
+            outcome: Outcome::Unauthorised,
+            detail: cut(&detail),
+            duration_s: None,
+            replayed: false,
+        });
     }
 
     /// Handle one request on behalf of `by` (`agent gw-1`, `sim agent ups-gw-a`).

@@ -233,6 +233,7 @@ fn unauthenticated_requests_leave_a_short_rate_limited_line_and_no_body() {
         assert_eq!(r.operation.operator, UNAUTHENTICATED);
         assert_eq!(r.outcome, Outcome::Unauthorised);
         assert!(r.operation.reason.is_empty());
+        assert_eq!(r.verdict, None, "a claimed verdict is not vouched for");
         assert!(
             r.operation.target.len() < 300,
             "{}",
