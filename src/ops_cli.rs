@@ -487,8 +487,14 @@ pub fn print_audit(path: Option<&Path>, since: Option<f64>, json: bool) -> ExitC
     }
     lines.sort_by(|a, b| a.0.total_cmp(&b.0));
     for (_, l) in lines {
-        // agent and operator text is printed as data, never as terminal control
-        outln!("{}", l.replace(|c: char| c.is_control(), "?"));
+        // Agent and operator text is data, never terminal control: one record, one line,
+        // whatever a refused client wrote into it (serde_json already escapes what JSON
+        // lines need).
+        if json {
+            outln!("{l}");
+        } else {
+            outln!("{}", audit::printable(&l));
+        }
     }
     ExitCode::SUCCESS
 }

@@ -171,11 +171,18 @@ async fn operations_are_authenticated_versioned_replayable_and_audited() {
             Outcome::Unauthorised,
             Outcome::Rejected,
             Outcome::Stale,
+            Outcome::Rejected,
             Outcome::Rejected
         ],
-        "every request but the replay is audited"
+        "every request is audited, the replay too"
+    );
+    assert_eq!(records[0].operation.operator, "unauthenticated");
+    assert_eq!(
+        records[2].operation.operator, "wall",
+        "a read token names who"
     );
     assert_eq!(records[5].operation.operator, "ops-team");
+    assert!(records[6].replayed && !records[5].replayed);
     agent.stop().await;
 }
 

@@ -13,6 +13,8 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+use redcon::ops::audit::Outcome;
+
 fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_redcon"))
 }
@@ -263,7 +265,25 @@ fn a_drain_through_a_real_simulator_is_done_audited_and_then_warned_about() {
     let agent_side = std::fs::read_to_string(&agent_audit).unwrap_or_default();
     assert_eq!(
         agent_side.lines().count(),
-        3,
-        "two refusals and one done: {agent_side}"
+        4,
+        "two refusals, then the intent and the done: {agent_side}"
+    );
+    let (raw, _) = redcon::ops::audit::read(std::path::Path::new(&agent_audit)).unwrap();
+    let seen: Vec<(&str, Outcome)> = raw
+        .iter()
+        .map(|r| (r.operation.operator.as_str(), r.outcome))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("unauthenticated", Outcome::Unauthorised),
+            ("wall", Outcome::Unauthorised),
+            ("alice", Outcome::Pending),
+            ("alice", Outcome::Done)
+        ]
+    );
+    assert!(
+        raw[3].acknowledged.degrade,
+        "the acknowledgement given is recorded"
     );
 }

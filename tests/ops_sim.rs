@@ -197,11 +197,19 @@ async fn a_drain_is_carried_out_seen_by_the_next_poll_and_audited_twice() {
 
     let (agent_side, _) =
         audit::read(&dir.join("agent-audit.jsonl")).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(agent_side.len(), 1);
-    assert_eq!(agent_side[0].outcome, Outcome::Done);
+    let outcomes: Vec<Outcome> = agent_side.iter().map(|r| r.outcome).collect();
     assert_eq!(
-        agent_side[0].operation.operator, "alice",
+        outcomes,
+        [Outcome::Pending, Outcome::Done],
+        "intent, then outcome"
+    );
+    assert_eq!(
+        agent_side[1].operation.operator, "alice",
         "the token names who acted"
+    );
+    assert_eq!(
+        agent_side[1].acknowledged, records[1].acknowledged,
+        "the simulator records the acknowledgements the operator gave"
     );
 }
 
@@ -269,12 +277,16 @@ async fn a_replay_with_the_same_key_does_nothing_twice() {
     assert_eq!(etag1, etag2, "the replay changed nothing");
     let (records, _) =
         audit::read(&dir.join("agent-audit.jsonl")).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
+    let done = |replayed: bool| {
         records
             .iter()
-            .filter(|r| r.outcome == Outcome::Done)
-            .count(),
-        1
+            .filter(|r| r.outcome == Outcome::Done && r.replayed == replayed)
+            .count()
+    };
+    assert_eq!(
+        (done(false), done(true)),
+        (1, 1),
+        "the replay is audited as one"
     );
 }
 

@@ -49,7 +49,7 @@ pub struct Agent {
     started: Instant,
     published: RwLock<Published>,
     /// Operations: tokens, stored answers, audit log (`POST /v1/ops`).
-    desk: Mutex<ops::Desk>,
+    desk: Mutex<crate::ops::desk::Desk>,
     drivers: drivers::Drivers,
     /// Asks the collection task for a round now; it answers on the given channel once
     /// that round is published.
@@ -100,7 +100,7 @@ impl Agent {
             element_map: config.element_map.clone(),
             started: Instant::now(),
             published: RwLock::new(published),
-            desk: Mutex::new(ops::Desk::default()),
+            desk: Mutex::new(crate::ops::desk::Desk::default()),
             drivers: drivers::Drivers::from_config(config),
             refresh: Mutex::new(None),
         }

@@ -10,8 +10,9 @@ use crate::ops::{Acknowledged, Operation, Verdict};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpRequest {
     pub operation: Operation,
-    /// The console's verdict; the agent judges again and refuses anything worse than what
-    /// the operator acknowledged.
+    /// The console's verdict, recorded, never trusted: the simulator judges the whole site
+    /// again; a real agent checks what its own sources show (docs/operations.md, "What the
+    /// agent judges again").
     pub verdict: Verdict,
     #[serde(default)]
     pub acknowledged: Acknowledged,

@@ -90,6 +90,14 @@ pub struct Record {
     /// Seconds from intent to outcome.
     #[serde(default)]
     pub duration_s: Option<f64>,
+    /// An agent's answer to a retry under the same idempotency key: the stored answer
+    /// again, nothing carried out a second time.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub replayed: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -259,7 +267,11 @@ pub struct OpenMaintenance {
 /// Open maintenance from settled records, oldest first.
 pub fn open_maintenance(records: &[Record]) -> Vec<OpenMaintenance> {
     let mut open: Vec<OpenMaintenance> = Vec::new();
-    for r in records.iter().filter(|r| r.outcome == Outcome::Done) {
+    // a replay did nothing: the maintenance began with the answer it repeats
+    for r in records
+        .iter()
+        .filter(|r| r.outcome == Outcome::Done && !r.replayed)
+    {
         let op = &r.operation;
         let target = op.target.clone();
         open.retain(|m| m.target != target);
@@ -334,6 +346,25 @@ fn site_has_member(site: &crate::model::Site, id: &str) -> bool {
     )
 }
 
+/// `text` as data for a terminal line: control characters (newlines, escapes), line and
+/// paragraph separators and bidirectional overrides written as `\u{..}`, so a field of a
+/// record can neither start a second line nor steer the terminal.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let steers = c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c);
+        if steers {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `3 d 4 h`, `5 h 12 min`, `40 min`.
 pub fn age_text(s: f64) -> String {
     let m = (s.max(0.0) / 60.0) as u64;
@@ -393,6 +424,7 @@ mod tests {
             outcome,
             detail: String::new(),
             duration_s: None,
+            replayed: false,
         }
     }
 
@@ -456,6 +488,17 @@ mod tests {
         assert!(first.contains("audit.jsonl:2"), "{first}");
         assert!(read(&dir.join("missing.jsonl")).is_ok_and(|(r, e)| r.is_empty() && e.is_empty()));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn printable_text_stays_on_one_line_and_steers_nothing() {
+        let forged = "x\n2026-01-01 00:00:00Z  alice undrain UPS-A1\r\u{1b}]0;owned\u{7}\u{2028}\u{202e}\u{85}";
+        let shown = printable(forged);
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        assert!(!shown.contains(['\u{2028}', '\u{202e}']), "{shown:?}");
+        assert!(shown.starts_with("x\\u{a}2026"), "{shown:?}");
+        assert!(shown.contains("\\u{1b}]0;owned\\u{7}"), "{shown:?}");
+        assert_eq!(printable("UPS-A1 ü 電"), "UPS-A1 ü 電");
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub fn record(mutation: &Mutation, plan: &[String], outcome: Outcome, detail: &s
         outcome,
         detail: detail.to_string(),
         duration_s: None,
+        replayed: false,
     }
 }
 
@@ -91,12 +92,30 @@ pub async fn send(
         }
     };
     let code = resp.status().as_u16();
+    if resp.status().is_redirection() {
+        let to = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map_or_else(|| "nowhere".to_string(), |l| format!("{l:?}"));
+        // A redcon agent never redirects: what answers so is not the agent, and following
+        // it would hand the token and the operation to whoever it names.
+        return Sent {
+            outcome: Outcome::Rejected,
+            detail: format!(
+                "{url}: answered HTTP {code}, a redirect to {to}; an agent never redirects, so it was not followed and nothing says the operation was carried out"
+            ),
+            reply: None,
+        };
+    }
     let reply = match resp.bytes().await {
         Ok(b) => serde_json::from_slice::<OpReply>(b.as_ref()).ok(),
         Err(_) => None,
     };
     let outcome = match code {
-        200 => Outcome::Done,
+        // only the agent's own word `done` is done: a 200 with another outcome is not
+        200 if reply.as_ref().is_some_and(|r| r.outcome == "done") => Outcome::Done,
+        200 => Outcome::Unknown,
         // the agent says its source refused: nothing was changed
         502 if reply.as_ref().is_some_and(|r| r.outcome == "driver_failed") => Outcome::Rejected,
         401 | 403 => Outcome::Unauthorised,

@@ -5,6 +5,7 @@
 pub mod acks;
 pub mod audit;
 mod consequence;
+pub mod desk;
 pub mod execute;
 mod preflight;
 pub mod replies;

@@ -60,7 +60,10 @@ impl FetchError {
     }
 }
 
-/// A client for polling: rustls with the ring provider, keep-alive, no proxy lookups.
+/// A client for polling and operations: rustls with the ring provider, keep-alive, no proxy
+/// lookups, and no redirects followed: an agent that answers with a redirect would send a
+/// bearer token and an operation to a third party, whose answer would be taken for the
+/// agent's. A 3xx is an error naming the agent.
 pub fn client() -> Result<reqwest::Client, String> {
     builder()
         .build()
@@ -86,6 +89,7 @@ fn builder() -> reqwest::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
         .tcp_nodelay(true)
         // below the agent's idle limit (`listen::HEADER_TIMEOUT`), so a connection is never
         // reused at the moment the agent closes it

@@ -1,51 +1,23 @@
-//! Operations on the simulated site (`POST /agents/{agent}/v1/ops`): the agent-side choke
-//! point. Every request is authenticated, checked against the state version its plan was
-//! computed on, judged again by the same preflight the console ran, carried out on the
-//! simulated state, answered once per idempotency key, and audited whatever happens.
+//! Operations on the simulated site (`POST /agents/{agent}/v1/ops`): the same desk as a
+//! real agent's (`ops::desk`: tokens, idempotency, If-Match, audit), in front of the
+//! simulated state. Unlike a real agent, the simulator sees the whole site, so it judges
+//! each operation again with the console's own preflight and refuses anything worse than
+//! what the operator acknowledged.
 
 use std::collections::BTreeSet;
 
 use tokio::time::Instant;
 
-use crate::api::{self, OpReply, OpRequest};
+use crate::api::{self, OpRequest};
 use crate::model::MemberState;
-use crate::ops::audit::{AuditLog, Outcome, Record};
-use crate::ops::tokens::{AuthError, Tokens};
+use crate::ops::audit::AuditLog;
+use crate::ops::desk::{Act, Answer, Counter, Judged, reply};
+use crate::ops::tokens::Tokens;
 use crate::ops::{OpKind, Operation, Target, Verdict, preflight, resolve};
 
 use super::catalog::DEFAULT_AGENT;
 use super::faults::Action;
 use super::state::Sim;
-
-/// What the simulator keeps for operations. No tokens: every operation is refused.
-#[derive(Debug, Default)]
-pub struct Desk {
-    tokens: Tokens,
-    replies: crate::ops::replies::Replies<(u16, OpReply)>,
-    audit: Option<AuditLogSlot>,
-}
-
-struct AuditLogSlot(AuditLog);
-
-impl std::fmt::Debug for AuditLogSlot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AuditLog({})", self.0.path().display())
-    }
-}
-
-/// The answer and its HTTP status.
-pub type Answer = (u16, OpReply);
-
-fn reply(outcome: &str, operation: &str, detail: impl Into<String>) -> OpReply {
-    OpReply {
-        outcome: outcome.into(),
-        operation: operation.into(),
-        by: None,
-        version: None,
-        detail: detail.into(),
-        replayed: false,
-    }
-}
 
 fn allowed(verdict: Verdict, req: &OpRequest) -> bool {
     match verdict {
@@ -61,7 +33,7 @@ impl Sim {
     }
 
     pub fn set_audit(&mut self, log: AuditLog) {
-        self.desk.audit = Some(AuditLogSlot(log));
+        self.desk.audit = Some(log);
     }
 
     /// The agents that report `id`, or own the group or resource it names.
@@ -93,34 +65,6 @@ impl Sim {
             .collect()
     }
 
-    fn audit(
-        &mut self,
-        agent: &str,
-        op: &Operation,
-        verdict: Option<Verdict>,
-        outcome: Outcome,
-        detail: &str,
-    ) {
-        let Some(AuditLogSlot(log)) = &mut self.desk.audit else {
-            return;
-        };
-        let record = Record {
-            at: api::unix_now(),
-            by: format!("sim agent {agent}"),
-            operation: op.clone(),
-            verdict,
-            acknowledged: Default::default(),
-            plan: Vec::new(),
-            outcome,
-            detail: detail.to_string(),
-            duration_s: None,
-        };
-        // the answer still goes out; the failure to audit goes to the log
-        if let Err(e) = log.append(&record) {
-            tracing::error!("{e}");
-        }
-    }
-
     /// Handle one operation request for `agent`.
     pub fn operate(
         &mut self,
@@ -130,130 +74,17 @@ impl Sim {
         body: &[u8],
         now: Instant,
     ) -> Answer {
-        let req: OpRequest = match serde_json::from_slice(body) {
-            Ok(r) => r,
-            Err(e) => {
-                return (
-                    400,
-                    reply("bad_request", "", format!("operation request: {e}")),
-                );
-            }
+        // the desk is lent out while the state behind it is the counter
+        let mut desk = std::mem::take(&mut self.desk);
+        let by = format!("sim agent {agent}");
+        let mut counter = AtSim {
+            sim: self,
+            agent,
+            now,
         };
-        let mut op = req.operation.clone();
-        let what = op.describe();
-        let token = match self.desk.tokens.check_operate(authorization) {
-            Ok(t) => t.clone(),
-            Err(e) => {
-                let (code, outcome) = match e {
-                    AuthError::ReadOnly(_) => (403, "read_only"),
-                    AuthError::Missing | AuthError::Invalid => (401, "unauthorised"),
-                };
-                let detail = if self.desk.tokens.is_empty() {
-                    "this simulator has no token file: operations are disabled".to_string()
-                } else {
-                    e.to_string()
-                };
-                self.audit(agent, &op, None, Outcome::Unauthorised, &detail);
-                return (code, reply(outcome, &what, detail));
-            }
-        };
-        // the token, not the request, says who acted
-        op.operator = token.who.clone();
-        if let Some((code, earlier)) = self.desk.replies.get(&op.idempotency_key) {
-            let mut again = earlier.clone();
-            again.replayed = true;
-            return (*code, again);
-        }
-        let answer = self.carry_out(agent, if_match, &req, &op, now);
-        let mut answer = answer;
-        answer.1.by = Some(token.who.clone());
-        // only answers that changed or judged the site are kept for replay: a stale or
-        // malformed request may be retried with the same key once corrected
-        if matches!(answer.0, 200 | 409 | 422) {
-            self.desk
-                .replies
-                .insert(op.idempotency_key.clone(), answer.clone());
-        }
+        let answer = desk.handle(&by, authorization, if_match, body, &mut counter);
+        self.desk = desk;
         answer
-    }
-
-    fn carry_out(
-        &mut self,
-        agent: &str,
-        if_match: Option<&str>,
-        req: &OpRequest,
-        op: &Operation,
-        now: Instant,
-    ) -> Answer {
-        let what = op.describe();
-        let owners = self.owners(&op.target);
-        if !owners.contains(agent) {
-            let detail = if owners.is_empty() {
-                format!("{} is not in site {}", op.target, self.site.name)
-            } else {
-                let list: Vec<&str> = owners.iter().map(String::as_str).collect();
-                format!(
-                    "{} is owned by agent {}, not {agent}",
-                    op.target,
-                    list.join(", ")
-                )
-            };
-            self.audit(agent, op, None, Outcome::Rejected, &detail);
-            return (409, reply("not_owned", &what, detail));
-        }
-        let Some((version, _)) = self.content(agent, now) else {
-            return (
-                404,
-                reply("not_owned", &what, format!("agent {agent:?} is gone")),
-            );
-        };
-        let current = api::etag(agent, version);
-        match if_match {
-            None => {
-                let detail =
-                    "If-Match with the snapshot version the plan was computed on is required";
-                self.audit(agent, op, None, Outcome::Rejected, detail);
-                return (428, reply("bad_request", &what, detail));
-            }
-            Some(v) if v.trim() != current => {
-                let detail = format!(
-                    "the state changed since the plan was computed ({} now, plan on {})",
-                    current,
-                    v.trim()
-                );
-                self.audit(agent, op, None, Outcome::Stale, &detail);
-                return (412, reply("stale_state", &what, detail));
-            }
-            Some(_) => {}
-        }
-        let plan = match preflight(&self.site, &self.live, op, None, 0.0) {
-            Ok(p) => p,
-            Err(e) => {
-                self.audit(agent, op, None, Outcome::Rejected, &e.to_string());
-                return (422, reply("not_applicable", &what, e.to_string()));
-            }
-        };
-        if !allowed(plan.verdict, req) {
-            let why = plan
-                .refusals
-                .iter()
-                .chain(&plan.degradations)
-                .cloned()
-                .collect::<Vec<_>>();
-            let detail = format!("judged {} here: {}", plan.verdict.word(), why.join("; "));
-            self.audit(agent, op, Some(plan.verdict), Outcome::Rejected, &detail);
-            return (409, reply("refused", &what, detail));
-        }
-        if let Err(e) = self.enact(agent, op, now) {
-            let detail = e.to_string();
-            self.audit(agent, op, Some(plan.verdict), Outcome::Rejected, &detail);
-            return (422, reply("not_applicable", &what, detail));
-        }
-        let version = self.version(agent).map(|v| api::etag(agent, v));
-        self.audit(agent, op, Some(plan.verdict), Outcome::Done, "");
-        let mut done = reply("done", &what, "");
-        done.version = version;
-        (200, done)
     }
 
     /// Change the simulated state as the real driver would.
@@ -299,4 +130,70 @@ enum EnactError {
     Target(#[from] crate::ops::TargetError),
     #[error(transparent)]
     Fault(#[from] super::faults::FaultError),
+}
+
+/// One simulated agent as the desk's counter.
+struct AtSim<'a> {
+    sim: &'a mut Sim,
+    agent: &'a str,
+    now: Instant,
+}
+
+impl Counter for AtSim<'_> {
+    fn version(&mut self) -> Result<String, Box<Answer>> {
+        match self.sim.content(self.agent, self.now) {
+            Some((version, _)) => Ok(api::etag(self.agent, version)),
+            None => Err(Box::new((
+                404,
+                reply("not_owned", "", format!("agent {:?} is gone", self.agent)),
+            ))),
+        }
+    }
+
+    fn judge(&mut self, req: &OpRequest) -> Result<Judged, Box<Answer>> {
+        let (op, agent) = (&req.operation, self.agent);
+        let what = op.describe();
+        let owners = self.sim.owners(&op.target);
+        if !owners.contains(agent) {
+            let detail = if owners.is_empty() {
+                format!("{} is not in site {}", op.target, self.sim.site.name)
+            } else {
+                let list: Vec<&str> = owners.iter().map(String::as_str).collect();
+                format!(
+                    "{} is owned by agent {}, not {agent}",
+                    op.target,
+                    list.join(", ")
+                )
+            };
+            return Err(Box::new((409, reply("not_owned", &what, detail))));
+        }
+        let plan = preflight(&self.sim.site, &self.sim.live, op, None, 0.0)
+            .map_err(|e| Box::new((422, reply("not_applicable", &what, e.to_string()))))?;
+        let why: Vec<String> = plan
+            .refusals
+            .iter()
+            .chain(&plan.degradations)
+            .cloned()
+            .collect();
+        let judged_here = format!("judged {} here: {}", plan.verdict.word(), why.join("; "));
+        let refused = (!allowed(plan.verdict, req)).then(|| judged_here.clone());
+        Ok(Judged {
+            verdict: Some(plan.verdict),
+            refused,
+            notes: vec![judged_here],
+        })
+    }
+
+    fn carry_out(&mut self, op: &Operation) -> (Act, Option<String>) {
+        match self.sim.enact(self.agent, op, self.now) {
+            Ok(()) => {
+                let version = self
+                    .sim
+                    .version(self.agent)
+                    .map(|v| api::etag(self.agent, v));
+                (Act::Done(String::new()), version)
+            }
+            Err(e) => (Act::NotApplicable(e.to_string()), None),
+        }
+    }
 }

@@ -224,6 +224,16 @@ impl BondingCollector {
         }
     }
 
+    /// The bonds now: `proc/net/bonding` where the kernel has it, else sysfs.
+    pub fn bonds(&self) -> (Vec<BondState>, Vec<ParseError>) {
+        let proc_dir = under(&self.root, "/proc/net/bonding");
+        if proc_dir.is_dir() {
+            self.read_proc(&proc_dir)
+        } else {
+            self.read_sysfs()
+        }
+    }
+
     fn read_proc(&self, dir: &Path) -> (Vec<BondState>, Vec<ParseError>) {
         let (mut bonds, mut errors) = (Vec::new(), Vec::new());
         let mut names: Vec<String> = match std::fs::read_dir(dir) {
@@ -289,12 +299,7 @@ impl Collector for BondingCollector {
     }
 
     fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
-        let proc_dir = under(&self.root, "/proc/net/bonding");
-        let (bonds, errors) = if proc_dir.is_dir() {
-            self.read_proc(&proc_dir)
-        } else {
-            self.read_sysfs()
-        };
+        let (bonds, errors) = self.bonds();
         out.members.extend(bond_reports(&bonds, api::unix_now()));
         finish(NAME, errors)
     }

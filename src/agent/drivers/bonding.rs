@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Act, Driver, Released};
+use super::{Act, Checked, Driver, Released, checks};
+use crate::agent::collectors::bonding::BondingCollector;
 use crate::agent::collectors::parse::under;
 use crate::ops::OpKind;
 
@@ -30,6 +31,8 @@ enum SysfsError {
 pub struct BondingDriver {
     /// `<root>/sys/class/net`.
     net: PathBuf,
+    /// The collector's own reading, for the check before a drain.
+    reader: BondingCollector,
     released: Released,
 }
 
@@ -37,6 +40,7 @@ impl BondingDriver {
     pub fn new(root: Option<&Path>) -> Self {
         BondingDriver {
             net: under(root.unwrap_or(Path::new("/")), "/sys/class/net"),
+            reader: BondingCollector::new(root),
             released: Released::default(),
         }
     }
@@ -121,6 +125,15 @@ impl Driver for BondingDriver {
 
     fn released(&self, name: &str) -> bool {
         self.released.parent(name).is_some()
+    }
+
+    fn check(&self, name: &str, kind: &OpKind) -> Checked {
+        match kind {
+            OpKind::Drain if !self.is_bond(name) => {
+                checks::bond_drain(&self.reader.bonds().0, name)
+            }
+            _ => Checked::Nothing,
+        }
     }
 
     fn act(&self, name: &str, kind: &OpKind, to: Option<&str>) -> Act {

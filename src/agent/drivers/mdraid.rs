@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Act, Driver, Released, run_tool};
+use super::{Act, Checked, Driver, Released, checks, run_tool};
 use crate::agent::collectors::mdraid::{MdRole, MdraidCollector};
 use crate::ops::OpKind;
 
@@ -43,6 +43,13 @@ impl Driver for MdraidDriver {
 
     fn released(&self, name: &str) -> bool {
         self.released.parent(name).is_some()
+    }
+
+    fn check(&self, name: &str, kind: &OpKind) -> Checked {
+        match kind {
+            OpKind::Drain => checks::md_drain(&self.reader.arrays().0, name),
+            _ => Checked::Nothing,
+        }
     }
 
     fn act(&self, name: &str, kind: &OpKind, _to: Option<&str>) -> Act {

@@ -9,6 +9,7 @@
 
 pub mod bonding;
 pub mod bridge;
+pub mod checks;
 pub mod haproxy;
 pub mod keepalived;
 pub mod mdraid;
@@ -21,17 +22,17 @@ use super::collectors::Owner;
 use super::config::{AgentConfig, CollectorSpec};
 use crate::ops::{OpKind, Operation};
 
-/// What a driver did.
+pub use crate::ops::desk::Act;
+
+/// What a driver saw when it checked its source before acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Act {
-    /// The source accepted it.
-    Done(String),
-    /// This source cannot do that to this target (nothing was changed).
-    NotApplicable(String),
-    /// The source refused or could not be reached: nothing was changed.
+pub enum Checked {
+    /// This driver checks nothing for this operation.
+    Nothing,
+    /// The source allows it; what was checked.
+    Passed(String),
+    /// The source says it would break redundancy that is left: why.
     Failed(String),
-    /// Sent, but no answer came: it may have been carried out.
-    Unknown(String),
 }
 
 /// One source's way of carrying out operations.
@@ -48,6 +49,11 @@ pub trait Driver: Send + Sync {
     /// an md member).
     fn released(&self, _name: &str) -> bool {
         false
+    }
+    /// Look at the source now and say whether `kind` on `name` leaves what it serves
+    /// working (the agent's own judgement, whatever verdict the request claims).
+    fn check(&self, _name: &str, _kind: &OpKind) -> Checked {
+        Checked::Nothing
     }
     /// Carry out `kind` on `name` (the source's own name); `to` is the partner of a
     /// failover or move, as a source name when this agent maps it, else its site id.
@@ -148,9 +154,13 @@ impl Drivers {
         names
     }
 
-    /// Route `op` to the source that reported its target (`owners`: source name ->
-    /// collector, from the last round) and carry it out.
-    pub fn carry_out(&self, op: &Operation, owners: &BTreeMap<String, Owner>) -> Act {
+    /// The source name and driver `op` goes to (`owners`: source name -> collector, from
+    /// the last round), or why there is none.
+    fn route(
+        &self,
+        op: &Operation,
+        owners: &BTreeMap<String, Owner>,
+    ) -> Result<(String, &dyn Driver), Act> {
         let verb = op.kind.verb();
         let owned = self
             .source_names(&op.target)
@@ -160,10 +170,10 @@ impl Drivers {
             Some((name, owner)) => match self.drivers.iter().find(|(s, _)| *s == owner.slot) {
                 Some((_, d)) => Some((name, d)),
                 None => {
-                    return Act::NotApplicable(format!(
+                    return Err(Act::NotApplicable(format!(
                         "{}: reported by the {} collector, which has no driver that can {verb} it",
                         op.target, owner.kind
-                    ));
+                    )));
                 }
             },
             None => self
@@ -179,11 +189,28 @@ impl Drivers {
                     })
                 }),
         };
-        let Some((name, driver)) = routed else {
-            return Act::NotApplicable(format!(
+        routed.map(|(name, d)| (name, d.as_ref())).ok_or_else(|| {
+            Act::NotApplicable(format!(
                 "{}: no source of this agent reports it, so no driver can {verb} it",
                 op.target
-            ));
+            ))
+        })
+    }
+
+    /// The check of the driver `op` goes to (nothing when none does: carrying it out
+    /// then answers why).
+    pub fn check(&self, op: &Operation, owners: &BTreeMap<String, Owner>) -> Checked {
+        match self.route(op, owners) {
+            Ok((name, driver)) => driver.check(&name, &op.kind),
+            Err(_) => Checked::Nothing,
+        }
+    }
+
+    /// Route `op` to the source that reported its target and carry it out.
+    pub fn carry_out(&self, op: &Operation, owners: &BTreeMap<String, Owner>) -> Act {
+        let (name, driver) = match self.route(op, owners) {
+            Ok(r) => r,
+            Err(act) => return act,
         };
         let to = match &op.kind {
             OpKind::Failover { to: Some(to) } | OpKind::Move { to } => {

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Act, Driver, run_tool};
+use super::{Act, Checked, Driver, checks, run_tool};
 use crate::agent::collectors::command;
 use crate::agent::collectors::pacemaker::{ClusterStatus, DEFAULT_COMMAND, parse_crm_mon};
 use crate::agent::collectors::parse::ParseError;
@@ -56,6 +56,18 @@ impl PacemakerDriver {
 impl Driver for PacemakerDriver {
     fn collector(&self) -> &'static str {
         "pacemaker"
+    }
+
+    fn check(&self, name: &str, kind: &OpKind) -> Checked {
+        let (OpKind::Standby, Some(argv)) = (kind, &self.status) else {
+            return Checked::Nothing;
+        };
+        match self.cluster(argv) {
+            Ok(c) if c.nodes.iter().any(|n| n.name == name) => checks::standby(&c, name),
+            Ok(_) => Checked::Nothing,
+            // what cannot be seen is not taken as fine
+            Err(e) => Checked::Failed(format!("cannot read the cluster before a standby: {e}")),
+        }
     }
 
     fn act(&self, name: &str, kind: &OpKind, to: Option<&str>) -> Act {
