@@ -261,15 +261,19 @@ fn drain_through_the_agent() {
     assert!(sent.detail.contains("no source"), "{}", sent.detail);
     agent.assert_running();
 
-    let outcomes: Vec<Outcome> = peers::audit(&dir).iter().map(|r| r.outcome).collect();
+    // every answer is audited, the replay as a replay (it did not act again)
+    let outcomes: Vec<(Outcome, bool)> = peers::audit(&dir)
+        .iter()
+        .map(|r| (r.outcome, r.replayed))
+        .collect();
     assert_eq!(
         outcomes,
         [
-            Outcome::Unauthorised,
-            Outcome::Done,
-            Outcome::Done,
-            Outcome::Rejected
-        ],
-        "every answer but the replay is audited"
+            (Outcome::Unauthorised, false),
+            (Outcome::Done, false),
+            (Outcome::Done, true),
+            (Outcome::Done, false),
+            (Outcome::Rejected, false)
+        ]
     );
 }

@@ -238,9 +238,18 @@ fn failover_through_the_agent() {
     until(&addr, &mut b, (Master, Backup), "R1 takes back");
     agent.assert_running();
 
-    let outcomes: Vec<Outcome> = peers::audit(&dir).iter().map(|r| r.outcome).collect();
+    // every answer is audited, the replay as a replay (it did not write again)
+    let outcomes: Vec<(Outcome, bool)> = peers::audit(&dir)
+        .iter()
+        .map(|r| (r.outcome, r.replayed))
+        .collect();
     assert_eq!(
         outcomes,
-        [Outcome::Unauthorised, Outcome::Done, Outcome::Done]
+        [
+            (Outcome::Unauthorised, false),
+            (Outcome::Done, false),
+            (Outcome::Done, true),
+            (Outcome::Done, false)
+        ]
     );
 }

@@ -325,13 +325,15 @@ fn bypass_through_the_agent() {
         .iter()
         .map(|r| (r.outcome, r.detail.as_str()))
         .collect();
-    assert_eq!(lines.len(), 6, "every answer but the replay: {lines:?}");
+    // every answer is audited, the replay too (and says so)
+    assert_eq!(lines.len(), 7, "{lines:?}");
     assert_eq!(lines[0].0, Outcome::Unauthorised);
     assert!(
         lines[1].1.contains("bypass.start"),
         "audited with upsd's answer: {lines:?}"
     );
-    assert!(lines[3].1.contains("bypass.stop"), "{lines:?}");
-    assert!(lines[4].1.contains("password_file"), "{lines:?}");
+    assert!(records[2].replayed, "{lines:?}");
+    assert!(lines[4].1.contains("bypass.stop"), "{lines:?}");
+    assert!(lines[5].1.contains("password_file"), "{lines:?}");
     assert!(records.iter().all(|r| r.by == "agent ups-gw"));
 }

@@ -63,8 +63,8 @@ fn install(from: &Path, to: &Path) {
 }
 
 /// Rewrite OIDs' lines of a served recording in one go (aside and renamed: never half a
-/// file). snmpsimd indexes a recording by its modification time in whole seconds, so a
-/// file is edited once per change, never twice within a second.
+/// file). snmpsimd indexes a recording by its modification time in whole seconds, so the
+/// edited file is stamped seconds later than the one it replaces.
 fn set(dir: &TempDir, file: &str, edits: &[(&str, &str)]) {
     let path = dir.path(&format!("data/{file}"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -85,6 +85,15 @@ fn set(dir: &TempDir, file: &str, edits: &[(&str, &str)]) {
     assert_eq!(found, edits.len(), "{file} lacks one of {edits:?}");
     let aside = path.with_extension("new");
     std::fs::write(&aside, text).unwrap();
+    // a later whole second than the served copy, whenever the edit comes: snmpsimd would
+    // otherwise keep its index of the old text
+    let before = std::fs::metadata(&path).and_then(|m| m.modified()).unwrap();
+    let later = before.max(std::time::SystemTime::now()) + std::time::Duration::from_secs(2);
+    std::fs::File::options()
+        .write(true)
+        .open(&aside)
+        .and_then(|f| f.set_modified(later))
+        .unwrap();
     std::fs::rename(&aside, &path).unwrap();
 }
 

@@ -64,6 +64,8 @@ pub struct Observation {
     pub endpoints: Vec<Endpoint>,
     /// Members' role words (`MASTER`, `active`, ...): which member carries a group's work.
     pub roles: BTreeMap<Id, Vec<String>>,
+    /// Each agent's last good answer, as a wall-clock time.
+    pub answered: BTreeMap<String, SystemTime>,
 }
 
 impl Observation {
@@ -90,6 +92,7 @@ impl Observation {
             generation: 0,
             endpoints: Vec::new(),
             roles: BTreeMap::new(),
+            answered: BTreeMap::new(),
         }
     }
 
@@ -107,6 +110,14 @@ impl Observation {
         let verdict = build(site, inputs);
         let (metrics, sparks) = gather(view);
         let roles = crate::poll::latest_roles(&view.agents);
+        let answered = view
+            .agents
+            .iter()
+            .filter_map(|a| {
+                let age = now.saturating_duration_since(a.last_ok?);
+                Some((a.name.clone(), wall.checked_sub(age)?))
+            })
+            .collect();
         let mut counts = AgentCounts::default();
         for a in &view.agents {
             match a.freshness {
@@ -136,6 +147,7 @@ impl Observation {
             metrics,
             sparks,
             roles,
+            answered,
             generation: 0,
             endpoints: view
                 .agents

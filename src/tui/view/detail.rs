@@ -202,6 +202,7 @@ fn source_lines<'a>(
     obs: &Observation,
     e: &Element,
     log: &'a EventLog,
+    now: std::time::SystemTime,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
@@ -212,7 +213,13 @@ fn source_lines<'a>(
                 .iter()
                 .find(|(n, _)| n == a)
                 .map_or("not polled".to_string(), |(_, f)| f.to_string());
-            format!("agent {} ({f})", clean(a))
+            // the data's age as of this observation, in the header's coarse steps
+            let age = obs
+                .answered
+                .get(a)
+                .map(|t| format!(", data {}", timefmt::age(now, Some(*t))))
+                .unwrap_or_default();
+            format!("agent {} ({f}{age})", clean(a))
         }
         None => "no agent named in the site file".to_string(),
     };
@@ -250,6 +257,7 @@ pub fn render(
     id: &str,
     obs: Option<&Observation>,
     log: &EventLog,
+    now: std::time::SystemTime,
     theme: &Theme,
 ) {
     // the whole body: at 80x24 the pane needs every row, and a second border would waste two
@@ -260,7 +268,7 @@ pub fn render(
                 let mut all = element_lines(o, e, theme);
                 // where the state comes from and what it did lately, under the state
                 let at = all.len().min(1);
-                all.splice(at..at, source_lines(o, e, log, theme));
+                all.splice(at..at, source_lines(o, e, log, now, theme));
                 all
             }
             (None, Some(g)) => group_lines(o, g, theme),

@@ -75,7 +75,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         View::Topology => topology::render(frame, body, app, theme),
     }
     if let Some(id) = &app.detail {
-        detail::render(frame, body, id, app.obs.as_ref(), &app.log, theme);
+        detail::render(frame, body, id, app.obs.as_ref(), &app.log, app.now, theme);
     }
     if let Some(d) = &app.operation {
         operate::render(frame, body, d, theme);
