@@ -8,6 +8,8 @@ pub mod api;
 pub mod classify;
 pub mod config;
 pub mod demo;
+pub mod desk;
+pub mod dispatch;
 pub mod exporter;
 pub mod listen;
 pub mod model;

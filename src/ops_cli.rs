@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use redcon::config::PollPolicy;
+use redcon::dispatch::{plan_lines, record, send_audited};
 use redcon::model::{LiveState, Site};
 use redcon::ops::audit::{self, AuditLog, Outcome};
-use redcon::ops::execute::{plan_lines, record, send_audited};
 use redcon::ops::tokens::Tokens;
 use redcon::ops::{
     Acknowledged, Authority, DataFacts, Mutation, NotCleared, OpKind, Operation, Verdict, owner,

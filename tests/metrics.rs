@@ -277,7 +277,7 @@ fn promtool_reads_hostile_agent_text_as_label_values() {
         tanks: Vec::new(),
         host: None,
     };
-    let text = redcon::openmetrics::agent::render(&snapshot, &[], 2.0);
+    let text = redcon::agent::openmetrics::render(&snapshot, &[], 2.0);
     assert_eq!(promtool_check(&text), "", "{text}");
     // and the parser saw the fake sample as part of a label, not as a metric
     assert!(

@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use redcon::agent::{self, parse_agent_config};
 use redcon::config::PollPolicy;
+use redcon::dispatch::{Sent, send};
 use redcon::model::{LiveState, Site};
 use redcon::ops::audit::Outcome;
-use redcon::ops::execute::{Sent, send};
 use redcon::ops::tokens::Tokens;
 use redcon::ops::{Acknowledged, Authority, Mutation, OpKind, Operation, Verdict, preflight};
 use redcon::poll::{self, AgentSpec};

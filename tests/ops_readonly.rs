@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use redcon::agent::{self, parse_agent_config};
 use redcon::config::PollPolicy;
+use redcon::dispatch::send;
 use redcon::ops::audit::Outcome;
-use redcon::ops::execute::send;
 use redcon::ops::tokens::Tokens;
 use redcon::ops::{Acknowledged, Mutation, OpKind, Operation, Verdict, owner};
 use redcon::poll::{self, AgentSpec};

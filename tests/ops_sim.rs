@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use common::load_site;
 use redcon::config::PollPolicy;
+use redcon::dispatch::{plan_lines, send, send_audited};
 use redcon::model::{ElementState, LiveState, Site};
 use redcon::ops::audit::{self, AuditLog, Outcome};
-use redcon::ops::execute::{plan_lines, send, send_audited};
 use redcon::ops::tokens::Tokens;
 use redcon::ops::{Acknowledged, Authority, Mutation, OpKind, Operation, Verdict, preflight};
 use redcon::poll::{self, AgentSpec, AgentStatus};

@@ -8,6 +8,7 @@ pub mod collectors;
 pub mod config;
 pub mod drivers;
 pub mod http;
+pub mod openmetrics;
 mod ops;
 mod tls;
 
@@ -49,7 +50,7 @@ pub struct Agent {
     started: Instant,
     published: RwLock<Published>,
     /// Operations: tokens, stored answers, audit log (`POST /v1/ops`).
-    desk: Mutex<crate::ops::desk::Desk>,
+    desk: Mutex<crate::desk::Desk>,
     drivers: drivers::Drivers,
     /// Asks the collection task for a round now; it answers on the given channel once
     /// that round is published.
@@ -100,7 +101,7 @@ impl Agent {
             element_map: config.element_map.clone(),
             started: Instant::now(),
             published: RwLock::new(published),
-            desk: Mutex::new(crate::ops::desk::Desk::default()),
+            desk: Mutex::new(crate::desk::Desk::default()),
             drivers: drivers::Drivers::from_config(config),
             refresh: Mutex::new(None),
         }
@@ -160,7 +161,7 @@ impl Agent {
     /// The published snapshot and round as OpenMetrics text, ages as of `now`.
     pub fn metrics_text(&self, now: f64) -> String {
         let p = self.read();
-        crate::openmetrics::agent::render(&p.snapshot, &p.runs, now)
+        openmetrics::render(&p.snapshot, &p.runs, now)
     }
 
     /// `GET /v1/snapshot`, `GET /v1/health`, `GET /v1/schema`, `GET /metrics`; anything

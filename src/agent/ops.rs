@@ -1,4 +1,4 @@
-//! `POST /v1/ops` on a real agent: the desk (`ops::desk`: tokens, idempotency, If-Match,
+//! `POST /v1/ops` on a real agent: the desk (`desk`: tokens, idempotency, If-Match,
 //! audit) in front of this agent's drivers. The agent does not see the site, so it cannot
 //! compute the console's verdict; it judges what it can see itself: each driver checks its
 //! source now, before acting (`Driver::check`), and refuses what would break redundancy it
@@ -22,9 +22,9 @@ use axum::response::{IntoResponse, Response};
 use super::Agent;
 use super::drivers::{Act, Checked};
 use crate::api::{self, OpReply, OpRequest};
+use crate::desk::{Answer, Counter, Desk, Judged, reply};
 use crate::ops::Operation;
 use crate::ops::audit::AuditLog;
-use crate::ops::desk::{Answer, Counter, Desk, Judged, reply};
 use crate::ops::tokens::Tokens;
 
 /// Longest an operation may take before the console is told the outcome is unknown. The

@@ -7,7 +7,6 @@
 //! per state of the typed enum, exactly one of them 1): prometheus-client has no state-set
 //! type, and Prometheus stores a state set as gauges anyway.
 
-pub mod agent;
 pub mod site;
 
 use std::sync::atomic::AtomicU64;

@@ -5,8 +5,6 @@
 pub mod acks;
 pub mod audit;
 mod consequence;
-pub mod desk;
-pub mod execute;
 mod preflight;
 pub mod replies;
 mod show;

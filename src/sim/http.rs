@@ -178,7 +178,7 @@ async fn metrics_handler(State(sim): State<SimHandle>, Path(agent): Path<String>
         return error(StatusCode::NOT_FOUND, format!("agent {agent:?} is gone"));
     };
     let unix = api::unix_now();
-    let text = crate::openmetrics::agent::render(&snapshot(&agent, content, unix), &[], unix);
+    let text = crate::agent::openmetrics::render(&snapshot(&agent, content, unix), &[], unix);
     crate::openmetrics::response(text)
 }
 

@@ -1,5 +1,5 @@
 //! Operations on the simulated site (`POST /agents/{agent}/v1/ops`): the same desk as a
-//! real agent's (`ops::desk`: tokens, idempotency, If-Match, audit), in front of the
+//! real agent's (`desk`: tokens, idempotency, If-Match, audit), in front of the
 //! simulated state. Unlike a real agent, the simulator sees the whole site, so it judges
 //! each operation again with the console's own preflight and refuses anything worse than
 //! what the operator acknowledged.
@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use tokio::time::Instant;
 
 use crate::api::{self, OpRequest};
+use crate::desk::{Act, Answer, Counter, Judged, reply};
 use crate::model::MemberState;
 use crate::ops::audit::AuditLog;
-use crate::ops::desk::{Act, Answer, Counter, Judged, reply};
 use crate::ops::tokens::Tokens;
 use crate::ops::{OpKind, Operation, Target, Verdict, preflight, resolve};
 

@@ -35,7 +35,7 @@ pub struct Sim {
     plant: Plant,
     agents: BTreeMap<String, AgentState>,
     /// Tokens, answered operations and the audit log of `POST .../v1/ops`.
-    pub(super) desk: crate::ops::desk::Desk,
+    pub(super) desk: crate::desk::Desk,
     batteries: BTreeMap<String, Battery>,
     /// Which member carries each gateway group's and active-backup bond's work.
     pub(super) active: super::roles::Active,
@@ -108,7 +108,7 @@ impl Sim {
             batteries,
             pending: events.into(),
             start,
-            desk: crate::ops::desk::Desk::default(),
+            desk: crate::desk::Desk::default(),
         })
     }
 

@@ -10,8 +10,8 @@
 use crate::model::{Id, MemberState};
 use crate::ops::audit::OpenMaintenance;
 use crate::ops::{
-    Acknowledged, Mutation, OpKind, Operation, Plan, Target, Verdict, execute, owner, plan_text,
-    preflight, resolve,
+    Acknowledged, Mutation, OpKind, Operation, Plan, Target, Verdict, owner, plan_text, preflight,
+    resolve,
 };
 
 use super::app::{Action, App, Effect};
@@ -324,7 +324,7 @@ fn confirm(app: &mut App, second: bool) -> Effect {
         verdict.word(),
         mutation.operation.reason
     );
-    let plan = execute::plan_lines(&d.plan);
+    let plan = crate::dispatch::plan_lines(&d.plan);
     app.log.push(app.now, text);
     app.dirty = true;
     Effect::Operate {

@@ -31,12 +31,12 @@ async fn send_one(
     plan: &[String],
     url: &str,
     token: Option<&str>,
-) -> Result<crate::ops::execute::Sent, String> {
+) -> Result<crate::dispatch::Sent, String> {
     let path = crate::ops::audit::default_path()
         .ok_or("no audit log path (set XDG_STATE_HOME or HOME)")?;
     let mut log = crate::ops::audit::AuditLog::open(&path).map_err(|e| e.to_string())?;
     let client = poll::client()?;
-    crate::ops::execute::send_audited(&mut log, &client, url, token, mutation, plan, OP_TIMEOUT)
+    crate::dispatch::send_audited(&mut log, &client, url, token, mutation, plan, OP_TIMEOUT)
         .await
         .map_err(|e| e.to_string())
 }

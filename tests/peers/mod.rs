@@ -311,7 +311,7 @@ pub fn ops_fields(dir: &TempDir) -> String {
     )
 }
 
-/// Sends operations to an agent the way the console does (`redcon::ops::execute::send`),
+/// Sends operations to an agent the way the console does (`redcon::dispatch::send`),
 /// from a synchronous test.
 pub struct Console {
     rt: tokio::runtime::Runtime,
@@ -375,8 +375,8 @@ impl Console {
         }
     }
 
-    pub fn send(&self, token: &str, m: &redcon::ops::Mutation) -> redcon::ops::execute::Sent {
-        self.rt.block_on(redcon::ops::execute::send(
+    pub fn send(&self, token: &str, m: &redcon::ops::Mutation) -> redcon::dispatch::Sent {
+        self.rt.block_on(redcon::dispatch::send(
             &self.client,
             &self.base,
             Some(token),

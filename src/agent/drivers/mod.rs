@@ -22,7 +22,7 @@ use super::collectors::Owner;
 use super::config::{AgentConfig, CollectorSpec};
 use crate::ops::{OpKind, Operation};
 
-pub use crate::ops::desk::Act;
+pub use crate::desk::Act;
 
 /// What a driver saw when it checked its source before acting.
 #[derive(Debug, Clone, PartialEq, Eq)]

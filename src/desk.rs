@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use super::audit::{AuditLog, Outcome, Record};
-use super::replies::Replies;
-use super::tokens::{AuthError, Tokens};
-use super::{OpKind, Operation, Verdict};
 use crate::api::{self, OpReply, OpRequest};
+use crate::ops::audit::{AuditLog, Outcome, Record};
+use crate::ops::replies::Replies;
+use crate::ops::tokens::{AuthError, Tokens};
+use crate::ops::{OpKind, Operation, Verdict};
 
 /// The answer and its HTTP status.
 pub type Answer = (u16, OpReply);

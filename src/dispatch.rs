@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 
-use super::audit::{AuditError, AuditLog, Outcome, Record};
-use super::{Mutation, Plan};
 use crate::api::{self, OpReply, OpRequest};
+use crate::ops::audit::{AuditError, AuditLog, Outcome, Record};
+use crate::ops::{Mutation, Plan};
 
 /// What the agent said, as the console understands it.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,9 +1,9 @@
 //! An agent's `/metrics`: its snapshot and its last collection round as OpenMetrics text.
 
-use super::{Base, Gauges, Labels, Sheet, flag, one_hot, set};
-use crate::agent::collectors::CollectorRun;
+use super::collectors::CollectorRun;
 use crate::api::{Metrics, Snapshot};
 use crate::model::{ElementState, MemberState};
+use crate::openmetrics::{Base, Gauges, Labels, Sheet, flag, one_hot, set};
 
 /// The snapshot metric names with a documented meaning (docs/agent-api.md), each as a
 /// gauge in a base unit: wire name, metric name, unit, the way to it, help.
@@ -328,5 +328,5 @@ fn host(sheet: &mut Sheet, snapshot: &Snapshot, data_age: &Gauges, now: f64) {
 }
 
 #[cfg(test)]
-#[path = "agent_tests.rs"]
+#[path = "openmetrics_tests.rs"]
 mod tests;
