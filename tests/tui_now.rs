@@ -296,3 +296,54 @@ fn members_are_rows_and_every_verb_reaches_them() {
         type_keys(&mut app, "\x1b\x1b");
     }
 }
+
+#[test]
+fn a_read_only_help_lists_no_key_it_cannot_use() {
+    let mut app = App::new("dc1", t0()).with_authority(None);
+    update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
+    type_keys(&mut app, "?");
+    let shown = format!("{}", frame(&app, 120, 40).backend());
+    assert!(
+        shown.contains("quit") && shown.contains("first row"),
+        "{shown}"
+    );
+    for absent in [
+        "drain (the plan comes first)",
+        "acknowledge",
+        "Cancel <-> Confirm",
+    ] {
+        assert!(
+            !shown.contains(absent),
+            "{absent} in a read-only help:\n{shown}"
+        );
+    }
+}
+
+#[test]
+fn a_refusal_in_the_console_is_audited_and_closes_the_dialog() {
+    let mut app = demo_app();
+    // with UPS-A2 failed, draining UPS-A1 would overload UPS-A3: refused
+    type_keys(&mut app, ":goto UPS-A1\nd");
+    assert!(app.operation.is_some(), "{:?}", app.message);
+    type_keys(&mut app, "replace caps\nUPS-A1\t");
+    let effect = update(&mut app, Action::OpEnter);
+    let Effect::Audit(record) = effect else {
+        panic!("{effect:?}")
+    };
+    assert_eq!(record.outcome, redcon::ops::audit::Outcome::NotCleared);
+    assert_eq!(record.operation.describe(), "drain UPS-A1");
+    assert_eq!(record.operation.reason, "replace caps");
+    assert!(
+        record.plan.iter().any(|l| l.contains("UPS-A3")),
+        "{:?}",
+        record.plan
+    );
+    assert!(app.operation.is_none());
+    assert!(
+        app.log
+            .newest_first()
+            .next()
+            .is_some_and(|e| e.text.contains("(audited)")),
+        "the event log says so"
+    );
+}

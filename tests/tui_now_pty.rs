@@ -47,6 +47,8 @@ fn a_utility_outage_leads_the_first_screen_and_a_failover_shows_the_new_master()
             let t = s.contents();
             t.contains("on generators G-1 G-2 G-3, fuel 20.5 h") && t.contains("UPS-B1 on battery")
         });
+        // no operate token in the environment: the console says it can only look
+        assert!(screen.contains("READ-ONLY"), "{screen}");
         let line = screen
             .lines()
             .find(|l| l.contains("UPS-B1 on battery"))

@@ -22,7 +22,7 @@ use super::observe::Observation;
 pub const MIN_FRAME_GAP: Duration = Duration::from_millis(50);
 
 /// What the runtime must do after an update.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     None,
     Redraw,
@@ -40,6 +40,9 @@ pub enum Effect {
         plan: Vec<String>,
         url: String,
     },
+    /// Append a record to the audit log: an operation the console refused before sending
+    /// is audited as the command line's are.
+    Audit(Box<crate::ops::audit::Record>),
     /// Keep the acknowledgements in force in the state file; `new` is one just made, for
     /// the audit log too.
     SaveAcks {

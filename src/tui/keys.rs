@@ -213,9 +213,23 @@ impl Keymap {
     /// The help text: one line per action and context, in table order, keys that do the
     /// same thing joined (`Up, k`).
     pub fn help_lines(&self) -> Vec<(&'static str, String, &'static str)> {
+        self.help_lines_for(true)
+    }
+
+    /// The help of a console that may (`operator`) or may not act: a read-only one lists
+    /// no key it cannot use.
+    pub fn help_lines_for(&self, operator: bool) -> Vec<(&'static str, String, &'static str)> {
+        let acts = |b: &Binding| {
+            b.context == Context::Dialog
+                || matches!((b.action)(), Action::OpStart(_) | Action::AckStart)
+        };
         let mut out: Vec<(&'static str, String, &'static str)> = Vec::new();
         for (ctx, name) in CONTEXTS {
-            for b in self.bound.iter().filter(|b| b.binding.context == ctx) {
+            for b in self
+                .bound
+                .iter()
+                .filter(|b| b.binding.context == ctx && (operator || !acts(b.binding)))
+            {
                 let help = b.binding.help;
                 match out.iter_mut().find(|(c, _, h)| *c == name && *h == help) {
                     Some((_, labels, _)) => {

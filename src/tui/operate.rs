@@ -275,19 +275,33 @@ fn confirm(app: &mut App, second: bool) -> Effect {
         return Effect::Redraw;
     };
     let verdict = d.plan.verdict;
-    if verdict == Verdict::Refused {
-        d.confirm = false;
-        return say(
-            app,
-            "preflight refused this; only `redcon` on the command line with --force overrides",
-        );
-    }
-    if verdict == Verdict::Uncertain {
-        d.confirm = false;
-        return say(
-            app,
-            "no fresh data to plan on; wait for it, or --force on the command line",
-        );
+    if matches!(verdict, Verdict::Refused | Verdict::Uncertain) {
+        // audited like the command line's refusals, and the dialog closes: there is
+        // nothing this plan can be confirmed into
+        let why = if verdict == Verdict::Refused {
+            "preflight refused this; only `redcon` on the command line with --force overrides"
+        } else {
+            "no fresh data to plan on; wait for it, or --force on the command line"
+        };
+        let record = crate::ops::audit::Record {
+            at: unix(app.now),
+            by: "console".into(),
+            operation: d.op.clone(),
+            verdict: Some(verdict),
+            acknowledged: Acknowledged::default(),
+            plan: crate::dispatch::plan_lines(&d.plan),
+            outcome: crate::ops::audit::Outcome::NotCleared,
+            detail: format!("not sent from the console: {why}"),
+            duration_s: None,
+            replayed: false,
+        };
+        let what = d.op.describe();
+        app.operation = None;
+        app.log
+            .push(app.now, format!("{what}: {} (audited)", verdict.word()));
+        app.message = Some(why.to_string());
+        app.dirty = true;
+        return Effect::Audit(Box::new(record));
     }
     if d.plan.site_level && d.typed != d.op.target {
         let want = d.op.target.clone();

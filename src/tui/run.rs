@@ -99,7 +99,11 @@ pub fn run(
         theme,
         mouse,
         |site, _| {
-            let authority = (!read_only).then(|| {
+            // operations against a configured site need the operator's token: without one
+            // the console says so and does not offer what would end in a 401
+            let no_token = matches!(source, Source::Config { .. })
+                && std::env::var("REDCON_TOKEN").map_or(true, |t| t.is_empty());
+            let authority = (!read_only && !no_token).then(|| {
                 crate::ops::Authority::operator(
                     std::env::var("USER").unwrap_or_else(|_| "operator".into()),
                 )
@@ -113,7 +117,13 @@ pub fn run(
             app.layout = layout;
             app.message = refused
                 .map(|e| format!("keymap refused: {}", e.first_line()))
-                .or_else(|| layout_refused.and_then(|w| w.lines().next().map(str::to_string)));
+                .or_else(|| layout_refused.and_then(|w| w.lines().next().map(str::to_string)))
+                .or_else(|| {
+                    (no_token && !read_only).then(|| {
+                        "read-only: no operate token (set REDCON_TOKEN to one of the agents')"
+                            .to_string()
+                    })
+                });
             app
         },
         view::render,
@@ -274,6 +284,23 @@ async fn console<M: Model>(
             // nobody listens unless the feed is a config's agents, and then the app
             // refuses the switch before it gets here
             let _ = switch_tx.send((name, generation));
+        }
+        Effect::Audit(record) => {
+            let tx = ops_tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let written = crate::ops::audit::default_path()
+                    .ok_or_else(|| "no audit log path (set XDG_STATE_HOME or HOME)".to_string())
+                    .and_then(|p| {
+                        crate::ops::audit::AuditLog::open(&p)
+                            .and_then(|mut log| log.append(&record))
+                            .map_err(|e| e.to_string())
+                    });
+                if let Err(e) = written
+                    && let Some(a) = M::Action::operated(format!("audit not written: {e}"))
+                {
+                    let _ = tx.blocking_send(Input::Action(a));
+                }
+            });
         }
         Effect::SaveAcks { acks, new } => {
             let tx = ops_tx.clone();

@@ -83,7 +83,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     render_footer(frame, foot, app, theme);
     if app.help {
         // over the whole screen: at 80x24 the body alone is too short for every key
-        help::render(frame, frame.area(), &app.keymap.help_lines(), theme);
+        let lines = app.keymap.help_lines_for(app.authority.is_some());
+        help::render(frame, frame.area(), &lines, theme);
     }
 }
 
