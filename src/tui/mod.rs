@@ -26,8 +26,10 @@ pub mod now;
 pub mod observe;
 pub mod operate;
 pub mod palette;
+mod rows;
 mod run;
 mod send;
+mod state_files;
 mod term;
 pub mod theme;
 pub mod themes;
@@ -36,6 +38,7 @@ pub mod topology;
 pub mod userfile;
 pub mod view;
 pub mod wall;
+mod watch;
 
 pub use app::{Action, App, Effect, View, update};
 pub use drive::{Input, Model, Runtime, Screen, drive, drive_with};

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures_util::StreamExt;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
 use super::app::App;
 use super::drive::{Effect, Input, Model, Runtime, drive_with};
@@ -17,14 +17,16 @@ use super::guard::{self, Tty};
 use super::mouse::Pointer;
 use super::observe::Observation;
 use super::send;
+use super::state_files;
 use super::term::{Render, TermScreen};
 use super::theme::Theme;
 use super::themes;
 use super::view;
+use super::watch::observe;
 use super::{keymap, layout};
 use crate::config::{Config, PollPolicy};
 use crate::model::{LiveState, Site};
-use crate::poll::{self, AgentSpec, PollView};
+use crate::poll::{self, AgentSpec};
 use crate::status::source::{GatherError, Source, configured_site, gather};
 
 /// How often the embedded demo's agents are polled: quick enough to see a fault land.
@@ -91,8 +93,8 @@ pub fn run(
     }
     // the audit log's operations show in the event log, and maintenance left in place
     // becomes a finding
-    let audit = audit_records();
-    let acks = saved_acks();
+    let audit = state_files::audit_records();
+    let acks = state_files::saved_acks();
     session(
         source,
         timeout,
@@ -288,14 +290,7 @@ async fn console<M: Model>(
         Effect::Audit(record) => {
             let tx = ops_tx.clone();
             tokio::task::spawn_blocking(move || {
-                let written = crate::ops::audit::default_path()
-                    .ok_or_else(|| "no audit log path (set XDG_STATE_HOME or HOME)".to_string())
-                    .and_then(|p| {
-                        crate::ops::audit::AuditLog::open(&p)
-                            .and_then(|mut log| log.append(&record))
-                            .map_err(|e| e.to_string())
-                    });
-                if let Err(e) = written
+                if let Err(e) = state_files::append_audit(&record)
                     && let Some(a) = M::Action::operated(format!("audit not written: {e}"))
                 {
                     let _ = tx.blocking_send(Input::Action(a));
@@ -305,7 +300,7 @@ async fn console<M: Model>(
         Effect::SaveAcks { acks, new } => {
             let tx = ops_tx.clone();
             tokio::task::spawn_blocking(move || {
-                if let Err(e) = save_acks(&acks, new.as_ref())
+                if let Err(e) = state_files::save_acks(&acks, new.as_ref())
                     && let Some(a) = M::Action::operated(format!("acknowledgement not saved: {e}"))
                 {
                     let _ = tx.blocking_send(Input::Action(a));
@@ -337,69 +332,6 @@ struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {
         self.0.abort();
-    }
-}
-
-/// How often a view with nothing new is classified anyway (items age by the clock).
-const RECLASSIFY_AT_LEAST_S: u64 = 5;
-
-/// What of an agent's answer the verdict depends on: its freshness, the snapshot it holds
-/// (the same `Arc` while it answers "not modified"), its error and unreadable items.
-type Fingerprint = (crate::poll::Freshness, usize, Option<String>, usize);
-
-fn fingerprint(view: &PollView) -> Vec<Fingerprint> {
-    view.agents
-        .iter()
-        .map(|a| {
-            (
-                a.freshness,
-                a.snapshot.as_ref().map_or(0, |s| Arc::as_ptr(s) as usize),
-                a.last_error.clone(),
-                a.item_errors.len(),
-            )
-        })
-        .collect()
-}
-
-/// Turn each poll view into an observation. Views before any agent was asked are skipped:
-/// they would show every agent as dead for the first few milliseconds.
-async fn observe<A: Runtime>(
-    site: Site,
-    policy: PollPolicy,
-    mut views: watch::Receiver<Arc<PollView>>,
-    tx: mpsc::Sender<Input<A>>,
-    generation: u64,
-) {
-    let mut last: Option<(Vec<Fingerprint>, u64)> = None;
-    let start = tokio::time::Instant::now();
-    loop {
-        let view = views.borrow_and_update().clone();
-        // a view that brings nothing new (answers of "not modified", a retry that failed
-        // as the last one did) is not classified again; once every few seconds it is, since
-        // items age even when nothing is said about them
-        let key = (
-            fingerprint(&view),
-            start.elapsed().as_secs() / RECLASSIFY_AT_LEAST_S,
-        );
-        let news = last.as_ref() != Some(&key);
-        if news && (view.agents.is_empty() || view.agents.iter().any(|a| a.polls > 0)) {
-            last = Some(key);
-            let mut obs = Observation::from_poll(
-                &site,
-                &view,
-                &policy,
-                tokio::time::Instant::now(),
-                SystemTime::now(),
-            );
-            obs.generation = generation;
-            let update = Input::Action(A::poll(Box::new(obs)));
-            if tx.send(update).await.is_err() {
-                return;
-            }
-        }
-        if views.changed().await.is_err() {
-            return;
-        }
     }
 }
 
@@ -509,52 +441,4 @@ fn watch_terminal<A: Runtime>(tty: &Arc<Tty>, tx: &mpsc::Sender<Input<A>>) -> st
             }),
         },
     )
-}
-
-/// Keep `acks` in the state file, and `new` in the audit log as well.
-fn save_acks(
-    acks: &[crate::ops::audit::Ack],
-    new: Option<&crate::ops::audit::Ack>,
-) -> Result<(), String> {
-    let path = crate::ops::acks::default_path()
-        .ok_or("no state directory (set XDG_STATE_HOME or HOME)")?;
-    if let Some(a) = new {
-        let audit = crate::ops::audit::default_path()
-            .ok_or("no audit log path (set XDG_STATE_HOME or HOME)")?;
-        crate::ops::audit::AuditLog::open(&audit)
-            .and_then(|mut log| log.append_ack(a))
-            .map_err(|e| e.to_string())?;
-    }
-    crate::ops::acks::save(&path, acks).map_err(|e| e.to_string())
-}
-
-/// The acknowledgements in force from the state file; a broken file is said on stderr
-/// (before the screen is taken) and the console starts without them.
-pub(crate) fn saved_acks() -> Vec<crate::ops::audit::Ack> {
-    match crate::ops::acks::default_path().map(|p| crate::ops::acks::load(&p)) {
-        Some(Ok(a)) => a,
-        Some(Err(e)) => {
-            eprintln!("redcon: {e}");
-            Vec::new()
-        }
-        None => Vec::new(),
-    }
-}
-
-/// The default audit log, settled; an unreadable log is said on stderr (before the screen is
-/// taken) and otherwise ignored.
-pub(crate) fn audit_records() -> Vec<crate::ops::audit::Record> {
-    match crate::ops::audit::default_path().map(|p| crate::ops::audit::read(&p)) {
-        Some(Ok((records, errors))) => {
-            for e in errors {
-                eprintln!("redcon: {e}");
-            }
-            crate::ops::audit::settle(&records)
-        }
-        Some(Err(e)) => {
-            eprintln!("redcon: {e}");
-            Vec::new()
-        }
-        None => Vec::new(),
-    }
 }

@@ -312,8 +312,8 @@ impl Model for Wall {
 
 /// Run the wallboard on `source` until it is told to quit; `rotate` seconds per page.
 pub fn run(source: &Source, timeout: Duration, rotate: u64, theme: Option<&str>) -> ExitCode {
-    let audit = super::run::audit_records();
-    let acks = super::run::saved_acks();
+    let audit = super::state_files::audit_records();
+    let acks = super::state_files::saved_acks();
     super::run::session(
         source,
         timeout,
