@@ -125,3 +125,21 @@ fn an_acknowledgement_survives_a_restart_and_is_in_the_audit_log() {
     let screen = c2.wait_for("vendor called");
     assert!(screen.contains("UPS-A2 failed"), "{screen}");
 }
+
+#[test]
+fn members_are_reached_from_the_console_standby_a_drive_and_a_slave() {
+    // one console each: `:goto`, the verb, and the plan it opens
+    for (n, id, key, expect) in [
+        (1, "db1", b"t", "pgsql moves from db1 to db2"),
+        (2, "db1-sdb", b"d", "drain db1-sdb"),
+        (3, "db1-ens1f1", b"d", "drain db1-ens1f1"),
+    ] {
+        let mut c = Console::start(&format!("members-{n}"), 80, 24);
+        c.wait_for("UPS-A2 failed");
+        c.keys(format!(":goto {id}\r").as_bytes());
+        c.wait_for(&format!(" {id} · Esc closes"));
+        c.keys(key);
+        let plan = c.wait_for(expect);
+        assert!(plan.contains("reason:"), "{plan}");
+    }
+}
