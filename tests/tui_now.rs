@@ -347,3 +347,20 @@ fn a_refusal_in_the_console_is_audited_and_closes_the_dialog() {
         "the event log says so"
     );
 }
+
+#[test]
+fn unknown_plant_is_never_shown_as_running_on_generators() {
+    let site = redcon::demo::site().unwrap();
+    let mut live = redcon::demo::live(&site).unwrap();
+    for e in &site.elements {
+        live.elements
+            .insert(e.id.clone(), redcon::model::ElementState::Unknown);
+    }
+    let mut app = App::new("dc1", t0());
+    let obs = redcon::tui::Observation::of_file(&site, &live, t0());
+    update(&mut app, Action::PollUpdate(Box::new(obs)));
+    let shown = format!("{}", frame(&app, 200, 60).backend());
+    assert!(!shown.contains("ON GENERATORS"), "{shown}");
+    assert!(shown.contains("utility not reported"), "{shown}");
+    assert!(shown.contains("(3 unknown)"), "{shown}");
+}

@@ -83,11 +83,14 @@ fn ups_system(obs: &Observation, g: &RedundancyGroup) -> Figure {
     let on_battery = carrying
         .iter()
         .any(|u| obs.live.element_state(u) == ElementState::OnBattery);
+    let unknown = unknown_of(obs, &g.units);
+    // units nobody reports are counted apart: never up, never down
     let mut text = format!(
-        "{} {}/{} up",
+        "{} {}/{} up{}",
         system_name(&g.units),
         carrying.len(),
-        g.units.len()
+        g.units.len(),
+        unknown_text(unknown)
     );
     if loads.is_empty() {
         text.push_str(" · load ?");
@@ -100,10 +103,26 @@ fn ups_system(obs: &Observation, g: &RedundancyGroup) -> Figure {
         Some(r) => text.push_str(&format!(" · {r:.0} min")),
         None => {}
     }
-    figure(text, on_battery || carrying.len() < g.units.len())
+    figure(text, on_battery || carrying.len() + unknown < g.units.len())
 }
 
-fn up(obs: &Observation, kinds: &[Kind]) -> (Vec<String>, usize) {
+/// How many of `ids` nobody can vouch for now.
+fn unknown_of(obs: &Observation, ids: &[String]) -> usize {
+    ids.iter()
+        .filter(|u| obs.live.element_state(u) == ElementState::Unknown)
+        .count()
+}
+
+fn unknown_text(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(" ({n} unknown)")
+    }
+}
+
+/// Of the elements of `kinds`: those up, how many are unknown, how many there are.
+fn up(obs: &Observation, kinds: &[Kind]) -> (Vec<String>, usize, usize) {
     let all: Vec<&crate::model::Element> = obs
         .site
         .elements
@@ -115,7 +134,11 @@ fn up(obs: &Observation, kinds: &[Kind]) -> (Vec<String>, usize) {
         .filter(|e| obs.live.element_state(&e.id) == ElementState::Ok)
         .map(|e| e.id.clone())
         .collect();
-    (ok, all.len())
+    let unknown = all
+        .iter()
+        .filter(|e| obs.live.element_state(&e.id) == ElementState::Unknown)
+        .count();
+    (ok, unknown, all.len())
 }
 
 fn power(obs: &Observation, out: &mut Vec<Figure>) {
@@ -124,16 +147,33 @@ fn power(obs: &Observation, out: &mut Vec<Figure>) {
             out.push(ups_system(obs, g));
         }
     }
-    let (utilities, n_util) = up(obs, &[Kind::Utility]);
-    let (gens, n_gen) = up(obs, &[Kind::Generator]);
+    let (utilities, util_unknown, n_util) = up(obs, &[Kind::Utility]);
+    let (gens, gen_unknown, n_gen) = up(obs, &[Kind::Generator]);
     if n_gen > 0 {
-        let on_gens = n_util > 0 && utilities.is_empty();
+        // on generators only when every utility is known to be down: an unreported utility
+        // is not a failed one
+        let on_gens = n_util > 0 && utilities.is_empty() && util_unknown == 0;
         let text = if on_gens {
-            format!("ON GENERATORS {} ({}/{n_gen})", gens.join(" "), gens.len())
+            format!(
+                "ON GENERATORS {} ({}/{n_gen}{})",
+                gens.join(" "),
+                gens.len(),
+                unknown_text(gen_unknown)
+            )
+        } else if utilities.is_empty() && util_unknown > 0 {
+            format!(
+                "utility not reported; generators {}/{n_gen} available{}",
+                gens.len(),
+                unknown_text(gen_unknown)
+            )
         } else {
-            format!("generators {}/{n_gen} available, standing by", gens.len())
+            format!(
+                "generators {}/{n_gen} available, standing by{}",
+                gens.len(),
+                unknown_text(gen_unknown)
+            )
         };
-        out.push(figure(text, on_gens || gens.len() < n_gen));
+        out.push(figure(text, on_gens || gens.len() + gen_unknown < n_gen));
     }
     if !obs.site.fuel_tanks.is_empty() {
         match fuel_hours(&obs.live) {
@@ -166,11 +206,15 @@ fn cooling(obs: &Observation, out: &mut Vec<Figure>) {
         ("chillers", &[Kind::Chiller][..]),
         ("CRAH/CRAC", &[Kind::Crah, Kind::Crac][..]),
     ] {
-        let (running, n) = up(obs, kinds);
+        let (running, unknown, n) = up(obs, kinds);
         if n == 0 {
             continue;
         }
-        let mut text = format!("{label} {}/{n} running", running.len());
+        let mut text = format!(
+            "{label} {}/{n} running{}",
+            running.len(),
+            unknown_text(unknown)
+        );
         let supply = running
             .iter()
             .filter_map(|u| metric(obs, u, "supply_temp_c"))
@@ -185,7 +229,7 @@ fn cooling(obs: &Observation, out: &mut Vec<Figure>) {
         if let Some(r) = ret {
             text.push_str(&format!(" · return ≤{r:.1} °C"));
         }
-        out.push(figure(text, running.len() < n));
+        out.push(figure(text, running.len() + unknown < n));
     }
 }
 

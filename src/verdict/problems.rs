@@ -244,6 +244,16 @@ fn on_generators(site: &Site, live: &LiveState) -> String {
     if !utilities.is_empty() {
         return format!("{} still up", utilities.join(" "));
     }
+    // an unreported utility may be carrying the site: say so, never guess
+    let unknown: Vec<&str> = site
+        .elements
+        .iter()
+        .filter(|e| e.kind == Kind::Utility && live.element_state(&e.id) == ElementState::Unknown)
+        .map(|e| e.id.as_str())
+        .collect();
+    if !unknown.is_empty() {
+        return format!("{} not reported", unknown.join(" "));
+    }
     let generators = up(Kind::Generator);
     if generators.is_empty() {
         return "no utility and no generator available".to_string();
