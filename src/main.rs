@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use redcon::classify::Tier;
 use redcon::config::Config;
@@ -19,6 +19,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[macro_use]
 mod emit;
+mod completions;
 mod logs;
 mod ops_cli;
 mod report;
@@ -216,6 +217,18 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         audit: Option<PathBuf>,
     },
+    /// Print the completion script for a shell, e.g. `redcon completions bash >
+    /// ~/.local/share/bash-completion/completions/redcon`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page redcon(1); with --dir, write it and one page per subcommand
+    /// (redcon-status(1), ...) there.
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args, Clone)]
@@ -387,6 +400,10 @@ fn main() -> ExitCode {
             };
             return serve::exporter(&cli.input.source(), *listen, maintenance);
         }
+        Some(Command::Completions { shell }) => {
+            return completions::print(*shell, Cli::command());
+        }
+        Some(Command::Man { dir }) => return completions::man(Cli::command(), dir.as_deref()),
         Some(Command::Sim {
             scenario,
             listen,
