@@ -272,8 +272,10 @@ pub fn changes(old: Option<&Observation>, new: &Observation) -> Vec<LogEntry> {
         }
     }
     for g in &v.groups {
+        let unknown = crate::verdict::Health::Unknown;
         if let Some(before) = o.group(&g.id)
             && (before.live_label != g.live_label || before.health != g.health)
+            && !open(before.health == unknown, g.health == unknown)
         {
             out.push(entry(
                 health_level(g.health),

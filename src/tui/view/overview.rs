@@ -220,11 +220,20 @@ fn groups_tile(obs: &Observation, theme: &Theme) -> (Line<'static>, Vec<Line<'st
     let groups = &obs.verdict.groups;
     let worst = groups.iter().map(|g| g.health).max().unwrap_or(Health::Ok);
     let status = Status::of_health(worst);
-    let bad = groups.iter().filter(|g| g.health != Health::Ok).count();
-    let summary = if bad == 0 {
+    // one count per health, worst first: "1 degraded · 4 unknown", never one word for all
+    let mut counts: Vec<(Health, usize)> = Vec::new();
+    for g in groups.iter().filter(|g| g.health != Health::Ok) {
+        match counts.iter_mut().find(|(h, _)| *h == g.health) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((g.health, 1)),
+        }
+    }
+    counts.sort_by_key(|(h, _)| std::cmp::Reverse(*h));
+    let summary = if counts.is_empty() {
         format!("{} ok", status.marker())
     } else {
-        format!("{} {bad} {worst}", status.marker())
+        let parts: Vec<String> = counts.iter().map(|(h, n)| format!("{n} {h}")).collect();
+        format!("{} {}", status.marker(), parts.join(" · "))
     };
     let title = Line::from(vec![
         Span::styled("IT groups", theme.title),
