@@ -5,7 +5,37 @@
 
 use std::path::{Path, PathBuf};
 
-use super::audit::{Ack, AuditError};
+use serde::{Deserialize, Serialize};
+
+use super::audit::AuditError;
+
+/// An operator's acknowledgement of one problem, kept until the problem clears or gets
+/// worse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ack {
+    pub site: String,
+    pub item: String,
+    pub trouble: crate::verdict::Trouble,
+    pub severity: crate::verdict::Severity,
+    pub operator: String,
+    pub note: String,
+    /// Unix seconds.
+    pub at: u64,
+}
+
+impl Ack {
+    /// Still holds for `p`: the same trouble, no worse than when it was acknowledged.
+    pub fn covers(&self, p: &crate::verdict::Problem) -> bool {
+        p.item == self.item && p.trouble == self.trouble && p.severity >= self.severity
+    }
+}
+
+/// An acknowledgement's line in the log (operations are [`super::audit::Record`]s).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AckLine {
+    pub ack: Ack,
+}
 
 /// Largest state file read: a few hundred acknowledgements fit in far less.
 const MAX_BYTES: u64 = 1 << 20;

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Acknowledged, Operation, Verdict};
 
+// acknowledgements share the log's file; their type lives with their state file
+pub use super::acks::{Ack, AckLine};
+
 /// How an operation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,34 +43,6 @@ impl Outcome {
             Outcome::Unknown => "unknown",
         }
     }
-}
-
-/// An operator's acknowledgement of one problem, kept until the problem clears or gets
-/// worse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Ack {
-    pub site: String,
-    pub item: String,
-    pub trouble: crate::verdict::Trouble,
-    pub severity: crate::verdict::Severity,
-    pub operator: String,
-    pub note: String,
-    /// Unix seconds.
-    pub at: u64,
-}
-
-impl Ack {
-    /// Still holds for `p`: the same trouble, no worse than when it was acknowledged.
-    pub fn covers(&self, p: &crate::verdict::Problem) -> bool {
-        p.item == self.item && p.trouble == self.trouble && p.severity >= self.severity
-    }
-}
-
-/// An acknowledgement's line in the log (operations are [`Record`]s).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AckLine {
-    pub ack: Ack,
 }
 
 /// One line of the log.
