@@ -349,7 +349,7 @@ fn main() -> ExitCode {
             use redcon::tui::keymap;
             let (keys, refused) = keymap::load(keymap::user_path().as_deref());
             match format {
-                KeysFormat::Text => out!("{}", keys.text()),
+                KeysFormat::Text => out!("{}", redcon::tui::keys_text(&keys)),
                 KeysFormat::Ron => out!("{}", keymap::to_ron(&keys)),
             }
             // the built-in keys are printed either way; the exit code says the file is bad

@@ -14,7 +14,7 @@ use redcon::model::{LiveState, Site};
 use redcon::ops::audit::{self, AuditLog, Outcome};
 use redcon::ops::tokens::Tokens;
 use redcon::ops::{
-    Acknowledged, Authority, DataFacts, Mutation, NotCleared, OpKind, Operation, Verdict, owner,
+    Acknowledged, Authority, DataFacts, Mutation, NotCleared, OpKind, Operation, Verdict, carrier,
     plan_text, preflight, preflight_on,
 };
 use redcon::poll::{self, AgentSpec, AgentStatus};
@@ -274,8 +274,16 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
     if req.dry_run {
         return verdict_exit(plan.verdict);
     }
-    let agent =
-        owner(&target.site, &op.target).unwrap_or_else(|| redcon::sim::DEFAULT_AGENT.into());
+    let Some(agent) = carrier(
+        &target.site,
+        &op.target,
+        statuses.iter().map(|s| s.name.as_str()),
+    ) else {
+        return fail(format!(
+            "{}: the site file names no agent for it, and more than one is configured",
+            op.target
+        ));
+    };
     let Some(status) = statuses.iter().find(|s| s.name == agent) else {
         return fail(format!(
             "{}: owned by agent {agent}, which is not configured",

@@ -131,7 +131,7 @@ fn a_bad_keymap_is_reported_with_its_place_and_the_built_in_keys_printed() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text,
-        keys::keys_text(),
+        redcon::tui::keys_text(&keys::Keymap::default()),
         "the built-in keys, not half the file"
     );
 }

@@ -27,7 +27,7 @@ fn press(app: &mut App, code: KeyCode) {
 #[test]
 fn the_first_screen_names_the_failed_ups_and_the_failed_drive() {
     let app = demo_app();
-    assert_eq!(app.view, View::Overview);
+    assert_eq!(app.view(), View::Overview);
     let items: Vec<&str> = app.problem_rows().iter().map(|p| p.item.as_str()).collect();
     assert_eq!(items[..2], ["UPS-A2", "db1-sdc"], "{items:?}");
     for (w, h) in [(80, 24), (200, 60)] {
@@ -44,7 +44,8 @@ fn the_first_screen_names_the_failed_ups_and_the_failed_drive() {
 #[test]
 fn a_problem_that_appears_later_is_new_until_the_operator_looks() {
     let mut app = demo_app();
-    app.now += Duration::from_secs(120);
+    let later = app.now() + Duration::from_secs(120);
+    update(&mut app, Action::Tick(later));
     update(
         &mut app,
         Action::PollUpdate(Box::new(demo_obs(&["UPS-B1"]))),
@@ -55,33 +56,29 @@ fn a_problem_that_appears_later_is_new_until_the_operator_looks() {
         .find(|p| p.item == "UPS-B1")
         .cloned()
         .unwrap();
-    assert!(app.memory.is_new(&b1));
+    assert!(app.memory().is_new(&b1));
     let shown = format!("{}", frame(&app, 120, 30).backend());
     assert!(shown.contains("since 10:02 NEW"), "{shown}");
     assert!(shown.contains("1 new"), "{shown}");
     type_keys(&mut app, "j");
-    assert!(!app.memory.is_new(&b1), "a key press is a look");
+    assert!(!app.memory().is_new(&b1), "a key press is a look");
 }
 
 #[test]
 fn enter_on_a_problem_opens_its_element() {
     let mut app = demo_app();
     type_keys(&mut app, "\n");
-    assert_eq!(app.detail.as_deref(), Some("UPS-A2"));
+    assert_eq!(app.detail(), Some("UPS-A2"));
     type_keys(&mut app, "\x1b2j\n");
-    assert_eq!(app.view, View::Now);
-    assert_eq!(
-        app.detail.as_deref(),
-        Some("db1-sdc"),
-        "a member opens its own pane"
-    );
+    assert_eq!(app.view(), View::Now);
+    assert_eq!(app.detail(), Some("db1-sdc"), "a member opens its own pane");
 }
 
 #[test]
 fn an_acknowledgement_is_made_saved_shown_and_dropped_when_the_problem_clears() {
     let mut app = demo_app();
     type_keys(&mut app, "a");
-    assert_eq!(app.palette.as_deref(), Some("ack UPS-A2 "));
+    assert_eq!(app.palette(), Some("ack UPS-A2 "));
     type_keys(&mut app, "vendor called");
     let effect = update(&mut app, Action::PaletteRun);
     let Effect::SaveAcks {
@@ -101,7 +98,8 @@ fn an_acknowledgement_is_made_saved_shown_and_dropped_when_the_problem_clears() 
         ),
         ("UPS-A2", Trouble::Failed, "vendor called", "operator")
     );
-    app.now += Duration::from_secs(300);
+    let later = app.now() + Duration::from_secs(300);
+    update(&mut app, Action::Tick(later));
     let shown = format!("{}", frame(&app, 120, 30).backend());
     assert!(
         shown.contains("ack operator 5 min ago: vendor called"),
@@ -127,10 +125,10 @@ fn a_read_only_console_shows_but_cannot_acknowledge() {
     let mut app = App::new("dc1", t0()).with_authority(None);
     update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
     type_keys(&mut app, "a");
-    assert_eq!(app.palette, None);
-    assert!(app.message.as_deref().unwrap_or("").contains("read-only"));
+    assert_eq!(app.palette(), None);
+    assert!(app.message().unwrap_or("").contains("read-only"));
     type_keys(&mut app, ":ack UPS-A2 mine\n");
-    assert!(app.memory.acks.is_empty());
+    assert!(app.memory().acks.is_empty());
 }
 
 #[test]
@@ -140,19 +138,19 @@ fn g_end_and_pages_move_through_long_lists() {
     let n = app.rows();
     assert!(n > 2 * PAGE_ROWS, "{n} topology rows");
     type_keys(&mut app, "G");
-    assert_eq!(app.selected, n - 1);
+    assert_eq!(app.selected(), n - 1);
     type_keys(&mut app, "g");
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(app.selected, PAGE_ROWS);
+    assert_eq!(app.selected(), PAGE_ROWS);
     press(&mut app, KeyCode::PageUp);
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
     press(&mut app, KeyCode::End);
-    assert_eq!(app.selected, n - 1);
+    assert_eq!(app.selected(), n - 1);
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(app.selected, n - 1, "stays on the last row");
+    assert_eq!(app.selected(), n - 1, "stays on the last row");
     press(&mut app, KeyCode::Home);
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.selected(), 0);
     // the view keeps its place: the filter narrows the topology too
     type_keys(&mut app, "/row-3\n");
     assert!(app.rows() > 0 && app.rows() < n);
@@ -175,30 +173,35 @@ fn a_filter_in_components_searches_every_kind() {
 fn goto_jumps_to_any_element_group_or_zone() {
     let mut app = demo_app();
     type_keys(&mut app, ":goto PDU-B1\n");
-    assert_eq!(app.view, View::Components);
-    assert_eq!(app.detail.as_deref(), Some("PDU-B1"));
-    let row = app.component_rows().into_iter().nth(app.selected).unwrap();
+    assert_eq!(app.view(), View::Components);
+    assert_eq!(app.detail(), Some("PDU-B1"));
+    let row = app
+        .component_rows()
+        .into_iter()
+        .nth(app.selected())
+        .unwrap();
     assert_eq!(row.id, "PDU-B1", "the row is selected under the pane");
     type_keys(&mut app, "\x1b:UPS-B2\n");
-    assert_eq!(app.detail.as_deref(), Some("UPS-B2"), ":ID alone jumps");
+    assert_eq!(app.detail(), Some("UPS-B2"), ":ID alone jumps");
     type_keys(&mut app, "\x1b:goto db1-md0\n");
-    assert_eq!(app.detail.as_deref(), Some("db1-md0"));
+    assert_eq!(app.detail(), Some("db1-md0"));
     type_keys(&mut app, "\x1b:goto zone:PLANT\n");
-    assert_eq!(app.detail.as_deref(), Some("zone:PLANT"));
+    assert_eq!(app.detail(), Some("zone:PLANT"));
     type_keys(&mut app, "\x1b:goto NOPE-9\n");
-    let msg = app.message.clone().unwrap_or_default();
+    let msg = app.message().unwrap_or_default();
     assert!(
         msg.contains("NOPE-9") && msg.contains("no element"),
         "{msg}"
     );
     type_keys(&mut app, ":now\n");
-    assert_eq!(app.view, View::Now);
+    assert_eq!(app.view(), View::Now);
 }
 
 #[test]
 fn events_carry_their_level_and_enter_opens_what_they_are_about() {
     let mut app = demo_app();
-    app.now += Duration::from_secs(90);
+    let later = app.now() + Duration::from_secs(90);
+    update(&mut app, Action::Tick(later));
     update(
         &mut app,
         Action::PollUpdate(Box::new(demo_obs(&["UPS-B1"]))),
@@ -207,7 +210,7 @@ fn events_carry_their_level_and_enter_opens_what_they_are_about() {
     let shown = format!("{}", frame(&app, 100, 30).backend());
     assert!(shown.contains("✗ UPS-B1: ok -> failed"), "{shown}");
     let row = app
-        .log
+        .log()
         .newest_first()
         .position(|e| e.subject.as_deref() == Some("UPS-B1"))
         .unwrap();
@@ -215,7 +218,7 @@ fn events_carry_their_level_and_enter_opens_what_they_are_about() {
         type_keys(&mut app, "j");
     }
     type_keys(&mut app, "\n");
-    assert_eq!(app.detail.as_deref(), Some("UPS-B1"));
+    assert_eq!(app.detail(), Some("UPS-B1"));
     let pane = format!("{}", frame(&app, 120, 40).backend());
     assert!(pane.contains("source   agent ups-gw-b"), "{pane}");
     assert!(
@@ -228,11 +231,11 @@ fn events_carry_their_level_and_enter_opens_what_they_are_about() {
 fn each_view_keeps_its_place_and_tab_lists_the_commands() {
     let mut app = demo_app();
     type_keys(&mut app, "5jjj3j");
-    assert_eq!((app.view, app.selected), (View::Components, 1));
+    assert_eq!((app.view(), app.selected()), (View::Components, 1));
     type_keys(&mut app, "5");
-    assert_eq!(app.selected, 3, "back on Topology, the same row");
+    assert_eq!(app.selected(), 3, "back on Topology, the same row");
     type_keys(&mut app, ":co\t");
-    assert_eq!(app.palette.as_deref(), Some("co"));
+    assert_eq!(app.palette(), Some("co"));
     let shown = format!("{}", frame(&app, 120, 30).backend());
     assert!(shown.contains(":cooling  :components"), "{shown}");
 }
@@ -253,14 +256,14 @@ fn members_are_rows_and_every_verb_reaches_them() {
 
     // a cluster node: :goto, then standby names the resources that move
     type_keys(&mut app, ":goto db1\n");
-    assert_eq!(app.detail.as_deref(), Some("db1"));
+    assert_eq!(app.detail(), Some("db1"));
     let pane = format!("{}", frame(&app, 120, 40).backend());
     assert!(
         pane.contains("group") && pane.contains("pg-cluster"),
         "{pane}"
     );
     type_keys(&mut app, "t");
-    let d = app.operation.as_ref().expect("a standby plan");
+    let d = app.operation().expect("a standby plan");
     assert!(
         d.lines
             .iter()
@@ -269,11 +272,11 @@ fn members_are_rows_and_every_verb_reaches_them() {
         d.lines
     );
     type_keys(&mut app, "\x1b\x1b");
-    assert!(app.operation.is_none());
+    assert!(app.operation().is_none());
 
     // the group itself says which members the verb applies to, in one short line
     type_keys(&mut app, ":goto pg-cluster\nt");
-    let msg = app.message.clone().unwrap_or_default();
+    let msg = app.message().unwrap_or_default();
     assert!(
         msg.contains("db1, db2, db3") && msg.chars().count() <= 80,
         "{msg}"
@@ -281,7 +284,7 @@ fn members_are_rows_and_every_verb_reaches_them() {
 
     // a router: f makes it the master, as the group's failover to it
     type_keys(&mut app, "\x1b:goto lb-2\nf");
-    let d = app.operation.as_ref().expect("a failover plan");
+    let d = app.operation().expect("a failover plan");
     assert_eq!(d.op.describe(), "failover vrrp-51 to lb-2");
     type_keys(&mut app, "\x1b\x1b");
 
@@ -289,9 +292,8 @@ fn members_are_rows_and_every_verb_reaches_them() {
     for id in ["db1-sdb", "db1-ens1f1"] {
         type_keys(&mut app, &format!("\x1b:goto {id}\nd"));
         let d = app
-            .operation
-            .as_ref()
-            .unwrap_or_else(|| panic!("{id}: {:?}", app.message));
+            .operation()
+            .unwrap_or_else(|| panic!("{id}: {:?}", app.message()));
         assert_eq!(d.op.describe(), format!("drain {id}"));
         type_keys(&mut app, "\x1b\x1b");
     }
@@ -324,7 +326,7 @@ fn a_refusal_in_the_console_is_audited_and_closes_the_dialog() {
     let mut app = demo_app();
     // with UPS-A2 failed, draining UPS-A1 would overload UPS-A3: refused
     type_keys(&mut app, ":goto UPS-A1\nd");
-    assert!(app.operation.is_some(), "{:?}", app.message);
+    assert!(app.operation().is_some(), "{:?}", app.message());
     type_keys(&mut app, "replace caps\nUPS-A1\t");
     let effect = update(&mut app, Action::OpEnter);
     let Effect::Audit(record) = effect else {
@@ -338,9 +340,9 @@ fn a_refusal_in_the_console_is_audited_and_closes_the_dialog() {
         "{:?}",
         record.plan
     );
-    assert!(app.operation.is_none());
+    assert!(app.operation().is_none());
     assert!(
-        app.log
+        app.log()
             .newest_first()
             .next()
             .is_some_and(|e| e.text.contains("(audited)")),

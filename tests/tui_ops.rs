@@ -18,9 +18,10 @@ use ratatui::backend::TestBackend;
 
 use redcon::model::{ElementState, LiveState};
 use redcon::ops::{Authority, OpKind, Verdict};
+use redcon::tui::action::Verb;
+use redcon::tui::app::operate::Step;
 use redcon::tui::drive::step;
 use redcon::tui::observe::Endpoint;
-use redcon::tui::operate::{Step, Verb};
 use redcon::tui::{Action, App, Effect, Input, Observation, Theme, update};
 
 const T0: u64 = 1_795_341_630;
@@ -80,8 +81,14 @@ fn type_keys(app: &mut App, script: &str) -> Vec<Effect> {
     out
 }
 
+/// The unit's pane, as an operator opens it: `:goto ID`.
 fn open(app: &mut App, id: &str) {
-    app.detail = Some(id.to_string());
+    update(app, Action::PaletteStart);
+    for c in format!("goto {id}").chars() {
+        update(app, Action::PaletteInput(c));
+    }
+    update(app, Action::PaletteRun);
+    assert_eq!(app.detail(), Some(id), "{:?}", app.message());
 }
 
 fn screen(app: &App) -> String {
@@ -108,7 +115,10 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
     let mut app = operator_app();
     open(&mut app, "PDU-A1");
     assert!(type_keys(&mut app, "d").is_empty());
-    let d = app.operation.clone().unwrap_or_else(|| panic!("no dialog"));
+    let d = app
+        .operation()
+        .cloned()
+        .unwrap_or_else(|| panic!("no dialog"));
     assert_eq!(d.step, Step::Reason);
     assert_eq!(d.plan.verdict, Verdict::Degrades, "{:?}", d.lines);
     assert!(d.plan.site_level);
@@ -118,14 +128,16 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
 
     // no reason: refused with a word, still on the reason
     type_keys(&mut app, "\n");
-    assert_eq!(app.operation.as_ref().map(|d| d.step), Some(Step::Reason));
+    assert_eq!(app.operation().map(|d| d.step), Some(Step::Reason));
     assert!(
-        app.message
-            .as_deref()
+        app.message()
             .is_some_and(|m| m.contains("reason is required"))
     );
     type_keys(&mut app, "capacitors\n");
-    let d = app.operation.clone().unwrap_or_else(|| panic!("no dialog"));
+    let d = app
+        .operation()
+        .cloned()
+        .unwrap_or_else(|| panic!("no dialog"));
     assert_eq!(d.step, Step::Confirm { second: false });
     assert!(!d.confirm, "Cancel is focused by default");
     let shown = screen(&app);
@@ -134,9 +146,9 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
 
     // Enter on Cancel cancels, and says so in the log
     assert!(type_keys(&mut app, "\n").is_empty());
-    assert!(app.operation.is_none());
+    assert!(app.operation().is_none());
     assert!(
-        app.log
+        app.log()
             .newest_first()
             .any(|e| e.text == "drain PDU-A1: cancelled")
     );
@@ -144,14 +156,13 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
     // again: Confirm without typing the id is refused
     open(&mut app, "PDU-A1");
     type_keys(&mut app, "dcapacitors\n\t\n");
-    assert!(
-        app.message
-            .as_deref()
-            .is_some_and(|m| m.contains("type PDU-A1"))
-    );
+    assert!(app.message().is_some_and(|m| m.contains("type PDU-A1")));
     // the id, then Confirm: a degrading plan asks once more, focus back on Cancel
     assert!(type_keys(&mut app, "PDU-A1\n").is_empty());
-    let d = app.operation.clone().unwrap_or_else(|| panic!("no dialog"));
+    let d = app
+        .operation()
+        .cloned()
+        .unwrap_or_else(|| panic!("no dialog"));
     assert_eq!(d.step, Step::Confirm { second: true });
     assert!(!d.confirm);
     let effects = type_keys(&mut app, "\t\n");
@@ -173,19 +184,19 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
     assert_eq!(mutation.state_version, "W/\"pdu-gw-7\"");
     assert!(url.ends_with("/agents/pdu-gw"), "{url}");
     assert!(plan[0].starts_with("DEGRADES"), "{plan:?}");
-    assert_eq!(app.operation.as_ref().map(|d| d.step), Some(Step::Sending));
+    assert_eq!(app.operation().map(|d| d.step), Some(Step::Sending));
 
     update(
         &mut app,
         Action::OpResult("drain PDU-A1: done (HTTP 200: done)".into()),
     );
-    assert!(app.operation.is_none());
+    assert!(app.operation().is_none());
     assert!(
-        app.maintenance
+        app.maintenance()
             .iter()
             .any(|m| m.target == "PDU-A1" && m.operator == "alice")
     );
-    let log: Vec<String> = app.log.newest_first().map(|e| e.text.clone()).collect();
+    let log: Vec<String> = app.log().newest_first().map(|e| e.text.clone()).collect();
     assert_eq!(log[0], "drain PDU-A1: done (HTTP 200: done)");
     assert_eq!(log[1], "drain PDU-A1 sent by alice (DEGRADES): capacitors");
 }
@@ -201,7 +212,10 @@ fn a_refused_plan_cannot_be_confirmed_and_names_what_would_be_lost() {
     let mut app = app_with(Some(Authority::operator("alice")), obs);
     open(&mut app, "UPS-A1");
     type_keys(&mut app, "d");
-    let d = app.operation.clone().unwrap_or_else(|| panic!("no dialog"));
+    let d = app
+        .operation()
+        .cloned()
+        .unwrap_or_else(|| panic!("no dialog"));
     assert_eq!(d.plan.verdict, Verdict::Refused, "{:?}", d.lines);
     assert!(
         d.lines.iter().any(|l| l.contains("would lose supply")),
@@ -215,13 +229,11 @@ fn a_refused_plan_cannot_be_confirmed_and_names_what_would_be_lost() {
         "{effects:?}"
     );
     assert!(
-        app.message
-            .as_deref()
-            .is_some_and(|m| m.contains("refused")),
+        app.message().is_some_and(|m| m.contains("refused")),
         "{:?}",
-        app.message
+        app.message()
     );
-    assert!(app.operation.is_none());
+    assert!(app.operation().is_none());
 }
 
 #[test]
@@ -229,7 +241,10 @@ fn a_vrrp_failover_goes_to_the_other_router_and_is_safe_without_typing_an_id() {
     let mut app = operator_app();
     open(&mut app, "vrrp-51");
     type_keys(&mut app, "f");
-    let d = app.operation.clone().unwrap_or_else(|| panic!("no dialog"));
+    let d = app
+        .operation()
+        .cloned()
+        .unwrap_or_else(|| panic!("no dialog"));
     assert_eq!(
         d.op.kind,
         OpKind::Failover {
@@ -263,7 +278,7 @@ const TARGETS: [&str; 10] = [
 #[test]
 fn a_read_only_console_cannot_prepare_or_send_any_operation() {
     let mut app = app_with(None, demo_obs(|_| {}));
-    assert_eq!(app.mode, "READ-ONLY");
+    assert_eq!(app.mode(), "READ-ONLY");
     for target in TARGETS {
         for verb in [
             Verb::Drain,
@@ -275,20 +290,18 @@ fn a_read_only_console_cannot_prepare_or_send_any_operation() {
             open(&mut app, target);
             let effect = update(&mut app, Action::OpStart(verb));
             assert!(!matches!(effect, Effect::Operate { .. }));
-            assert!(app.operation.is_none(), "{verb:?} {target}");
+            assert!(app.operation().is_none(), "{verb:?} {target}");
             assert!(
-                app.message
-                    .as_deref()
-                    .is_some_and(|m| m.contains("read-only")),
+                app.message().is_some_and(|m| m.contains("read-only")),
                 "{verb:?} {target}: {:?}",
-                app.message
+                app.message()
             );
             // and every key of the keymap, pressed after it, sends nothing either
-            for b in &app.keymap.bound.clone() {
+            for b in app.keymap().bound.clone() {
                 let effect = step(&mut app, Input::Key(KeyEvent::new(b.code, b.mods)));
                 assert!(!matches!(effect, Effect::Operate { .. }), "{}", b.label);
             }
-            if app.view != redcon::tui::View::Overview {
+            if app.view() != redcon::tui::View::Overview {
                 update(&mut app, Action::Show(redcon::tui::View::Overview));
             }
         }
@@ -321,10 +334,10 @@ fn every_verb_on_every_target_either_opens_a_plan_or_says_why_not() {
             let mut app = operator_app();
             open(&mut app, target);
             update(&mut app, Action::OpStart(verb));
-            match &app.operation {
+            match &app.operation() {
                 Some(d) => assert!(!d.lines.is_empty()),
                 None => assert!(
-                    app.message.as_deref().is_some_and(|m| !m.is_empty()),
+                    app.message().is_some_and(|m| !m.is_empty()),
                     "{verb:?} {target}: no dialog and no word"
                 ),
             }
@@ -352,11 +365,7 @@ fn the_dialog_never_hides_its_decision() {
         ] {
             assert!(shown.contains(must), "{w}x{h}: {must} missing:\n{shown}");
         }
-        let verdict = app
-            .operation
-            .as_ref()
-            .map(|d| d.plan.verdict.word())
-            .unwrap();
+        let verdict = app.operation().map(|d| d.plan.verdict.word()).unwrap();
         assert!(
             shown.contains(verdict),
             "{w}x{h}: verdict {verdict} missing:\n{shown}"

@@ -53,7 +53,8 @@ fn demo_obs(fail: &[&str]) -> Observation {
 
 /// The demo in its shipped degraded state (UPS-A2 failed, a RAID member rebuilding).
 fn demo_app(view: View) -> App {
-    let mut app = App::new("dc1", t0());
+    let mut app =
+        App::new("dc1", t0()).with_authority(Some(redcon::ops::Authority::operator("operator")));
     update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
     update(&mut app, Action::Show(view));
     app
@@ -242,7 +243,7 @@ fn components_it_groups_200x60() {
 fn detail_app() -> App {
     let mut app = components_app();
     update(&mut app, Action::Open);
-    assert_eq!(app.detail.as_deref(), Some("UPS-A2"));
+    assert_eq!(app.detail(), Some("UPS-A2"));
     app
 }
 
@@ -266,7 +267,7 @@ fn detail_pane_of_a_raid_array_200x60() {
     let mut app = it_groups_app();
     // worst first: the degraded array tops the IT groups
     update(&mut app, Action::Open);
-    assert_eq!(app.detail.as_deref(), Some("db1-md0"));
+    assert_eq!(app.detail(), Some("db1-md0"));
     let t = render(&app, &Theme::colored(), 200, 60);
     insta::assert_snapshot!(t.backend());
 }
@@ -337,7 +338,8 @@ fn metrics_app() -> App {
         now,
         t0(),
     );
-    let mut app = App::new("dc1", t0());
+    let mut app =
+        App::new("dc1", t0()).with_authority(Some(redcon::ops::Authority::operator("operator")));
     update(&mut app, Action::PollUpdate(Box::new(obs)));
     update(&mut app, Action::Show(View::Components));
     app
@@ -352,7 +354,7 @@ fn live_metrics_fill_the_components_row_and_the_detail_sparklines() {
     assert_eq!(y, row, "the metrics are on UPS-A1's row");
     assert!(!text(&t).contains("load 99%"), "a dead agent's numbers");
     update(&mut app, Action::Open);
-    assert_eq!(app.detail.as_deref(), Some("UPS-A1"));
+    assert_eq!(app.detail(), Some("UPS-A1"));
     let t = render(&app, &Theme::colored(), 200, 60);
     let (_, y) = find(&t, "load_pct");
     let (_, spark) = find(&t, "▂▃▃▄ 0–100");
@@ -396,7 +398,7 @@ fn topology_with_a_feed_down_says_which_load_is_on_one_cord_200x60() {
 fn zone_pane_from_a_findings_row_80x24() {
     let mut app = demo_app(View::Findings);
     update(&mut app, Action::Open);
-    assert_eq!(app.detail.as_deref(), Some("zone:GEN-YARD"));
+    assert_eq!(app.detail(), Some("zone:GEN-YARD"));
     let t = render(&app, &Theme::colored(), 80, 24);
     let (x, y) = find(&t, "✗ a live SPOF");
     assert_eq!(t.backend().buffer()[(x, y)].fg, Color::Red);
@@ -487,11 +489,11 @@ fn a_user_layout_moving_the_footer_to_the_top_moves_it() {
         (size: Length(1), panel: "tabs"),
         (size: Min(1), panel: "body"),
     ])"#;
-    let mut app = demo_app(View::Overview);
+    let app = demo_app(View::Overview);
     let shipped = render(&app, &Theme::colored(), 80, 24);
     assert_eq!(find(&shipped, "q quit").1, 23);
     assert_eq!(find(&shipped, "WARNING").1, 0);
-    app.layout = ScreenLayout::parse(ron, "operator.ron", OPERATOR_PANELS).unwrap();
+    let app = app.with_layout(ScreenLayout::parse(ron, "operator.ron", OPERATOR_PANELS).unwrap());
     let moved = render(&app, &Theme::colored(), 80, 24);
     assert_eq!(find(&moved, "q quit").1, 0, "{}", text(&moved));
     assert_eq!(find(&moved, "WARNING").1, 1);

@@ -18,7 +18,7 @@ use crate::model::Id;
 pub use consequence::{DataFacts, ResourceMove, UnitLoad};
 pub use preflight::{GroupChange, Plan, SubsystemChange, Verdict, preflight, preflight_on};
 pub use show::plan_text;
-pub use target::{Target, TargetError, apply, owner, resolve};
+pub use target::{Target, TargetError, apply, carrier, owner, resolve};
 
 /// What an operator can ask for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

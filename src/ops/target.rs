@@ -210,6 +210,22 @@ fn describe(t: &Target) -> String {
     }
 }
 
+/// The agent that carries out an operation on `id`: its owner in the site file, or, when
+/// the file names none, the one agent there is (a one-agent site need not say it).
+pub fn carrier<'a>(
+    site: &Site,
+    id: &str,
+    agents: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    owner(site, id).or_else(|| {
+        let mut agents = agents.into_iter();
+        match (agents.next(), agents.next()) {
+            (Some(only), None) => Some(only.to_string()),
+            _ => None,
+        }
+    })
+}
+
 /// The agent that reports `id` (an element, a group member, a group or a resource), as the
 /// site file names it; `None` when the site assigns it to no agent.
 pub fn owner(site: &Site, id: &str) -> Option<String> {
@@ -248,4 +264,32 @@ pub fn owner(site: &Site, id: &str) -> Option<String> {
         .iter()
         .find(|c| c.nodes.iter().any(|n| n.id == id) || c.resources.iter().any(|r| r.id == id))
         .and_then(|c| c.agent.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::carrier;
+
+    #[test]
+    fn the_carrier_is_the_owner_or_the_only_agent_never_a_guess() {
+        let site = crate::demo::site().unwrap();
+        // the demo names its agents: the owner wins over any list
+        assert_eq!(
+            carrier(&site, "UPS-A1", ["x"]),
+            super::owner(&site, "UPS-A1")
+        );
+        let mut bare = site.clone();
+        for e in &mut bare.elements {
+            e.agent = None;
+        }
+        assert_eq!(carrier(&bare, "UPS-A1", ["sim"]).as_deref(), Some("sim"));
+        assert_eq!(
+            carrier(&bare, "UPS-A1", ["a", "b"]),
+            None,
+            "two agents: no guessing"
+        );
+        assert_eq!(carrier(&bare, "UPS-A1", []), None);
+    }
 }

@@ -9,11 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::classify::{Classification, GroupKind};
-use crate::model::{ElementState, Id, Kind, LiveState, MemberState, Site, Subsystem};
+use crate::model::{ElementState, Id, Kind, LiveState, MemberState, Subsystem};
 use crate::tui::metrics::summary;
 use crate::tui::observe::Observation;
 use crate::tui::theme::Status;
-use crate::tui::view::group_health;
 
 /// The kind groups the Components view shows one at a time, switched with `[` / `]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,7 +239,7 @@ fn it_rows(obs: &Observation) -> Vec<Row> {
         let report = obs.verdict.classification.group(id);
         let (status, state, label) = match report {
             Some(g) => {
-                let health = group_health(obs, id);
+                let health = obs.group_health(id);
                 let st = Status::of_health(health);
                 let word = health.name();
                 let label = if g.live.label == g.design.label {
@@ -399,30 +398,6 @@ fn under_their_groups(rows: Vec<Row>) -> Vec<Row> {
         let children = by_group.remove(&r.id);
         out.push(r);
         out.extend(children.into_iter().flatten());
-    }
-    out
-}
-
-/// For every element, the loads that can draw on it: the load's inputs and, through them,
-/// everything upstream. Walked once per observation, not per frame: it only changes with
-/// the site.
-pub fn dependents(site: &Site) -> BTreeMap<Id, Vec<Id>> {
-    let mut out: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
-    for load in &site.loads {
-        let mut seen: BTreeSet<&Id> = BTreeSet::new();
-        let mut stack: Vec<&Id> = load.inputs.iter().collect();
-        while let Some(id) = stack.pop() {
-            // a manual tie makes the feed graph cyclic; `seen` ends the walk
-            if !seen.insert(id) {
-                continue;
-            }
-            if let Some(e) = site.element(id) {
-                stack.extend(site.inputs_of(e));
-            }
-        }
-        for id in seen {
-            out.entry(id.clone()).or_default().push(load.id.clone());
-        }
     }
     out
 }

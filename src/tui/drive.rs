@@ -14,42 +14,14 @@ use crossterm::event::KeyEvent;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::app::{Action, App, update};
-use super::keys;
+pub use super::action::Effect;
+use super::action::{Action, Pointer};
+use super::app::{App, update};
+use super::mouse;
 use super::observe::Observation;
 
 /// 20 frames a second at most: plenty for a console, and cheap over a slow SSH link.
 pub const MIN_FRAME_GAP: Duration = Duration::from_millis(50);
-
-/// What the runtime must do after an update.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    None,
-    Redraw,
-    Quit,
-    /// Poll another configured site (`:site NAME`). Its observations must carry
-    /// `generation`, so one still in flight from the old site is not taken for the new.
-    SwitchSite {
-        name: String,
-        generation: u64,
-    },
-    /// Send a cleared operation to the agent at `url`, audited; `plan` is what the audit
-    /// record says of its plan.
-    Operate {
-        mutation: Box<crate::ops::Mutation>,
-        plan: Vec<String>,
-        url: String,
-    },
-    /// Append a record to the audit log: an operation the console refused before sending
-    /// is audited as the command line's are.
-    Audit(Box<crate::ops::audit::Record>),
-    /// Keep the acknowledgements in force in the state file; `new` is one just made, for
-    /// the audit log too.
-    SaveAcks {
-        acks: Vec<crate::tui::now::Ack>,
-        new: Option<crate::tui::now::Ack>,
-    },
-}
 
 /// What reaches the loop. Keys travel raw because their meaning depends on the app's mode
 /// (typing a filter or not), which only the loop knows.
@@ -68,7 +40,7 @@ pub trait Runtime: Send + 'static {
     fn poll(obs: Box<Observation>) -> Self;
     fn resize() -> Self;
     /// A mouse event, for faces that take one (the wallboard does not).
-    fn pointer(_p: crate::tui::mouse::Pointer) -> Option<Self>
+    fn pointer(_p: Pointer) -> Option<Self>
     where
         Self: Sized,
     {
@@ -110,7 +82,7 @@ impl Runtime for Action {
     fn operated(text: String) -> Option<Self> {
         Some(Action::OpResult(text))
     }
-    fn pointer(p: crate::tui::mouse::Pointer) -> Option<Self> {
+    fn pointer(p: Pointer) -> Option<Self> {
         Some(Action::Pointer(p))
     }
 }
@@ -130,25 +102,20 @@ pub trait Model {
 impl Model for App {
     type Action = Action;
     fn key(&self, key: KeyEvent) -> Option<Action> {
-        self.keymap.action(
-            key,
-            keys::Mode {
-                filtering: self.filtering,
-                palette: self.palette.is_some(),
-                dialog: self.operation.is_some(),
-                help: self.help,
-                detail: self.detail.is_some(),
-            },
-        )
+        self.keymap().action(key, self.key_mode())
     }
     fn update(&mut self, action: Action) -> Effect {
-        update(self, action)
+        match action {
+            // a pointer means what is drawn where it lands: the mouse reads the state
+            Action::Pointer(p) => mouse::action(self, p).map_or(Effect::None, |a| update(self, a)),
+            a => update(self, a),
+        }
     }
     fn dirty(&self) -> bool {
-        self.dirty
+        self.is_dirty()
     }
     fn drawn(&mut self) {
-        self.dirty = false;
+        self.mark_drawn();
     }
 }
 

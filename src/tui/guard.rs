@@ -20,7 +20,38 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, raise};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
-use super::term;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+
+/// Raw mode, the alternate screen, the cursor hidden and (`mouse`) mouse capture: from
+/// any state, so it also serves to take the terminal back after a stop, when the shell
+/// may have changed its modes.
+pub fn take(mouse: bool) -> io::Result<()> {
+    // crossterm saves the modes to restore only when it is not in raw mode already
+    let _ = disable_raw_mode();
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, cursor::Hide)?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+/// Leave raw mode, mouse capture and the alternate screen. Safe to call more than once,
+/// and with the mouse never captured (the terminal ignores turning off what is off).
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+}
 
 /// After a request to end, how long the loop has to end cleanly before the guard ends the
 /// process itself.
@@ -208,7 +239,7 @@ fn finish(tty: &Tty, tty_alive: bool) -> ! {
 fn restore_now(tty: &Tty) {
     let _held = tty.lock_briefly();
     if tty.active() {
-        term::restore();
+        restore();
     }
 }
 
@@ -217,7 +248,7 @@ fn suspend(tty: &Tty) {
         let _held = tty.lock();
         if tty.active() {
             tty.suspended.store(true, Ordering::Release);
-            term::restore();
+            restore();
         }
     }
     // stop for real; SIGCONT wakes the process and its pipe wakes this thread
@@ -232,7 +263,7 @@ fn resume(tty: &Tty, hooks: &Hooks) {
         }
         // the shell may have set its own modes while we were stopped (or someone sent a
         // bare SIGSTOP): take the terminal afresh either way
-        let _ = term::take(tty.mouse());
+        let _ = take(tty.mouse());
         tty.suspended.store(false, Ordering::Release);
         tty.repaint.store(true, Ordering::Release);
     }

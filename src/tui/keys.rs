@@ -6,8 +6,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Action, View};
-use super::operate::Verb;
+use super::action::{Action, Verb, View};
 
 /// When a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,8 +242,9 @@ impl Keymap {
         out
     }
 
-    /// What `redcon keys` prints: every key on its own line under its context, then the
-    /// wallboard's table, so a key added to either shows up here as in the `?` help.
+    /// The console's part of what `redcon keys` prints: every key on its own line under its
+    /// context, so a key added shows up here as in the `?` help (`tui::keys_text` adds the
+    /// wallboard's table).
     pub fn text(&self) -> String {
         let mut out = String::new();
         for (ctx, name) in CONTEXTS {
@@ -252,10 +252,6 @@ impl Keymap {
             for b in self.bound.iter().filter(|b| b.binding.context == ctx) {
                 out.push_str(&format!("  {:<10} {}\n", b.label, b.binding.help));
             }
-        }
-        out.push_str("wallboard:\n");
-        for k in super::wall::KEYS {
-            out.push_str(&format!("  {:<10} {}\n", k.label, k.help));
         }
         out
     }
@@ -279,9 +275,4 @@ pub const CONTEXTS: [(Context, &str); 5] = [
 /// The built-in keymap's help lines.
 pub fn help_lines() -> Vec<(&'static str, String, &'static str)> {
     Keymap::default().help_lines()
-}
-
-/// The built-in keymap as `redcon keys` prints it.
-pub fn keys_text() -> String {
-    Keymap::default().text()
 }

@@ -8,9 +8,8 @@
 //! `wall` is the read-only wallboard: its own state, actions and keys, on the same loop,
 //! terminal, observations and theme (`drive::Model`).
 
-mod ack;
+pub mod action;
 pub mod app;
-pub mod command;
 pub mod components;
 pub mod drive;
 pub mod figures;
@@ -24,9 +23,7 @@ pub mod metrics;
 pub mod mouse;
 pub mod now;
 pub mod observe;
-pub mod operate;
 pub mod palette;
-mod rows;
 mod run;
 mod send;
 mod state_files;
@@ -40,8 +37,20 @@ pub mod view;
 pub mod wall;
 mod watch;
 
-pub use app::{Action, App, Effect, View, update};
+pub use action::{Action, Effect, Pointer, View};
+pub use app::{App, update};
 pub use drive::{Input, Model, Runtime, Screen, drive, drive_with};
 pub use observe::Observation;
 pub use run::{run, ticker};
 pub use theme::Theme;
+
+/// What `redcon keys` prints: the console's keys under `keys` (the built-in table with the
+/// user's `keymap.ron` over it), then the wallboard's, which no keymap moves.
+pub fn keys_text(keys: &keys::Keymap) -> String {
+    let mut out = keys.text();
+    out.push_str("wallboard:\n");
+    for k in wall::KEYS {
+        out.push_str(&format!("  {:<10} {}\n", k.label, k.help));
+    }
+    out
+}

@@ -6,26 +6,16 @@
 
 use ratatui::layout::Rect;
 
-use super::app::{Action, App, Effect, update};
+use super::action::{Action, Pointer};
+use super::app::App;
 use super::view;
 
-/// A mouse event as the runtime reports it: where, on a screen of which size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pointer {
-    Click {
-        col: u16,
-        row: u16,
-        width: u16,
-        height: u16,
-    },
-    WheelUp,
-    WheelDown,
-}
-
-pub fn pointer(app: &mut App, p: Pointer) -> Effect {
+/// What a pointer event means in the state shown: the action it stands for, or None when
+/// it lands on nothing. Reads the state, changes nothing: `update` does that.
+pub fn action(app: &App, p: Pointer) -> Option<Action> {
     let (col, row, width, height) = match p {
-        Pointer::WheelUp => return update(app, Action::Up),
-        Pointer::WheelDown => return update(app, Action::Down),
+        Pointer::WheelUp => return Some(Action::Up),
+        Pointer::WheelDown => return Some(Action::Down),
         Pointer::Click {
             col,
             row,
@@ -34,12 +24,12 @@ pub fn pointer(app: &mut App, p: Pointer) -> Effect {
         } => (col, row, width, height),
     };
     // a click anywhere closes the help, as Esc would
-    if app.help {
-        return update(app, Action::ToggleHelp);
+    if app.help() {
+        return Some(Action::ToggleHelp);
     }
     let screen = Rect::new(0, 0, width, height);
     let at = |r: Rect| r.contains(ratatui::layout::Position::new(col, row));
-    let areas = app.layout.areas(screen, &[]);
+    let areas = app.layout().areas(screen, &[]);
     let area = |name: &str| {
         areas
             .iter()
@@ -48,30 +38,23 @@ pub fn pointer(app: &mut App, p: Pointer) -> Effect {
     };
     let tabs = area("tabs");
     if at(tabs) {
-        return match view::tab_at(app.view, tabs, col) {
-            Some(v) => update(app, Action::Show(v)),
-            None => Effect::None,
-        };
+        return view::tab_at(app.view(), tabs, col).map(Action::Show);
     }
     // the detail pane covers the rows; Esc or a tab closes it
-    if app.detail.is_some() {
-        return Effect::None;
+    if app.detail().is_some() {
+        return None;
     }
-    let Some(rows) = view::rows_area(app, area("body")).filter(|r| at(*r)) else {
-        return Effect::None;
-    };
+    let rows = view::rows_area(app, area("body")).filter(|r| at(*r))?;
     // the lists draw from offset 0 and scroll just enough to show the selection
     let visible = usize::from(rows.height.max(1));
-    let first = (app.selected + 1).saturating_sub(visible);
+    let first = (app.selected() + 1).saturating_sub(visible);
     let index = first + usize::from(row - rows.y);
     if index >= app.rows() {
-        return Effect::None;
+        return None;
     }
-    if index == app.selected {
-        return update(app, Action::Open);
-    }
-    app.selected = index;
-    app.message = None;
-    app.dirty = true;
-    Effect::Redraw
+    Some(if index == app.selected() {
+        Action::Open
+    } else {
+        Action::Select(index)
+    })
 }

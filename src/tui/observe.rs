@@ -2,7 +2,7 @@
 //! classification it rests on) and how fresh the data behind it is. Built outside `update` (classifying is work, not
 //! state handling) and handed to it whole in `Action::PollUpdate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -11,7 +11,6 @@ use crate::config::PollPolicy;
 use crate::model::{Id, LiveState, Site};
 use crate::poll::{Freshness, PollView};
 use crate::status::source::inputs_from_agents;
-use crate::tui::components::dependents;
 use crate::tui::metrics::{Sparks, gather};
 use crate::verdict::{Inputs, Verdict, build};
 
@@ -50,7 +49,7 @@ pub struct Observation {
     /// member states, rebuilds, battery runtimes); their last known states are in
     /// `verdict.unknown`.
     pub live: LiveState,
-    /// For each element, the loads that can draw on it (`components::dependents`), walked
+    /// For each element, the loads that can draw on it (`dependents`), walked
     /// here once rather than on every frame of the detail pane.
     pub dependents: BTreeMap<Id, Vec<Id>>,
     /// Each element's latest metrics from fresh or stale agents; empty offline.
@@ -165,4 +164,63 @@ impl Observation {
 fn unix(t: SystemTime) -> f64 {
     t.duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+impl Observation {
+    /// Whether `id` names something with a detail pane: an element, an IT group or one of
+    /// its members, a cluster's resource, a compartment (`zone:NAME`) with something in it, a critical load, a
+    /// fuel or makeup-water tank. The panes' own test keeps this and what they draw in step.
+    pub fn has_pane(&self, id: &str) -> bool {
+        let site = &self.site;
+        if let Some(zone) = id.strip_prefix("zone:") {
+            let here = |z: &Option<String>| z.as_deref() == Some(zone);
+            return site.elements.iter().any(|e| here(&e.zone))
+                || site.loads.iter().any(|l| here(&l.zone));
+        }
+        site.element(id).is_some()
+            || self.verdict.classification.group(id).is_some()
+            || self
+                .verdict
+                .groups
+                .iter()
+                .any(|g| crate::verdict::member_ids(site, &g.id, g.kind).contains(&id))
+            || site.loads.iter().any(|l| l.id == id)
+            || site
+                .clusters
+                .iter()
+                .any(|c| c.resources.iter().any(|r| r.id == id))
+            || site.fuel_tanks.iter().any(|t| t.id == id)
+            || site.makeup_water.iter().any(|t| t.id == id)
+    }
+
+    /// The health of an IT group in the verdict; unknown when the verdict does not know it.
+    pub fn group_health(&self, id: &str) -> crate::verdict::Health {
+        self.verdict
+            .group(id)
+            .map_or(crate::verdict::Health::Unknown, |g| g.health)
+    }
+}
+
+/// For every element, the loads that can draw on it: the load's inputs and, through them,
+/// everything upstream. Walked once per observation, not per frame: it only changes with
+/// the site.
+pub fn dependents(site: &Site) -> BTreeMap<Id, Vec<Id>> {
+    let mut out: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
+    for load in &site.loads {
+        let mut seen: BTreeSet<&Id> = BTreeSet::new();
+        let mut stack: Vec<&Id> = load.inputs.iter().collect();
+        while let Some(id) = stack.pop() {
+            // a manual tie makes the feed graph cyclic; `seen` ends the walk
+            if !seen.insert(id) {
+                continue;
+            }
+            if let Some(e) = site.element(id) {
+                stack.extend(site.inputs_of(e));
+            }
+        }
+        for id in seen {
+            out.entry(id.clone()).or_default().push(load.id.clone());
+        }
+    }
+    out
 }

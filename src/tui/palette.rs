@@ -2,7 +2,7 @@
 //! the typed text into a `Command` or says clearly what is wrong, `complete` extends it on
 //! Tab. What a command does is `app::update`'s business.
 
-use super::app::View;
+use super::action::View;
 use super::components::Group;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

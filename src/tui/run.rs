@@ -11,10 +11,10 @@ use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKi
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
+use super::action::Pointer;
 use super::app::App;
 use super::drive::{Effect, Input, Model, Runtime, drive_with};
 use super::guard::{self, Tty};
-use super::mouse::Pointer;
 use super::observe::Observation;
 use super::send;
 use super::state_files;
@@ -110,14 +110,14 @@ pub fn run(
                     std::env::var("USER").unwrap_or_else(|_| "operator".into()),
                 )
             });
-            let mut app = App::new(site.name.clone(), SystemTime::now())
+            let app = App::new(site.name.clone(), SystemTime::now())
                 .with_sites(sites, current)
                 .with_keymap(keymap)
                 .with_authority(authority)
-                .with_audit(&audit);
-            app.memory.acks = acks;
-            app.layout = layout;
-            app.message = refused
+                .with_audit(&audit)
+                .with_acks(acks)
+                .with_layout(layout);
+            let message = refused
                 .map(|e| format!("keymap refused: {}", e.first_line()))
                 .or_else(|| layout_refused.and_then(|w| w.lines().next().map(str::to_string)))
                 .or_else(|| {
@@ -126,7 +126,7 @@ pub fn run(
                             .to_string()
                     })
                 });
-            app
+            app.with_message(message)
         },
         view::render,
     )

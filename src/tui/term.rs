@@ -5,45 +5,14 @@
 use std::io::{self, Stdout, Write};
 use std::sync::Arc;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
-use crossterm::terminal::{
-    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
-    LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
-use crossterm::{cursor, execute, queue};
+use crossterm::terminal::{BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate};
+use crossterm::{execute, queue};
 use ratatui::backend::CrosstermBackend;
 use ratatui::{Frame, Terminal};
 
 use super::drive::Screen;
-use super::guard::Tty;
+use super::guard::{Tty, restore, take};
 use super::theme::Theme;
-
-/// Raw mode, the alternate screen, the cursor hidden and (`mouse`) mouse capture: from
-/// any state, so it also serves to take the terminal back after a stop, when the shell
-/// may have changed its modes.
-pub fn take(mouse: bool) -> io::Result<()> {
-    // crossterm saves the modes to restore only when it is not in raw mode already
-    let _ = disable_raw_mode();
-    enable_raw_mode()?;
-    let mut out = io::stdout();
-    execute!(out, EnterAlternateScreen, cursor::Hide)?;
-    if mouse {
-        execute!(out, EnableMouseCapture)?;
-    }
-    Ok(())
-}
-
-/// Leave raw mode, mouse capture and the alternate screen. Safe to call more than once,
-/// and with the mouse never captured (the terminal ignores turning off what is off).
-pub fn restore() {
-    let _ = disable_raw_mode();
-    let _ = execute!(
-        io::stdout(),
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        cursor::Show
-    );
-}
 
 fn install_panic_hook() {
     let previous = std::panic::take_hook();

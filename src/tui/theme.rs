@@ -61,11 +61,6 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// The shipped default theme (`assets/themes/default.ron`).
-    pub fn colored() -> Theme {
-        super::themes::shipped("default").unwrap_or_else(Theme::mono)
-    }
-
     /// No colour at all: modifiers only. Written out here as well as in `mono.ron`, since
     /// it is the fallback when nothing else can be had.
     pub fn mono() -> Theme {

@@ -13,6 +13,13 @@ use serde::Deserialize;
 use super::theme::Theme;
 use super::userfile::{self, UserFileError, issue_at};
 
+impl Theme {
+    /// The shipped default theme (`assets/themes/default.ron`).
+    pub fn colored() -> Theme {
+        shipped("default").unwrap_or_else(Theme::mono)
+    }
+}
+
 /// The shipped themes, by name.
 pub const SHIPPED: [(&str, &str); 3] = [
     ("default", include_str!("../../assets/themes/default.ron")),

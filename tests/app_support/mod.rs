@@ -36,7 +36,9 @@ pub fn demo_obs(fail: &[&str]) -> Observation {
 }
 
 pub fn demo_app() -> App {
-    let mut app = App::new("dc1", t0());
+    // an operator's console: the tests drive operations and acknowledgements too
+    let mut app =
+        App::new("dc1", t0()).with_authority(Some(redcon::ops::Authority::operator("operator")));
     update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
     app
 }
@@ -82,4 +84,14 @@ pub fn screen(app: &App) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Open `id`'s pane as an operator does: `:goto ID`.
+pub fn goto(app: &mut App, id: &str) {
+    update(app, Action::PaletteStart);
+    for c in format!("goto {id}").chars() {
+        update(app, Action::PaletteInput(c));
+    }
+    update(app, Action::PaletteRun);
+    assert_eq!(app.detail(), Some(id), "{:?}", app.message());
 }

@@ -21,22 +21,25 @@ use ratatui::style::Style;
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = app.component_rows();
     let title = Line::from(vec![
-        Span::styled(format!(" Components: {} ", app.group.title()), theme.title),
+        Span::styled(
+            format!(" Components: {} ", app.group().title()),
+            theme.title,
+        ),
         Span::raw(format!(
             "{} rows · sort {} · [ ] kind · s sort ",
             rows.len(),
-            app.sort.name()
+            app.sort().name()
         )),
     ]);
     let block = Block::bordered().title(title);
-    if app.obs.is_none() {
+    if app.obs().is_none() {
         frame.render_widget(
             Paragraph::new("waiting for the first data…").block(block),
             area,
         );
         return;
     }
-    let [h1, h2, h3] = app.group.headers();
+    let [h1, h2, h3] = app.group().headers();
     let header = Row::new(["id", "kind", "state", h1, h2, h3]).style(theme.title);
     let body: Vec<Row> = rows
         .iter()
@@ -66,7 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .style(style)
         })
         .collect();
-    let widths = match app.group {
+    let widths = match app.group() {
         Group::It => [
             Constraint::Length(14),
             Constraint::Length(8),
@@ -90,6 +93,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .block(block)
         .row_highlight_style(theme.selected)
         .highlight_symbol("> ");
-    let mut state = TableState::default().with_selected((!empty).then_some(app.selected));
+    let mut state = TableState::default().with_selected((!empty).then_some(app.selected()));
     frame.render_stateful_widget(table, area, &mut state);
 }

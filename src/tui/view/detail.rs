@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{clean, group_health};
+use super::{clean, field};
 use crate::classify::GroupReport;
 use crate::model::Element;
 use crate::tui::components::{element_status, findings_naming, group_kind_word, member_map};
@@ -16,13 +16,6 @@ use crate::tui::metrics::{fmt_value, spark_with_range};
 use crate::tui::observe::Observation;
 use crate::tui::theme::Theme;
 use crate::tui::timefmt;
-
-pub(super) fn field<'a>(name: &'a str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{name:<9}"), theme.dim),
-        value.into(),
-    ])
-}
 
 fn list(ids: &[String]) -> String {
     if ids.is_empty() {
@@ -148,7 +141,7 @@ fn metric_lines<'a>(obs: &'a Observation, id: &str, theme: &Theme) -> Vec<Line<'
 }
 
 fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> Vec<Line<'a>> {
-    let st = crate::tui::theme::Status::of_health(group_health(obs, &g.id));
+    let st = crate::tui::theme::Status::of_health(obs.group_health(&g.id));
     let mut lines = vec![
         field(
             "state",
@@ -244,12 +237,6 @@ fn source_lines<'a>(
 
 /// Changes of an element the detail pane lists.
 const HISTORY: usize = 5;
-
-pub fn has_pane(obs: &Observation, id: &str) -> bool {
-    obs.site.element(id).is_some()
-        || obs.verdict.classification.group(id).is_some()
-        || super::detail_site::knows(obs, id)
-}
 
 pub fn render(
     frame: &mut Frame,

@@ -5,16 +5,10 @@
 
 use ratatui::text::{Line, Span};
 
-use super::clean;
-use super::detail::field;
+use super::{clean, field};
 use crate::tui::components::{element_status, findings_naming};
 use crate::tui::observe::Observation;
 use crate::tui::theme::{Status, Theme};
-
-/// Whether `id` has a pane here.
-pub fn knows(obs: &Observation, id: &str) -> bool {
-    lines(obs, id, &Theme::mono()).is_some()
-}
 
 pub fn lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec<Line<'a>>> {
     if let Some(zone) = id.strip_prefix("zone:") {
@@ -62,6 +56,47 @@ pub fn lines<'a>(obs: &'a Observation, id: &'a str, theme: &Theme) -> Option<Vec
             field(
                 "inputs",
                 Span::raw(clean(&l.inputs.join(", ")).into_owned()),
+                theme,
+            ),
+        ];
+        out.extend(named(obs, id));
+        return Some(out);
+    }
+    if let Some((c, r)) = obs
+        .site
+        .clusters
+        .iter()
+        .find_map(|c| c.resources.iter().find(|r| r.id == id).map(|r| (c, r)))
+    {
+        let nodes: Vec<String> = c
+            .nodes
+            .iter()
+            .map(|n| format!("{} {}", n.id, obs.live.member_state(&n.id).name()))
+            .collect();
+        let mut out = vec![
+            field(
+                "cluster",
+                Span::raw(format!(
+                    "resource of {} · health {}",
+                    clean(&c.id),
+                    <&str>::from(obs.group_health(&c.id))
+                )),
+                theme,
+            ),
+            field(
+                "nodes",
+                Span::raw(clean(&nodes.join(", ")).into_owned()),
+                theme,
+            ),
+            field(
+                "prefers",
+                Span::raw(r.prefers.as_deref().map_or_else(|| "-".into(), clean)),
+                theme,
+            ),
+            // where it runs now is the cluster's to say; no source reports it yet
+            field(
+                "ops",
+                Span::raw("m move it to another node that is up"),
                 theme,
             ),
         ];

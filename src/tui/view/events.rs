@@ -25,9 +25,9 @@ fn level_style(level: Level, theme: &Theme) -> (&'static str, ratatui::style::St
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let needle = app.filter.to_lowercase();
+    let needle = app.filter().to_lowercase();
     let rows: Vec<ListItem> = app
-        .log
+        .log()
         .newest_first()
         .filter(|e| e.text.to_lowercase().contains(&needle))
         .map(|e| {
@@ -42,13 +42,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = format!(
         " Events {} of {} (newest first) · Enter opens what it is about ",
         rows.len(),
-        app.log.len()
+        app.log().len()
     );
     let empty = rows.is_empty();
     let list = List::new(rows)
         .block(Block::bordered().title(Span::styled(title, theme.title)))
         .highlight_style(theme.selected)
         .highlight_symbol("> ");
-    let mut state = ListState::default().with_selected((!empty).then_some(app.selected));
+    let mut state = ListState::default().with_selected((!empty).then_some(app.selected()));
     frame.render_stateful_widget(list, area, &mut state);
 }

@@ -32,12 +32,12 @@ pub(super) fn list_area(area: Rect) -> Rect {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let rows = items::filtered(&app.items, &app.filter);
+    let rows = items::filtered(app.items(), app.filter());
     let [list_area, detail_area] = split(area);
     let title = format!(
         " Findings & SPOFs (live) {} of {} ",
         rows.len(),
-        app.items.len()
+        app.items().len()
     );
     let list_items: Vec<ListItem> = rows
         .iter()
@@ -55,9 +55,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .block(Block::bordered().title(Span::styled(title, theme.title)))
         .highlight_style(theme.selected)
         .highlight_symbol("> ");
-    let mut state = ListState::default().with_selected((!empty).then_some(app.selected));
+    let mut state = ListState::default().with_selected((!empty).then_some(app.selected()));
     frame.render_stateful_widget(list, list_area, &mut state);
-    let detail = match rows.get(app.selected) {
+    let detail = match rows.get(app.selected()) {
         Some(i) => Paragraph::new(vec![
             Line::from(vec![
                 Span::styled(i.kind.word(), theme.status(status(i.kind))),
@@ -65,7 +65,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ]),
             Line::raw(clean(&i.text).into_owned()),
         ]),
-        None if app.items.is_empty() => Paragraph::new("nothing to report: no findings, no SPOFs"),
+        None if app.items().is_empty() => {
+            Paragraph::new("nothing to report: no findings, no SPOFs")
+        }
         None => Paragraph::new("no row matches the filter"),
     };
     frame.render_widget(

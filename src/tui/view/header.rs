@@ -27,12 +27,12 @@ pub fn tier_marker(live: TierRange, design: Tier) -> (String, Status) {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let site = clean(&app.site).into_owned();
-    let first = match &app.obs {
+    let site = clean(app.site()).into_owned();
+    let first = match &app.obs() {
         None => Line::from(vec![
             Span::styled(" WAITING ", theme.badge(Status::Unknown)),
             Span::raw(format!(" {site} · no data yet · ")),
-            Span::styled(app.mode, theme.title),
+            Span::styled(app.mode(), theme.title),
         ]),
         Some(o) => {
             let v = &o.verdict;
@@ -45,13 +45,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Span::raw(" "),
                 Span::styled(marker, theme.status(mstatus)),
                 Span::raw(" · "),
-                Span::styled(app.mode, theme.title),
+                Span::styled(app.mode(), theme.title),
             ];
             Line::from(spans)
         }
     };
     let mut second = Vec::new();
-    match app.obs.as_ref().and_then(|o| o.agents) {
+    match app.obs().and_then(|o| o.agents) {
         Some(a) => {
             second.push(Span::raw("agents "));
             // "0 fresh" is nothing to be glad about
@@ -76,8 +76,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             second.push(Span::styled(format!("{} dead", a.dead), dead));
         }
-        None if app.obs.is_some() => {
-            let source = app.obs.as_ref().map(|o| o.verdict.source.to_string());
+        None if app.obs().is_some() => {
+            let source = app.obs().map(|o| o.verdict.source.to_string());
             second.push(Span::raw(format!(
                 "agents: none, {}",
                 source.unwrap_or_default()
@@ -85,15 +85,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         None => second.push(Span::raw("agents: waiting for the first poll")),
     }
-    let newest = app.obs.as_ref().and_then(|o| o.newest);
-    let polled = app.obs.as_ref().is_none_or(|o| o.agents.is_some());
+    let newest = app.obs().and_then(|o| o.newest);
+    let polled = app.obs().is_none_or(|o| o.agents.is_some());
     // a file or the design alone has no data age to speak of
     if polled {
         second.push(Span::raw(format!(
             " · data {}",
-            timefmt::age(app.now, newest)
+            timefmt::age(app.now(), newest)
         )));
     }
-    second.push(Span::raw(format!(" · {}", timefmt::clock(app.now))));
+    second.push(Span::raw(format!(" · {}", timefmt::clock(app.now()))));
     frame.render_widget(Paragraph::new(vec![first, Line::from(second)]), area);
 }

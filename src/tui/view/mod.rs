@@ -25,16 +25,13 @@ use super::theme::Theme;
 
 // the wallboard draws the same facts in its own layout, from the same words
 /// Whether Enter can open a pane for `id` (an element, IT group, zone, load or tank).
-pub use detail::has_pane;
 pub(crate) use header::tier_marker;
-/// The health of an IT group in the verdict; unknown when the verdict does not know it.
-pub(crate) fn group_health(
-    obs: &crate::tui::observe::Observation,
-    id: &str,
-) -> crate::verdict::Health {
-    obs.verdict
-        .group(id)
-        .map_or(crate::verdict::Health::Unknown, |g| g.health)
+/// One line of a detail pane: the field's name in a dim column, then its value.
+fn field<'a>(name: &'a str, value: impl Into<Span<'a>>, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{name:<9}"), theme.dim),
+        value.into(),
+    ])
 }
 
 /// The whole screen:
@@ -51,11 +48,11 @@ pub(crate) fn group_health(
 ///  ------------------------------------------------
 /// ```
 ///
-/// That is the shipped `layouts/operator.ron`; `app.layout` may place the panels otherwise.
+/// That is the shipped `layouts/operator.ron`; `app.layout()` may place the panels otherwise.
 /// A detail pane (Enter) is drawn over the view; the `?` help over everything.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let (mut head, mut tabs, mut body, mut foot) = (Rect::ZERO, Rect::ZERO, Rect::ZERO, Rect::ZERO);
-    for (panel, area) in app.layout.areas(frame.area(), &[]) {
+    for (panel, area) in app.layout().areas(frame.area(), &[]) {
         match panel {
             "header" => head = area,
             "tabs" => tabs = area,
@@ -66,7 +63,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     header::render(frame, head, app, theme);
     render_tabs(frame, tabs, app, theme);
-    match app.view {
+    match app.view() {
         View::Overview => overview::render(frame, body, app, theme),
         View::Now => now::render(frame, body, app, theme),
         View::Findings => findings::render(frame, body, app, theme),
@@ -74,16 +71,16 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         View::Events => events::render(frame, body, app, theme),
         View::Topology => topology::render(frame, body, app, theme),
     }
-    if let Some(id) = &app.detail {
-        detail::render(frame, body, id, app.obs.as_ref(), &app.log, app.now, theme);
+    if let Some(id) = &app.detail() {
+        detail::render(frame, body, id, app.obs(), app.log(), app.now(), theme);
     }
-    if let Some(d) = &app.operation {
+    if let Some(d) = &app.operation() {
         operate::render(frame, body, d, theme);
     }
     render_footer(frame, foot, app, theme);
-    if app.help {
+    if app.help() {
         // over the whole screen: at 80x24 the body alone is too short for every key
-        let lines = app.keymap.help_lines_for(app.authority.is_some());
+        let lines = app.keymap().help_lines_for(app.authority().is_some());
         help::render(frame, frame.area(), &lines, theme);
     }
 }
@@ -123,7 +120,7 @@ pub fn tab_at(current: View, area: Rect, x: u16) -> Option<View> {
 /// Where the current view draws its rows inside `body`: the rows' area (inside the
 /// border, under a table's header). None for a view without rows.
 pub fn rows_area(app: &App, body: Rect) -> Option<Rect> {
-    let view = app.view;
+    let view = app.view();
     let list = match view {
         View::Overview => overview::split(body, app.problem_rows().len()).0,
         View::Findings => findings::list_area(body),
@@ -141,8 +138,8 @@ pub fn rows_area(app: &App, body: Rect) -> Option<Rect> {
 
 fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    for (v, text) in tab_labels(app.view) {
-        if v == app.view {
+    for (v, text) in tab_labels(app.view()) {
+        if v == app.view() {
             spans.push(Span::styled(text, theme.tab_active));
         } else {
             spans.push(Span::raw(text));
@@ -153,9 +150,9 @@ fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let line = if let Some(text) = &app.palette {
+    let line = if let Some(text) = &app.palette() {
         // what Tab could not decide between, else the palette's keys
-        let hint = app.message.as_deref().map_or_else(
+        let hint = app.message().map_or_else(
             || "  Tab complete · Enter run · Esc cancel".to_string(),
             |m| format!("  {}", clean(m)),
         );
@@ -165,30 +162,30 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::styled("_", theme.selected),
             Span::styled(hint, theme.dim),
         ])
-    } else if let Some(m) = &app.message {
+    } else if let Some(m) = &app.message() {
         Line::styled(clean(m).into_owned(), theme.title)
-    } else if app.operation.is_some() {
+    } else if app.operation().is_some() {
         // the keys of the mode in force: the dialog owns the keyboard now
         Line::styled(
             "dialog: type · Enter next step or the button · Tab Cancel/Confirm · Esc cancel",
             theme.dim,
         )
-    } else if app.detail.is_some() {
+    } else if app.detail().is_some() {
         Line::styled(
             "pane: Esc closes · d u t f m operate on it · a acknowledge · ? help",
             theme.dim,
         )
-    } else if app.filtering {
+    } else if app.filtering() {
         Line::from(vec![
             Span::styled("filter /", theme.title),
-            Span::raw(clean(&app.filter).into_owned()),
+            Span::raw(clean(app.filter()).into_owned()),
             Span::styled("_", theme.selected),
             Span::styled("  Enter keep · Esc drop", theme.dim),
         ])
-    } else if !app.filter.is_empty() {
+    } else if !app.filter().is_empty() {
         Line::from(vec![
             Span::styled("filter: ", theme.title),
-            Span::raw(clean(&app.filter).into_owned()),
+            Span::raw(clean(app.filter()).into_owned()),
             Span::styled("  / edit · Esc clear · ? help · q quit", theme.dim),
         ])
     } else {
@@ -216,9 +213,96 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::tui::{Action, App, Observation, Theme, update};
+
+    fn demo() -> Observation {
+        let site = crate::demo::site().unwrap();
+        let live = crate::demo::live(&site).unwrap();
+        Observation::of_file(
+            &site,
+            &live,
+            UNIX_EPOCH + Duration::from_secs(1_795_341_630),
+        )
+    }
+
     #[test]
     fn control_characters_never_reach_the_screen() {
         assert_eq!(super::clean("UPS-\x1b]52;c;x\x07B"), "UPS-?]52;c;x?B");
-        assert_eq!(super::clean("UPS-B"), "UPS-B");
+        // text from agents and site files, drawn: an OSC 52 (clipboard write) and a colour
+        // change in a problem's words, the site's name and the detail pane's id
+        let mut obs = demo();
+        let hostile = "\x1b]52;c;aGk=\x07\x1b[31mUPS\u{9b}2J";
+        obs.verdict.classification.site = format!("dc1{hostile}");
+        for p in &mut obs.verdict.problems {
+            p.text = format!("{}{hostile}", p.text);
+        }
+        let mut app = App::new("dc1", UNIX_EPOCH);
+        update(&mut app, Action::PollUpdate(Box::new(obs)));
+        for (w, h) in [(80, 24), (200, 60)] {
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| super::render(f, &app, &Theme::colored()))
+                .unwrap();
+            let buf = t.backend().buffer();
+            let cells: String = buf.content.iter().map(|c| c.symbol()).collect();
+            assert!(cells.contains("UPS"), "the problem is drawn: {cells}");
+            assert!(
+                cells.contains("?]52;c;aGk="),
+                "escaped, not dropped: {cells}"
+            );
+            assert!(
+                !cells.chars().any(|c| c.is_control()),
+                "{w}x{h}: a control character reached the screen"
+            );
+        }
+    }
+
+    /// `Observation::has_pane` (what Enter and `:goto` can open) and the panes themselves
+    /// (what the detail view can draw) say the same of every id the site names.
+    #[test]
+    fn what_can_be_opened_is_what_has_a_pane() {
+        let obs = demo();
+        let site = &obs.site;
+        let mut ids: Vec<String> = site.elements.iter().map(|e| e.id.clone()).collect();
+        ids.extend(site.loads.iter().map(|l| l.id.clone()));
+        ids.extend(site.fuel_tanks.iter().map(|t| t.id.clone()));
+        ids.extend(site.makeup_water.iter().map(|t| t.id.clone()));
+        ids.extend(
+            site.elements
+                .iter()
+                .filter_map(|e| e.zone.clone())
+                .map(|z| format!("zone:{z}")),
+        );
+        for g in &obs.verdict.groups {
+            ids.push(g.id.clone());
+            ids.extend(
+                crate::verdict::member_ids(site, &g.id, g.kind)
+                    .iter()
+                    .map(|m| m.to_string()),
+            );
+        }
+        for c in &site.clusters {
+            ids.extend(c.resources.iter().map(|r| r.id.clone()));
+        }
+        ids.extend(["zone:NOWHERE", "nothing", "", "zone:"].map(String::from));
+        let theme = Theme::mono();
+        let mut opened = 0;
+        for id in &ids {
+            let drawn = site.element(id).is_some()
+                || obs.verdict.classification.group(id).is_some()
+                || super::detail_site::lines(&obs, id, &theme).is_some();
+            assert_eq!(obs.has_pane(id), drawn, "{id:?}");
+            opened += usize::from(drawn);
+        }
+        assert!(
+            opened + 4 == ids.len(),
+            "every named id opens, the made-up ones do not"
+        );
     }
 }

@@ -73,10 +73,10 @@ pub fn line<'a>(
 /// The title: how many problems, of which new and acknowledged.
 pub fn title(app: &App, theme: &Theme) -> Line<'static> {
     let rows = app.problem_rows();
-    let new = rows.iter().filter(|p| app.memory.is_new(p)).count();
+    let new = rows.iter().filter(|p| app.memory().is_new(p)).count();
     let acked = rows
         .iter()
-        .filter(|p| app.memory.ack(&app.site, p).is_some())
+        .filter(|p| app.memory().ack(app.site(), p).is_some())
         .count();
     let mut text = match rows.len() {
         0 => " Now: nothing wrong ".to_string(),
@@ -96,7 +96,7 @@ pub fn title(app: &App, theme: &Theme) -> Line<'static> {
 /// without a cursor. A list longer than the area ends in "+N more".
 pub fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, selectable: bool) {
     let block = Block::bordered().title(title(app, theme));
-    let Some(obs) = &app.obs else {
+    let Some(obs) = &app.obs() else {
         frame.render_widget(
             Paragraph::new("waiting for the first data…").block(block),
             area,
@@ -117,7 +117,7 @@ pub fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, sele
         return;
     }
     let visible = usize::from(area.height.saturating_sub(2).max(1));
-    let first = (app.selected + 1).saturating_sub(visible);
+    let first = (app.selected() + 1).saturating_sub(visible);
     let more = rows.len().saturating_sub(first + visible);
     // the last line says what does not fit rather than dropping it silently
     let take = if more > 0 { visible - 1 } else { visible };
@@ -125,7 +125,7 @@ pub fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, sele
         .iter()
         .skip(first)
         .take(take)
-        .map(|p| ListItem::new(line(app.now, &app.site, &app.memory, p, theme)))
+        .map(|p| ListItem::new(line(app.now(), app.site(), app.memory(), p, theme)))
         .collect();
     if more > 0 {
         let hidden = rows.len() - first - take;
@@ -138,7 +138,7 @@ pub fn render_list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, sele
         .block(block)
         .highlight_style(theme.selected)
         .highlight_symbol("> ");
-    let selected = (selectable && app.selected >= first).then(|| app.selected - first);
+    let selected = (selectable && app.selected() >= first).then(|| app.selected() - first);
     let mut state = ListState::default().with_selected(selected);
     frame.render_stateful_widget(list, area, &mut state);
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::clean;
 use crate::ops::Verdict;
-use crate::tui::operate::{Dialog, Step};
+use crate::tui::app::operate::{Dialog, Step};
 use crate::tui::theme::{Status, Theme};
 
 fn verdict_style(v: Verdict, theme: &Theme) -> ratatui::style::Style {

@@ -37,7 +37,7 @@ pub fn split(body: Rect, problems: usize) -> (Rect, Rect) {
 }
 
 pub fn render(frame: &mut Frame, body: Rect, app: &App, theme: &Theme) {
-    let Some(obs) = &app.obs else {
+    let Some(obs) = &app.obs() else {
         frame.render_widget(Paragraph::new("waiting for the first data…"), body);
         return;
     };

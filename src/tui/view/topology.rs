@@ -99,7 +99,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         )),
     ]);
     let block = Block::bordered().title(title);
-    let Some(obs) = &app.obs else {
+    let Some(obs) = &app.obs() else {
         frame.render_widget(
             Paragraph::new("waiting for the first data…").block(block),
             area,
@@ -110,7 +110,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // state. The window is the one a List scrolled to the selection shows (and the one
     // the mouse reads clicks against).
     let visible = usize::from(area.height.saturating_sub(2).max(1));
-    let first = (app.selected + 1).saturating_sub(visible);
+    let first = (app.selected() + 1).saturating_sub(visible);
     let rows: Vec<ListItem> = app
         .topology_rows()
         .into_iter()
@@ -123,6 +123,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .block(block)
         .highlight_style(theme.selected)
         .highlight_symbol("> ");
-    let mut state = ListState::default().with_selected((!empty).then_some(app.selected - first));
+    let mut state = ListState::default().with_selected((!empty).then_some(app.selected() - first));
     frame.render_stateful_widget(list, area, &mut state);
 }

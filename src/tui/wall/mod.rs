@@ -242,7 +242,7 @@ impl Wall {
             &obs.site,
             &obs.live,
             now,
-            crate::tui::operate::MAINTENANCE_AGE_S,
+            crate::tui::app::operate::MAINTENANCE_AGE_S,
         )
         .into_iter()
         .map(|(_, text)| text)

@@ -24,7 +24,7 @@ use crate::classify::SubsystemReport;
 use crate::tui::observe::Observation;
 use crate::tui::theme::{Status, Theme};
 use crate::tui::timefmt;
-use crate::tui::view::{clean, group_health, tier_marker};
+use crate::tui::view::{clean, tier_marker};
 use crate::verdict::SubsystemVerdict;
 
 /// Rows of one subsystem tile: its border and six lines (tier, why, figures, redundancy).
@@ -363,7 +363,7 @@ fn groups(frame: &mut Frame, area: Rect, obs: &Observation, theme: &Theme) {
     let gs = &obs.verdict.classification.groups;
     let mut lines = Vec::new();
     for g in gs {
-        let st = Status::of_health(group_health(obs, &g.id));
+        let st = Status::of_health(obs.group_health(&g.id));
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", st.marker()), theme.status(st)),
             Span::styled(format!("{:<14} ", clean(&g.id)), theme.title),

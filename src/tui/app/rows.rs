@@ -1,11 +1,10 @@
 //! What the console's lists hold right now: the rows of each view after the filter, and
 //! what Enter on the selected row opens. Read by `update` and the views alike.
 
-use super::app::{App, View};
-use super::components::{self, Group};
-use super::items;
-use super::topology;
-use super::view::has_pane;
+use super::{App, View};
+use crate::tui::components::{self, Group};
+use crate::tui::items;
+use crate::tui::topology;
 
 impl App {
     /// Rows of the current list view after the filter.
@@ -77,7 +76,7 @@ impl App {
                 .get(self.selected)?
                 .elements
                 .iter()
-                .find(|id| has_pane(obs, id))
+                .find(|id| obs.has_pane(id))
                 .cloned(),
             View::Topology => self
                 .topology_rows()
@@ -89,7 +88,7 @@ impl App {
                 [Some(&p.item), p.group.as_ref()]
                     .into_iter()
                     .flatten()
-                    .find(|id| has_pane(obs, id))
+                    .find(|id| obs.has_pane(id))
                     .cloned()
             }),
             View::Events => {
@@ -100,7 +99,7 @@ impl App {
                     .nth(self.selected)?
                     .subject
                     .clone()
-                    .filter(|id| has_pane(obs, id))
+                    .filter(|id| obs.has_pane(id))
             }
         }
     }

@@ -10,35 +10,14 @@
 use crate::model::{Id, MemberState};
 use crate::ops::audit::OpenMaintenance;
 use crate::ops::{
-    Acknowledged, Mutation, OpKind, Operation, Plan, Target, Verdict, owner, plan_text, preflight,
-    resolve,
+    Acknowledged, Mutation, OpKind, Operation, Plan, Target, Verdict, carrier, plan_text,
+    preflight, resolve,
 };
 
-use super::app::{Action, App, Effect};
-use super::items::{Item, ItemKind};
-use super::observe::Observation;
-
-/// The verbs the console offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verb {
-    Drain,
-    Undrain,
-    Standby,
-    Failover,
-    Move,
-}
-
-impl Verb {
-    pub fn word(self) -> &'static str {
-        match self {
-            Verb::Drain => "drain",
-            Verb::Undrain => "undrain",
-            Verb::Standby => "standby",
-            Verb::Failover => "failover",
-            Verb::Move => "move",
-        }
-    }
-}
+use super::{Action, App, Effect};
+use crate::tui::action::Verb;
+use crate::tui::items::{Item, ItemKind};
+use crate::tui::observe::Observation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -186,7 +165,16 @@ pub fn start(app: &mut App, verb: Verb) -> Effect {
         Ok(p) => p,
         Err(e) => return say(app, e.to_string()),
     };
-    let agent = owner(&obs.site, &id).unwrap_or_else(|| crate::sim::DEFAULT_AGENT.into());
+    let Some(agent) = carrier(
+        &obs.site,
+        &id,
+        obs.endpoints.iter().map(|e| e.name.as_str()),
+    ) else {
+        return say(
+            app,
+            format!("{id}: the site file names no agent for it, and more than one is configured"),
+        );
+    };
     let endpoint = obs.endpoints.iter().find(|e| e.name == agent);
     app.operation = Some(Dialog {
         lines: plan_text(&plan),

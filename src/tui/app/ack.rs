@@ -2,8 +2,8 @@
 //! operator types a note, Enter makes the acknowledgement. Only an operator console can: a
 //! read-only face shows acknowledgements and cannot make them.
 
-use super::app::{App, Effect, View};
-use super::now::Ack;
+use super::{App, Effect, View};
+use crate::tui::now::Ack;
 
 /// `a`: start an acknowledgement of the selected problem.
 pub fn start(app: &mut App) -> Effect {

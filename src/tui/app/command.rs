@@ -1,15 +1,14 @@
-//! What a `:` command does to the console. Split from `app::update` so the palette's
+//! What a `:` command does to the console. Split from `update` so the palette's
 //! language (`palette`) and its effects read on their own.
 
-use super::app::{Action, App, Effect, View, update};
-use super::components::{self, Group};
-use super::palette::{self, Command};
-use super::view::has_pane;
+use super::{Action, App, Effect, View};
+use crate::tui::components::{self, Group};
+use crate::tui::palette::{self, Command};
 
 /// An element, member, group, zone or load of the shown site has this id.
 fn target_exists(app: &App, id: &str) -> bool {
     app.obs.as_ref().is_some_and(|o| {
-        has_pane(o, id) || o.site.element(id).is_some() || app.topology.iter().any(|r| r.id == id)
+        o.has_pane(id) || o.site.element(id).is_some() || app.topology.iter().any(|r| r.id == id)
     })
 }
 
@@ -27,12 +26,12 @@ fn goto(app: &mut App, id: &str) {
             .map(|i| (*g, i))
     });
     if let Some((group, i)) = found {
-        update(app, Action::Show(View::Components));
+        app.show(View::Components);
         app.filter.clear();
         app.group = group;
         app.selected = i;
         app.detail = Some(id.to_string());
-    } else if has_pane(obs, id) {
+    } else if obs.has_pane(id) {
         app.detail = Some(id.to_string());
     } else {
         app.message = Some(format!(
@@ -108,9 +107,9 @@ pub fn palette(app: &mut App, action: Action) -> Effect {
 pub fn run(app: &mut App, cmd: Command) -> Effect {
     app.dirty = true;
     match cmd {
-        Command::Show(v) => return update(app, Action::Show(v)),
+        Command::Show(v) => app.show(v),
         Command::Components(group, kind) => {
-            update(app, Action::Show(View::Components));
+            app.show(View::Components);
             app.group = group;
             app.detail = None;
             app.selected = kind
