@@ -7,7 +7,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 
 use crate::api::{self, OpReply, OpRequest};
 use crate::ops::audit::{AuditError, AuditLog, Outcome, Record};
-use crate::ops::{Mutation, Plan};
+use crate::ops::{Acknowledged, Mutation, Operation, Plan, Verdict};
 
 /// What the agent said, as the console understands it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,12 +33,32 @@ pub fn plan_lines(plan: &Plan) -> Vec<String> {
 
 /// An audit record of `mutation`; `plan` is `plan_lines` of the plan it was cleared on.
 pub fn record(mutation: &Mutation, plan: &[String], outcome: Outcome, detail: &str) -> Record {
+    record_of(
+        mutation.operation(),
+        Some(mutation.verdict()),
+        mutation.acknowledged(),
+        plan,
+        outcome,
+        detail,
+    )
+}
+
+/// An audit record of an operation, cleared or not (one refused before sending is
+/// audited as `not_cleared` with the verdict that stopped it).
+pub fn record_of(
+    operation: &Operation,
+    verdict: Option<Verdict>,
+    acknowledged: Acknowledged,
+    plan: &[String],
+    outcome: Outcome,
+    detail: &str,
+) -> Record {
     Record {
         at: api::unix_now(),
         by: "console".into(),
-        operation: mutation.operation.clone(),
-        verdict: Some(mutation.verdict),
-        acknowledged: mutation.acknowledged,
+        operation: operation.clone(),
+        verdict,
+        acknowledged,
         plan: plan.to_vec(),
         outcome,
         detail: detail.to_string(),
@@ -56,19 +76,42 @@ pub async fn send(
     mutation: &Mutation,
     timeout: Duration,
 ) -> Sent {
-    let url = format!("{}/v1/ops", agent_url.trim_end_matches('/'));
     let body = OpRequest {
-        operation: mutation.operation.clone(),
-        verdict: mutation.verdict,
-        acknowledged: mutation.acknowledged,
+        operation: mutation.operation().clone(),
+        verdict: mutation.verdict(),
+        acknowledged: mutation.acknowledged(),
     };
+    send_request(
+        client,
+        agent_url,
+        token,
+        &body,
+        mutation.state_version(),
+        timeout,
+    )
+    .await
+}
+
+/// POST any request body to `{agent_url}/v1/ops` with `If-Match: state_version`: the wire
+/// as any client can speak it. The console sends only cleared mutations (`send`); the
+/// agent trusts neither (it judges again), which is what tests of forged requests use this
+/// for.
+pub async fn send_request(
+    client: &reqwest::Client,
+    agent_url: &str,
+    token: Option<&str>,
+    body: &OpRequest,
+    state_version: &str,
+    timeout: Duration,
+) -> Sent {
+    let url = format!("{}/v1/ops", agent_url.trim_end_matches('/'));
     // plain data always serialises; an empty body would be refused by the agent, by name
-    let body = serde_json::to_vec(&body).unwrap_or_default();
+    let body = serde_json::to_vec(body).unwrap_or_default();
     let mut req = client
         .post(&url)
         .header(CONTENT_TYPE, "application/json")
         .body(body)
-        .header(IF_MATCH, &mutation.state_version)
+        .header(IF_MATCH, state_version)
         .timeout(timeout);
     if let Some(t) = token {
         req = req.header(AUTHORIZATION, format!("Bearer {t}"));

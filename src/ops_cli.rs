@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use redcon::config::PollPolicy;
-use redcon::dispatch::{plan_lines, record, send_audited};
+use redcon::dispatch::{plan_lines, record, record_of, send_audited};
 use redcon::model::{LiveState, Site};
 use redcon::ops::audit::{self, AuditLog, Outcome};
 use redcon::ops::tokens::Tokens;
@@ -313,14 +313,10 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
                 NotCleared::Uncertain(..) => UNCERTAIN,
                 NotCleared::Degrades(_) | NotCleared::NoReason => NOT_ACKNOWLEDGED,
             };
-            let fake = Mutation {
-                operation: op,
-                verdict: plan.verdict,
-                acknowledged: req.ack,
-                state_version: String::new(),
-            };
-            if let Err(e) = log.append(&record(
-                &fake,
+            if let Err(e) = log.append(&record_of(
+                &op,
+                Some(plan.verdict),
+                req.ack,
                 &plan_lines(&plan),
                 Outcome::NotCleared,
                 &e.to_string(),
@@ -335,7 +331,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
             eprintln!("redcon: not confirmed: no terminal to ask on (use --yes in scripts)");
             return NOT_ACKNOWLEDGED;
         }
-        if !confirm(&mutation.operation.target, plan.site_level) {
+        if !confirm(&mutation.operation().target, plan.site_level) {
             eprintln!("redcon: cancelled");
             return NOT_ACKNOWLEDGED;
         }

@@ -147,12 +147,17 @@ async fn an_agent_that_redirects_gets_an_error_and_the_third_party_nothing() {
 
     let dir = temp_dir("redirect");
     let mut log = AuditLog::open(&dir.join("console.jsonl")).unwrap();
-    let m = Mutation {
-        operation: request(OpKind::Drain, "U1", "redirect-1", Verdict::Safe).operation,
-        verdict: Verdict::Safe,
-        acknowledged: Acknowledged::default(),
-        state_version: "W/\"sim-1\"".into(),
+    // cleared as the console clears one: an authority, a plan, forced past its verdict
+    let site = redcon::demo::site().unwrap();
+    let live = redcon::demo::live(&site).unwrap();
+    let op = request(OpKind::Drain, "UPS-A1", "redirect-1", Verdict::Safe).operation;
+    let plan = redcon::ops::preflight(&site, &live, &op, None, 0.0).unwrap();
+    let force = Acknowledged {
+        degrade: true,
+        force: true,
     };
+    let authority = redcon::ops::Authority::operator("mallory");
+    let m = Mutation::clear(&authority, op, &plan, force, "W/\"sim-1\"").unwrap();
     let sent = send_audited(
         &mut log,
         &client(),

@@ -237,10 +237,11 @@ fn clearing_needs_acknowledgement_for_degrade_and_force_for_refusal() {
     );
     let ok = ok.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        ok.operation.operator, "bob",
+        ok.operation().operator,
+        "bob",
         "the authority, not the request, names who"
     );
-    assert_eq!(ok.state_version, "v1");
+    assert_eq!(ok.state_version(), "v1");
 
     let (site, live) = e01_with(&["U2"]);
     let refused = plan(&site, &live, OpKind::Drain, "U1");

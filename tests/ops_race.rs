@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use redcon::agent::{self, parse_agent_config};
 use redcon::config::PollPolicy;
-use redcon::dispatch::{Sent, send};
+use redcon::dispatch::{Sent, send, send_request};
 use redcon::model::{LiveState, Site};
 use redcon::ops::audit::Outcome;
 use redcon::ops::tokens::Tokens;
@@ -190,16 +190,15 @@ async fn on_a_real_agent_exactly_one_of_two_slave_drains_succeeds_every_time() {
             .clone()
             .unwrap_or_else(|| panic!("{status:?}"));
         // each operator's console judged its own drain safe on the same snapshot
-        let mutation = |target: &str| Mutation {
+        let request = |target: &str| redcon::api::OpRequest {
             operation: drain(target, &format!("{target}-{run}")),
             verdict: Verdict::Safe,
             acknowledged: Acknowledged::default(),
-            state_version: etag.clone(),
         };
-        let (ma, mb) = (mutation("eth0"), mutation("eth1"));
+        let (ma, mb) = (request("eth0"), request("eth1"));
         let (ra, rb) = tokio::join!(
-            send(&client, &base, Some(OPERATE), &ma, T),
-            send(&client, &base, Some(OPERATE), &mb, T)
+            send_request(&client, &base, Some(OPERATE), &ma, &etag, T),
+            send_request(&client, &base, Some(OPERATE), &mb, &etag, T)
         );
         exactly_one(&ra, &rb, run);
         let slaves = std::fs::read_to_string(root.join("sys/class/net/bond0/bonding/slaves"));

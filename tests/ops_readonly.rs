@@ -12,17 +12,31 @@
 use std::time::Duration;
 
 use redcon::agent::{self, parse_agent_config};
+use redcon::api::OpRequest;
 use redcon::config::PollPolicy;
-use redcon::dispatch::send;
+use redcon::dispatch::send_request;
 use redcon::ops::audit::Outcome;
 use redcon::ops::tokens::Tokens;
-use redcon::ops::{Acknowledged, Mutation, OpKind, Operation, Verdict, owner};
+use redcon::ops::{Acknowledged, OpKind, Operation, Verdict, owner};
 use redcon::poll::{self, AgentSpec};
 use redcon::sim::{DEFAULT_AGENT, agent_urls, spawn_local};
 use tokio::net::TcpListener;
 
 const OPERATE: &str = "ro-test-operate-0123456789";
 const READ: &str = "ro-test-read-0123456789abc";
+
+/// `every_operation`, after checking it has every kind there is (`OpKind::all`).
+fn checked_operations() -> Vec<Operation> {
+    let ops = every_operation();
+    for kind in OpKind::all() {
+        assert!(
+            ops.iter().any(|o| o.kind.number() == kind.number()),
+            "no {} in every_operation()",
+            kind.verb()
+        );
+    }
+    ops
+}
 
 /// One operation of every kind on every kind of target the demo site has.
 fn every_operation() -> Vec<Operation> {
@@ -52,15 +66,14 @@ fn every_operation() -> Vec<Operation> {
 
 /// Built as a console would send it, with the verdict forged to `safe` and everything
 /// acknowledged: the token alone must stop it.
-fn forged(op: Operation, version: &str) -> Mutation {
-    Mutation {
+fn forged(op: Operation) -> OpRequest {
+    OpRequest {
         operation: op,
         verdict: Verdict::Safe,
         acknowledged: Acknowledged {
             degrade: true,
             force: true,
         },
-        state_version: version.to_string(),
     }
 }
 
@@ -94,14 +107,22 @@ async fn the_simulator_refuses_every_operation_without_an_operate_token() {
     .await;
     let (live_before, _) = merged_live(&site, &before);
     let mut tried = 0;
-    for op in every_operation() {
+    for op in checked_operations() {
         let agent = owner(&site, &op.target).unwrap_or_else(|| DEFAULT_AGENT.into());
         let status = before.iter().find(|a| a.name == agent);
         let status = status.unwrap_or_else(|| panic!("{}: no agent {agent}", op.target));
         let version = status.etag.clone().unwrap_or_default();
         for token in [None, Some(READ)] {
-            let m = forged(op.clone(), &version);
-            let sent = send(&client, &status.url, token, &m, Duration::from_secs(3)).await;
+            let m = forged(op.clone());
+            let sent = send_request(
+                &client,
+                &status.url,
+                token,
+                &m,
+                &version,
+                Duration::from_secs(3),
+            )
+            .await;
             assert_eq!(
                 sent.outcome,
                 Outcome::Unauthorised,
@@ -157,13 +178,14 @@ async fn a_real_agent_refuses_every_operation_without_an_operate_token() {
             .to_string()
     };
     let version = etag().await;
-    for op in every_operation() {
+    for op in checked_operations() {
         for token in [None, Some(READ)] {
-            let sent = send(
+            let sent = send_request(
                 &client,
                 &base,
                 token,
-                &forged(op.clone(), &version),
+                &forged(op.clone()),
+                &version,
                 Duration::from_secs(3),
             )
             .await;

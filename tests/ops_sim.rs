@@ -336,14 +336,25 @@ async fn two_concurrent_drains_of_the_last_redundant_units_one_succeeds() {
         degrade: false,
         force: true,
     };
-    let mut m = Mutation::clear(&Authority::operator("alice"), op, &plan, forced, etag)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let m = Mutation::clear(
+        &Authority::operator("alice"),
+        op,
+        &plan,
+        forced,
+        etag.clone(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     // a console that lied about its acknowledgement is still refused by the agent
-    m.acknowledged = Acknowledged {
-        degrade: true,
-        force: false,
+    let lying = redcon::api::OpRequest {
+        operation: m.operation().clone(),
+        verdict: m.verdict(),
+        acknowledged: Acknowledged {
+            degrade: true,
+            force: false,
+        },
     };
-    let sent = send(&fx.client, &fx.url, Some(OPERATE), &m, t).await;
+    let sent =
+        redcon::dispatch::send_request(&fx.client, &fx.url, Some(OPERATE), &lying, &etag, t).await;
     assert_eq!(sent.outcome, Outcome::Rejected, "{sent:?}");
     let reply = sent.reply.unwrap_or_else(|| panic!("no reply"));
     assert_eq!(reply.outcome, "refused");

@@ -176,12 +176,12 @@ fn a_drain_needs_a_reason_the_id_and_two_confirmations_with_cancel_focused() {
     else {
         panic!("{effects:?}")
     };
-    assert_eq!(mutation.operation.kind, OpKind::Drain);
-    assert_eq!(mutation.operation.target, "PDU-A1");
-    assert_eq!(mutation.operation.reason, "capacitors");
-    assert_eq!(mutation.operation.operator, "alice");
-    assert!(mutation.acknowledged.degrade && !mutation.acknowledged.force);
-    assert_eq!(mutation.state_version, "W/\"pdu-gw-7\"");
+    assert_eq!(mutation.operation().kind, OpKind::Drain);
+    assert_eq!(mutation.operation().target, "PDU-A1");
+    assert_eq!(mutation.operation().reason, "capacitors");
+    assert_eq!(mutation.operation().operator, "alice");
+    assert!(mutation.acknowledged().degrade && !mutation.acknowledged().force);
+    assert_eq!(mutation.state_version(), "W/\"pdu-gw-7\"");
     assert!(url.ends_with("/agents/pdu-gw"), "{url}");
     assert!(plan[0].starts_with("DEGRADES"), "{plan:?}");
     assert_eq!(app.operation().map(|d| d.step), Some(Step::Sending));
@@ -280,13 +280,7 @@ fn a_read_only_console_cannot_prepare_or_send_any_operation() {
     let mut app = app_with(None, demo_obs(|_| {}));
     assert_eq!(app.mode(), "READ-ONLY");
     for target in TARGETS {
-        for verb in [
-            Verb::Drain,
-            Verb::Undrain,
-            Verb::Standby,
-            Verb::Failover,
-            Verb::Move,
-        ] {
+        for verb in Verb::ALL {
             open(&mut app, target);
             let effect = update(&mut app, Action::OpStart(verb));
             assert!(!matches!(effect, Effect::Operate { .. }));
@@ -324,13 +318,7 @@ fn the_wallboard_has_no_key_for_any_operation() {
 #[test]
 fn every_verb_on_every_target_either_opens_a_plan_or_says_why_not() {
     for target in TARGETS {
-        for verb in [
-            Verb::Drain,
-            Verb::Undrain,
-            Verb::Standby,
-            Verb::Failover,
-            Verb::Move,
-        ] {
+        for verb in Verb::ALL {
             let mut app = operator_app();
             open(&mut app, target);
             update(&mut app, Action::OpStart(verb));

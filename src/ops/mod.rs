@@ -42,6 +42,31 @@ pub enum OpKind {
 }
 
 impl OpKind {
+    /// One operation of every kind (a failover and a move with no partner named: the
+    /// target's own business). Kept whole by `number`, whose match stops compiling when a
+    /// kind is added, and by the test that finds every number here once; the tests that
+    /// must try every kind iterate this.
+    pub fn all() -> [OpKind; 5] {
+        [
+            OpKind::Drain,
+            OpKind::Standby,
+            OpKind::Undrain,
+            OpKind::Failover { to: None },
+            OpKind::Move { to: Id::new() },
+        ]
+    }
+
+    /// The kind's place in `all()`.
+    pub fn number(&self) -> usize {
+        match self {
+            OpKind::Drain => 0,
+            OpKind::Standby => 1,
+            OpKind::Undrain => 2,
+            OpKind::Failover { .. } => 3,
+            OpKind::Move { .. } => 4,
+        }
+    }
+
     pub fn verb(&self) -> &'static str {
         match self {
             OpKind::Drain => "drain",
@@ -112,12 +137,14 @@ impl Authority {
 /// carries the state version the plan was computed on, so the agent can refuse it if the
 /// site has changed since.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Its fields are private: the only way to make one is `Mutation::clear`, which needs an
+/// `Authority` and a plan that allows it.
 pub struct Mutation {
-    pub operation: Operation,
-    pub verdict: Verdict,
-    pub acknowledged: Acknowledged,
+    operation: Operation,
+    verdict: Verdict,
+    acknowledged: Acknowledged,
     /// The version (ETag) of the state the plan was computed on.
-    pub state_version: String,
+    state_version: String,
 }
 
 /// Why an operation was not cleared.
@@ -134,6 +161,20 @@ pub enum NotCleared {
 }
 
 impl Mutation {
+    pub fn operation(&self) -> &Operation {
+        &self.operation
+    }
+    pub fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+    pub fn acknowledged(&self) -> Acknowledged {
+        self.acknowledged
+    }
+    /// The version (ETag) of the state the plan was computed on.
+    pub fn state_version(&self) -> &str {
+        &self.state_version
+    }
+
     /// Clear `op` for sending, given its plan and what the operator acknowledged.
     pub fn clear(
         authority: &Authority,
@@ -167,5 +208,16 @@ impl Mutation {
             acknowledged,
             state_version: state_version.into(),
         })
+    }
+}
+
+#[cfg(test)]
+mod kinds_tests {
+    use super::OpKind;
+
+    #[test]
+    fn every_kind_is_in_all_once_in_its_place() {
+        let numbers: Vec<usize> = OpKind::all().iter().map(OpKind::number).collect();
+        assert_eq!(numbers, (0..OpKind::all().len()).collect::<Vec<_>>());
     }
 }

@@ -182,6 +182,26 @@ pub enum Verb {
 }
 
 impl Verb {
+    /// Every verb; kept whole by `number`'s match and the test that finds each number here.
+    pub const ALL: [Verb; 5] = [
+        Verb::Drain,
+        Verb::Undrain,
+        Verb::Standby,
+        Verb::Failover,
+        Verb::Move,
+    ];
+
+    /// The verb's place in `ALL`.
+    pub fn number(self) -> usize {
+        match self {
+            Verb::Drain => 0,
+            Verb::Undrain => 1,
+            Verb::Standby => 2,
+            Verb::Failover => 3,
+            Verb::Move => 4,
+        }
+    }
+
     pub fn word(self) -> &'static str {
         match self {
             Verb::Drain => "drain",
@@ -190,5 +210,16 @@ impl Verb {
             Verb::Failover => "failover",
             Verb::Move => "move",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Verb;
+
+    #[test]
+    fn every_verb_is_in_all_once_in_its_place() {
+        let numbers: Vec<usize> = Verb::ALL.iter().map(|v| v.number()).collect();
+        assert_eq!(numbers, (0..Verb::ALL.len()).collect::<Vec<_>>());
     }
 }

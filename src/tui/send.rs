@@ -16,7 +16,7 @@ pub async fn operate<A: Runtime>(
     url: String,
     token: Option<String>,
 ) {
-    let what = mutation.operation.describe();
+    let what = mutation.operation().describe();
     let text = match send_one(&mutation, &plan, &url, token.as_deref()).await {
         Ok(sent) => format!("{what}: {} ({})", sent.outcome.word(), sent.detail),
         Err(e) => format!("{what}: not sent: {e}"),

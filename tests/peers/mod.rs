@@ -354,36 +354,41 @@ impl Console {
         })
     }
 
-    /// An operation cleared on the current snapshot (the tests choose safe ones).
-    pub fn cleared(
-        &self,
-        kind: redcon::ops::OpKind,
-        target: &str,
-        key: &str,
-    ) -> redcon::ops::Mutation {
-        redcon::ops::Mutation {
-            operation: redcon::ops::Operation {
-                kind,
-                target: target.into(),
-                reason: "peer test".into(),
-                operator: "tester".into(),
-                idempotency_key: key.into(),
+    /// A request on the current snapshot, as a console would send it (the tests choose
+    /// safe operations; the agent judges each again from its own sources).
+    pub fn cleared(&self, kind: redcon::ops::OpKind, target: &str, key: &str) -> Request {
+        Request {
+            body: redcon::api::OpRequest {
+                operation: redcon::ops::Operation {
+                    kind,
+                    target: target.into(),
+                    reason: "peer test".into(),
+                    operator: "tester".into(),
+                    idempotency_key: key.into(),
+                },
+                verdict: redcon::ops::Verdict::Safe,
+                acknowledged: redcon::ops::Acknowledged::default(),
             },
-            verdict: redcon::ops::Verdict::Safe,
-            acknowledged: redcon::ops::Acknowledged::default(),
-            state_version: self.etag(),
+            version: self.etag(),
         }
     }
 
-    pub fn send(&self, token: &str, m: &redcon::ops::Mutation) -> redcon::dispatch::Sent {
-        self.rt.block_on(redcon::dispatch::send(
+    pub fn send(&self, token: &str, r: &Request) -> redcon::dispatch::Sent {
+        self.rt.block_on(redcon::dispatch::send_request(
             &self.client,
             &self.base,
             Some(token),
-            m,
+            &r.body,
+            &r.version,
             Duration::from_secs(45),
         ))
     }
+}
+
+/// An operation request and the state version it was made on.
+pub struct Request {
+    pub body: redcon::api::OpRequest,
+    pub version: String,
 }
 
 /// The agent's audit log, each intent settled with its outcome.

@@ -321,10 +321,10 @@ fn confirm(app: &mut App, second: bool) -> Effect {
     d.step = Step::Sending;
     let text = format!(
         "{} sent by {} ({}): {}",
-        mutation.operation.describe(),
-        mutation.operation.operator,
+        mutation.operation().describe(),
+        mutation.operation().operator,
         verdict.word(),
-        mutation.operation.reason
+        mutation.operation().reason
     );
     let plan = crate::dispatch::plan_lines(&d.plan);
     app.log.push(app.now, text);
