@@ -180,7 +180,14 @@ pub enum CollectorSpec {
         password_file: Option<PathBuf>,
         #[serde(default)]
         accept_invalid_certs: bool,
+        /// Requests in flight at once (1-64).
+        #[serde(default = "default_redfish_concurrency")]
+        concurrency: usize,
     },
+}
+
+fn default_redfish_concurrency() -> usize {
+    crate::agent::collectors::redfish::DEFAULT_CONCURRENCY
 }
 
 /// A `vrrp_track_file` keepalived watches for one instance: writing `give_up` to it

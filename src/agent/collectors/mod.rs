@@ -149,11 +149,13 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     username,
                     password_file,
                     accept_invalid_certs,
+                    concurrency,
                 } => Ok(Box::new(redfish::RedfishCollector::new(
                     url,
                     username.as_deref(),
                     password_file.as_deref(),
                     *accept_invalid_certs,
+                    *concurrency,
                 )?)),
             }
         })

@@ -62,6 +62,7 @@ fn file_collectors_parse_with_their_options() {
             username: None,
             password_file: None,
             accept_invalid_certs: false,
+            concurrency: 8,
         }
     );
     let e = parse("(id: \"h\",\n collectors: [redfish()])").unwrap_err();
