@@ -54,6 +54,9 @@ fn widen(tree: &mut BTreeMap<String, String>, n: usize) {
     tree.insert(base.to_string(), coll.to_string());
 }
 
+/// The resources by path, the delay, and the count of requests.
+type Served = (BTreeMap<String, String>, Duration, Arc<AtomicUsize>);
+
 /// Serve `tree`, every answer `rtt` late; counts the requests.
 fn serve(tree: BTreeMap<String, String>, rtt: Duration) -> (String, Arc<AtomicUsize>) {
     use axum::extract::State;
@@ -61,17 +64,14 @@ fn serve(tree: BTreeMap<String, String>, rtt: Duration) -> (String, Arc<AtomicUs
     let count = Arc::new(AtomicUsize::new(0));
     let state = Arc::new((tree, rtt, count.clone()));
     let app = axum::Router::new()
-        .fallback(
-            |State(s): State<Arc<(BTreeMap<String, String>, Duration, Arc<AtomicUsize>)>>,
-             uri: Uri| async move {
-                s.2.fetch_add(1, Ordering::SeqCst);
-                tokio::time::sleep(s.1).await;
-                match s.0.get(uri.path().trim_end_matches('/')) {
-                    Some(body) => (StatusCode::OK, body.clone()),
-                    None => (StatusCode::NOT_FOUND, String::new()),
-                }
-            },
-        )
+        .fallback(|State(s): State<Arc<Served>>, uri: Uri| async move {
+            s.2.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(s.1).await;
+            match s.0.get(uri.path().trim_end_matches('/')) {
+                Some(body) => (StatusCode::OK, body.clone()),
+                None => (StatusCode::NOT_FOUND, String::new()),
+            }
+        })
         .with_state(state);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
