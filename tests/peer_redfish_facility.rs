@@ -1,7 +1,8 @@
 //! Facility equipment over Redfish against a real service: two `sushy-static` servers
 //! (PyPI sushy-tools, see tests/peers/sushy.rs) serving copies of DMTF's `public-pdu`
 //! (rack and floor PDU, transfer switch) and `public-cooling-unit` (a CDU) mockups on
-//! loopback, read by one `redcon agent` with a `redfish` collector for each. Editing the
+//! loopback, read by one `redcon agent` with a `redfish` collector for each (the CDU's
+//! ids under a `prefix`, as a gateway with several units of one model needs). Editing the
 //! served JSON (the switch moves to its other mains, an outlet is switched off, the CDU
 //! goes critical) shows in the next snapshots; stopping the agent leaves no panic in
 //! its log.
@@ -50,7 +51,7 @@ fn pdus_transfer_switch_and_cdu_from_dmtf_mockups() {
         "agent.ron",
         &format!(
             r#"(id: "facility-gw", collect_every_s: 0.5,
-                collectors: [redfish(url: "http://{pdu}"), redfish(url: "http://{cdu}", concurrency: 2)],
+                collectors: [redfish(url: "http://{pdu}"), redfish(url: "http://{cdu}", concurrency: 2, prefix: "cdu-1")],
                 element_map: {{"TransferSwitches/1": "ATS-1", "TransferSwitches/1/Mains/AC1": "FEED-A",
                                "TransferSwitches/1/Mains/AC2": "FEED-B"}})"#
         ),
@@ -68,7 +69,10 @@ fn pdus_transfer_switch_and_cdu_from_dmtf_mockups() {
     });
     let mut ids: Vec<&str> = s.elements.iter().map(|e| e.id.as_str()).collect();
     ids.sort_unstable();
-    assert_eq!(ids, ["ATS-1", "CDUs/1", "FloorPDUs/Row1", "RackPDUs/1"]);
+    assert_eq!(
+        ids,
+        ["ATS-1", "FloorPDUs/Row1", "RackPDUs/1", "cdu-1/CDUs/1"]
+    );
     let ats = element(&s, "ATS-1");
     assert_eq!(
         (ats.state, ats.position.as_deref()),
@@ -77,7 +81,7 @@ fn pdus_transfer_switch_and_cdu_from_dmtf_mockups() {
     let rack = element(&s, "RackPDUs/1");
     assert_eq!(rack.state, ElementState::Ok);
     assert_eq!(rack.metrics.get("realpower_w"), Some(6438.0));
-    let cdu_unit = element(&s, "CDUs/1");
+    let cdu_unit = element(&s, "cdu-1/CDUs/1");
     assert_eq!(
         (
             cdu_unit.state,
@@ -97,7 +101,11 @@ fn pdus_transfer_switch_and_cdu_from_dmtf_mockups() {
             ]
         )
     );
-    let pump = s.members.iter().find(|m| m.id == "CDUs/1/Pumps/2").unwrap();
+    let pump = s
+        .members
+        .iter()
+        .find(|m| m.id == "cdu-1/CDUs/1/Pumps/2")
+        .unwrap();
     assert_eq!(pump.state, MemberState::Failed);
     assert_eq!(
         s.members
@@ -129,7 +137,7 @@ fn pdus_transfer_switch_and_cdu_from_dmtf_mockups() {
         let failed = s
             .elements
             .iter()
-            .any(|e| e.id == "CDUs/1" && e.state == ElementState::Failed);
+            .any(|e| e.id == "cdu-1/CDUs/1" && e.state == ElementState::Failed);
         if moved && off && failed {
             Ok(())
         } else {

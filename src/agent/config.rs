@@ -183,6 +183,10 @@ pub enum CollectorSpec {
         /// Requests in flight at once (1-64).
         #[serde(default = "default_redfish_concurrency")]
         concurrency: usize,
+        /// Put before every id this service reports (`pdu-7` -> `pdu-7/RackPDUs/1`), so
+        /// several services of one model, which name their resources alike, do not clash.
+        #[serde(default)]
+        prefix: Option<String>,
     },
 }
 

@@ -150,13 +150,17 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     password_file,
                     accept_invalid_certs,
                     concurrency,
-                } => Ok(Box::new(redfish::RedfishCollector::new(
-                    url,
-                    username.as_deref(),
-                    password_file.as_deref(),
-                    *accept_invalid_certs,
-                    *concurrency,
-                )?)),
+                    prefix,
+                } => Ok(Box::new(
+                    redfish::RedfishCollector::new(
+                        url,
+                        username.as_deref(),
+                        password_file.as_deref(),
+                        *accept_invalid_certs,
+                        *concurrency,
+                    )?
+                    .with_prefix(prefix.as_deref()),
+                )),
             }
         })
         .collect()

@@ -57,6 +57,8 @@ pub struct RedfishCollector {
     last_seen: Vec<SmolStr>,
     /// The element ids reported last round, likewise.
     last_elements: Vec<SmolStr>,
+    /// Put before every id reported (`pdu-7/`), when configured.
+    prefix: Option<String>,
 }
 
 /// One service's HTTP side: every GET takes a permit, so at most `concurrency` requests
@@ -117,7 +119,17 @@ impl RedfishCollector {
             runtime,
             last_seen: Vec::new(),
             last_elements: Vec::new(),
+            prefix: None,
         })
+    }
+
+    /// Report every id as `<prefix>/<id>`: services of one model name their resources
+    /// alike (`RackPDUs/1`), and two collectors reporting one id would clash.
+    pub fn with_prefix(mut self, prefix: Option<&str>) -> Self {
+        self.prefix = prefix
+            .map(|p| p.trim_end_matches('/').to_string())
+            .filter(|p| !p.is_empty());
+        self
     }
 }
 
@@ -192,6 +204,16 @@ impl Collector for RedfishCollector {
         }
         self.last_seen = found.members.iter().map(|m| m.id.clone()).collect();
         self.last_elements = found.elements.iter().map(|e| e.id.clone()).collect();
+        if let Some(p) = &self.prefix {
+            let put = |id: &mut SmolStr| *id = SmolStr::new(format!("{p}/{id}"));
+            found.members.iter_mut().for_each(|m| put(&mut m.id));
+            for e in &mut found.elements {
+                put(&mut e.id);
+                if let Some(pos) = &mut e.position {
+                    put(pos);
+                }
+            }
+        }
         out.members.append(&mut found.members);
         out.elements.append(&mut found.elements);
         finish(NAME, errors)

@@ -302,6 +302,28 @@ fn unanswered_units_are_unknown_and_a_broken_part_costs_itself() {
     );
 }
 
+/// Two PDUs of one model both call themselves `RackPDUs/1`: a prefix per service keeps
+/// them apart, positions and parts included.
+#[test]
+fn a_prefix_tells_services_of_one_model_apart() {
+    let url = serve(&mockup("public-pdu"), BTreeMap::new());
+    let mut c = RedfishCollector::new(&url, None, None, false, 8)
+        .unwrap()
+        .with_prefix(Some("pdu-7/"));
+    let mut out = Collected::default();
+    c.collect(&mut out).unwrap();
+    let ats = element(&out.elements, "pdu-7/TransferSwitches/1");
+    assert_eq!(
+        ats.position.as_deref(),
+        Some("pdu-7/TransferSwitches/1/Mains/AC1")
+    );
+    assert_eq!(
+        member(&out.members, "pdu-7/RackPDUs/1/Outlets/A1").state,
+        MemberState::Ok
+    );
+    assert!(out.members.iter().all(|m| m.id.starts_with("pdu-7/")));
+}
+
 #[test]
 fn links_off_the_service_are_not_followed() {
     let dir = mockup("public-pdu");
