@@ -24,6 +24,7 @@ pub mod equipment;
 pub mod equipment_report;
 pub mod report;
 pub mod resource;
+mod storage;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -41,7 +41,7 @@ impl Found {
 }
 
 /// A member known to exist whose state could not be read: never counted as healthy.
-fn unreadable(odata_id: &str) -> Component {
+pub(super) fn unreadable(odata_id: &str) -> Component {
     Component {
         path: resource::member_path(odata_id),
         name: String::new(),
@@ -53,7 +53,7 @@ fn unreadable(odata_id: &str) -> Component {
 }
 
 /// The member links of a collection, at most `MAX_MEMBERS`.
-async fn collection(f: &Fetcher, link: &str) -> Result<Vec<String>, ParseError> {
+pub(super) async fn collection(f: &Fetcher, link: &str) -> Result<Vec<String>, ParseError> {
     let (url, text) = f.get(link).await?;
     let members = resource::parse_collection(&text, &url)?;
     if members.len() > MAX_MEMBERS {
@@ -81,7 +81,7 @@ pub async fn walk(f: &Fetcher) -> Found {
     };
     let (chassis, systems, power, thermal) = tokio::join!(
         all_chassis(f, root.chassis.as_deref()),
-        all_systems(f, root.systems.as_deref()),
+        super::storage::all_systems(f, root.systems.as_deref()),
         equipment(f, root.power_equipment.as_deref()),
         equipment(f, root.thermal_equipment.as_deref()),
     );
@@ -231,90 +231,6 @@ async fn listed_temperatures(
         }
     }
     Ok((out, errors))
-}
-
-async fn all_systems(f: &Fetcher, link: Option<&str>) -> Found {
-    let Some(link) = link else {
-        return Found::default();
-    };
-    let systems = match collection(f, link).await {
-        Ok(s) => s,
-        Err(e) => return Found::failed(e),
-    };
-    let mut found = Found::default();
-    for (system, (sub, errors)) in systems
-        .iter()
-        .zip(join_all(systems.iter().map(|s| storage(f, s))).await)
-    {
-        found.errors.extend(errors);
-        let id = resource::member_path(system);
-        let id = id.rsplit('/').next().unwrap_or(&id);
-        found.members.extend(subsystem_reports(
-            id,
-            "StorageRedundancy",
-            &sub,
-            api::unix_now(),
-        ));
-    }
-    found
-}
-
-/// The drives and volumes of every storage subsystem of one computer system.
-async fn storage(f: &Fetcher, system: &str) -> (Subsystem, Vec<ParseError>) {
-    let mut sub = Subsystem::default();
-    let mut errors = Vec::new();
-    let storages = match f
-        .get(system)
-        .await
-        .and_then(|(u, t)| resource::parse_system(&t, &u))
-    {
-        Ok(Some(link)) => collection(f, &link).await,
-        Ok(None) => Ok(Vec::new()), // no Storage: nothing to say, not an error
-        Err(e) => Err(e),
-    };
-    let storages = storages.unwrap_or_else(|e| {
-        errors.push(e);
-        Vec::new()
-    });
-    let links = join_all(storages.iter().map(|s| async move {
-        f.get(s)
-            .await
-            .and_then(|(u, t)| resource::parse_storage(&t, &u))
-    }))
-    .await;
-    let mut members: Vec<(String, &str)> = Vec::new();
-    let mut volumes = Vec::new();
-    for l in links {
-        match l {
-            Ok(l) => {
-                members.extend(l.drives.into_iter().map(|d| (d, "Drives")));
-                volumes.extend(l.volumes);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    for v in join_all(volumes.iter().map(|v| collection(f, v))).await {
-        match v {
-            Ok(vols) => members.extend(vols.into_iter().map(|v| (v, "Volumes"))),
-            Err(e) => errors.push(e),
-        }
-    }
-    let read = join_all(members.iter().map(|(m, kind)| async move {
-        f.get(m)
-            .await
-            .and_then(|(u, t)| resource::parse_component(&t, kind, &u))
-    }))
-    .await;
-    for ((m, _), r) in members.iter().zip(read) {
-        match r {
-            Ok(c) => sub.components.push(c),
-            Err(e) => {
-                errors.push(e);
-                sub.components.push(unreadable(m));
-            }
-        }
-    }
-    (sub, errors)
 }
 
 /// `PowerEquipment` or `ThermalEquipment`: every unit of every collection it links.
