@@ -14,43 +14,15 @@
 
 mod peers;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Duration;
 
-use peers::{Daemon, TempDir, wait_for};
+use peers::{TempDir, wait_for};
 use redcon::api::{MemberReport, Snapshot};
 use redcon::model::MemberState;
 
 const WITHIN: Duration = Duration::from_secs(20);
 const SUPPLIES: &str = "Chassis/1U/PowerSubsystem/PowerSupplies";
-
-/// Where sushy-static is: `REDCON_SUSHY_STATIC`, else the venv .ci/test makes.
-fn sushy_static() -> PathBuf {
-    let path = std::env::var_os("REDCON_SUSHY_STATIC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peer-venv/bin/sushy-static")
-        });
-    let how = "run .ci/test (it installs sushy-tools==2.2.0 into target/peer-venv), \
-               or set REDCON_SUSHY_STATIC to a sushy-static";
-    peers::needs(&[&path.display().to_string()], how);
-    path
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-    for entry in entries {
-        let entry = entry.unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if src.is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
-        }
-    }
-}
 
 /// Rewrite a served resource's `Status`. Written aside and renamed, so the server never
 /// reads half a file.
@@ -101,7 +73,7 @@ const GROUP: [&str; 5] = [
 ];
 
 /// Every id the collector reports for this mockup (it has no Storage).
-const IDS: [&str; 9] = [
+const IDS: [&str; 13] = [
     "1U/FanRedundancy/0",
     "1U/FanRedundancy/1",
     "1U/Fans/Bay1",
@@ -111,6 +83,10 @@ const IDS: [&str; 9] = [
     "1U/PowerRedundancy/0",
     "1U/PowerSupplies/Bay1",
     "1U/PowerSupplies/Bay2",
+    "1U/Temperatures/AmbientTemp",
+    "1U/Temperatures/CPU1Temp",
+    "1U/Temperatures/ExhaustTemp",
+    "1U/Temperatures/IntakeTemp",
 ];
 
 /// The agent's snapshot once `id` is in state `want`.
@@ -134,21 +110,8 @@ fn health(addr: &str) -> Result<String, String> {
 #[test]
 #[ignore = "needs sushy-static (PyPI sushy-tools, installed by .ci/test)"]
 fn sushy_static_serving_the_dmtf_mockup() {
-    let sushy = sushy_static();
     let dir = TempDir::new("redfish");
-    let mockup = dir.path("mockup");
-    let vendored = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    copy_dir(&vendored.join("redfish/public-rackmount1"), &mockup);
-    let port = peers::free_port();
-    let mut cmd = Command::new(&sushy);
-    cmd.args(["-i", "127.0.0.1", "-p", &port.to_string(), "-m"])
-        .arg(&mockup);
-    let mut server = Daemon::start_logged("sushy-static", &mut cmd, Some(&dir.path("sushy.log")));
-    let service = format!("127.0.0.1:{port}");
-    wait_for("sushy-static answers", WITHIN, || {
-        server.assert_running();
-        peers::http_get(&service, "/redfish/v1/Chassis").map(|_| ())
-    });
+    let (mut server, service, mockup) = peers::sushy::serve(&dir, "public-rackmount1");
 
     let config = dir.write(
         "agent.ron",

@@ -217,6 +217,64 @@ async fn state_faults_change_what_agents_report() {
     assert!(bms.elements[0].metrics.is_empty());
 }
 
+/// The PDUs' outlets are members `<pdu>/outlet.N`, as the `apc-rpdu2` profile reports
+/// them, one per row or switch the PDU feeds; a failed PDU's outlets are off.
+#[tokio::test]
+async fn pdu_outlets_are_reported_with_their_pdu() {
+    let d = start(None).await;
+    let facts = |s: &redcon::api::Snapshot, id: &str| {
+        let m = s
+            .members
+            .iter()
+            .find(|m| m.id == id)
+            .unwrap_or_else(|| panic!("no {id}"));
+        (
+            m.state,
+            m.flags.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            m.metrics.get("realpower_w"),
+        )
+    };
+    let pdu = d.snapshot("pdu-gw").await;
+    let outlets: Vec<&str> = pdu
+        .members
+        .iter()
+        .map(|m| m.id.as_str())
+        .filter(|id| id.starts_with("PDU-A2/"))
+        .collect();
+    assert_eq!(
+        outlets,
+        ["PDU-A2/outlet.1", "PDU-A2/outlet.2", "PDU-A2/outlet.3"]
+    );
+    assert_eq!(
+        facts(&pdu, "PDU-A1/outlet.1"),
+        (
+            MemberState::Ok,
+            vec!["on".into(), "desc:ROW-1".into()],
+            Some(75_000.0)
+        )
+    );
+    assert_eq!(
+        facts(&pdu, "PDU-A2/outlet.3"),
+        (
+            MemberState::Ok,
+            vec!["on".into(), "desc:RATS-R4".into()],
+            None
+        )
+    );
+    d.ok_fault(json!({"action": "fail", "target": "PDU-A1"}))
+        .await;
+    let pdu = d.snapshot("pdu-gw").await;
+    assert_eq!(
+        facts(&pdu, "PDU-A1/outlet.2"),
+        (
+            MemberState::Failed,
+            vec!["off".into(), "desc:ROW-2".into()],
+            None
+        )
+    );
+    assert_eq!(facts(&pdu, "PDU-B1/outlet.2").0, MemberState::Ok);
+}
+
 #[tokio::test]
 async fn the_fault_api_refuses_unknown_targets_and_bad_bodies() {
     let d = start(None).await;

@@ -180,7 +180,18 @@ pub enum CollectorSpec {
         password_file: Option<PathBuf>,
         #[serde(default)]
         accept_invalid_certs: bool,
+        /// Requests in flight at once (1-64).
+        #[serde(default = "default_redfish_concurrency")]
+        concurrency: usize,
+        /// Put before every id this service reports (`pdu-7` -> `pdu-7/RackPDUs/1`), so
+        /// several services of one model, which name their resources alike, do not clash.
+        #[serde(default)]
+        prefix: Option<String>,
     },
+}
+
+fn default_redfish_concurrency() -> usize {
+    crate::agent::collectors::redfish::DEFAULT_CONCURRENCY
 }
 
 /// A `vrrp_track_file` keepalived watches for one instance: writing `give_up` to it

@@ -209,7 +209,11 @@ impl Agent {
             e.metrics.retain(|_, v| v.is_finite());
         }
         for m in &mut s.members {
-            rename(&mut m.id);
+            if self.element_map.contains_key(m.id.as_str()) {
+                rename(&mut m.id);
+            } else if let Some(part) = rename_part(&self.element_map, &m.id) {
+                m.id = part;
+            }
             m.metrics.retain(|_, v| v.is_finite());
         }
         for t in &mut s.tanks {
@@ -219,6 +223,21 @@ impl Agent {
         }
         s
     }
+}
+
+/// A part of a renamed unit keeps its place under the unit's new name: with
+/// `{"RackPDUs/1": "PDU-A1"}`, `RackPDUs/1/Outlets/A1` is `PDU-A1/Outlets/A1`, so the
+/// console finds the outlets of the site's PDU-A1. The longest mapped prefix wins.
+fn rename_part(map: &BTreeMap<String, String>, id: &str) -> Option<smol_str::SmolStr> {
+    let mut cut = id.len();
+    while let Some(slash) = id.get(..cut).and_then(|head| head.rfind('/')) {
+        let (unit, rest) = id.split_at(slash);
+        if let Some(site_id) = map.get(unit) {
+            return Some(format!("{site_id}{rest}").into());
+        }
+        cut = slash;
+    }
+    None
 }
 
 fn encode(snapshot: &Snapshot) -> Vec<u8> {
@@ -408,6 +427,55 @@ mod tests {
         assert_eq!(s.elements[1].position.as_deref(), Some("ats2/input.1"));
         let body = String::from_utf8(agent.read().body.to_vec()).unwrap();
         assert!(body.contains(r#""position":"GEN-A""#), "{body}");
+    }
+
+    #[test]
+    fn element_map_renames_the_parts_of_a_unit() {
+        let mut config = AgentConfig::new("gw");
+        for (from, to) in [
+            ("RackPDUs/1", "PDU-A1"),
+            ("RackPDUs/1/Outlets/A2", "SRV-7-PSU1"),
+            ("ups1", "PDU-B1"),
+        ] {
+            config.element_map.insert(from.into(), to.into());
+        }
+        let agent = Agent::new(&config);
+        let member = |id: &str| crate::api::MemberReport {
+            id: id.into(),
+            state: crate::model::MemberState::Ok,
+            observed_at: 1.0,
+            rebuild: None,
+            flags: Vec::new(),
+            metrics: crate::api::Metrics::new(),
+        };
+        let mut c = with(Vec::new());
+        c.members = [
+            "RackPDUs/1/Outlets/A1",
+            "RackPDUs/1/Outlets/A2",
+            "ups1/outlet.3",
+            "RackPDUs/10/Outlets/A1",
+            "ups1",
+        ]
+        .into_iter()
+        .map(member)
+        .collect();
+        agent.publish(c, &[]);
+        let ids: Vec<String> = agent
+            .snapshot()
+            .members
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "PDU-A1/Outlets/A1",
+                "SRV-7-PSU1",
+                "PDU-B1/outlet.3",
+                "RackPDUs/10/Outlets/A1",
+                "PDU-B1"
+            ]
+        );
     }
 
     #[test]

@@ -202,6 +202,11 @@ fn read_snapshot<'a>(
             continue;
         }
         let Some(&(kind, owner)) = ctx.owners.get(id) else {
+            // a part of an element this agent reports (a PDU's outlet): shown with it
+            let mine = |u: &str| matches!(ctx.owners.get(u), Some(&(ItemKind::Element, o)) if o.is_none_or(|o| o == a.name));
+            if matches!(rep, Rep::Member(_)) && super::unit_of(id, mine).is_some() {
+                continue;
+            }
             m.problems.push(format!(
                 "{}: reports {word} {id} which the site does not have",
                 a.name

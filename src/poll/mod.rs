@@ -8,6 +8,7 @@
 
 mod fetch;
 mod merge;
+mod parts;
 mod schedule;
 
 use std::collections::{HashMap, VecDeque};
@@ -24,6 +25,7 @@ use crate::config::{AgentEntry, PollPolicy, secs};
 
 pub use fetch::{FetchError, Fetched, client, client_for, fetch, snapshot_url};
 pub use merge::{Merged, latest_figures, latest_roles, merge};
+pub use parts::{Part, latest_parts, unit_of};
 pub use schedule::{PollHandle, spawn};
 
 /// One agent to poll.

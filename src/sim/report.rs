@@ -151,7 +151,12 @@ impl View<'_> {
     pub fn content(&self, reports: &Reports) -> Content {
         Content {
             elements: reports.elements.iter().map(|id| self.element(id)).collect(),
-            members: reports.members.iter().map(|id| self.member(id)).collect(),
+            members: reports
+                .members
+                .iter()
+                .map(|id| self.member(id))
+                .chain(reports.elements.iter().flat_map(|id| self.outlets(id)))
+                .collect(),
             tanks: reports.tanks.iter().map(|id| self.tank(id)).collect(),
         }
     }
@@ -256,6 +261,49 @@ impl View<'_> {
         r.metrics.insert("capacity_kw", capacity);
         r.metrics.insert("supply_temp_c", supply);
         r.metrics.insert("return_temp_c", round(supply + dt, 1));
+    }
+
+    /// A PDU's outlets as members `<pdu>/outlet.<n>`, as the `apc-rpdu2` SNMP profile
+    /// reports them: one per load or element the PDU feeds, in site order, labelled with
+    /// what it feeds, on while the PDU carries.
+    fn outlets(&self, id: &str) -> Vec<MemberReport> {
+        let Some(pdu) = self.site.element(id).filter(|e| e.kind == Kind::Pdu) else {
+            return Vec::new();
+        };
+        let pdu_state = self.live.element_state(id);
+        let fed = (self.site.loads.iter())
+            .map(|l| (&l.id, &l.inputs, Some(l.demand)))
+            .chain(self.site.elements.iter().map(|e| (&e.id, &e.inputs, None)))
+            .filter(|(_, inputs, _)| inputs.contains(&pdu.id));
+        fed.enumerate()
+            .map(|(i, (fed, inputs, demand))| {
+                let cords = inputs.len();
+                let (state, word) = match pdu_state {
+                    s if carries(s) => (MemberState::Ok, "on"),
+                    ElementState::Failed => (MemberState::Failed, "off"),
+                    ElementState::Maintenance => (MemberState::Maintenance, "off"),
+                    _ => (MemberState::Unknown, ""),
+                };
+                let mut flags: Vec<smol_str::SmolStr> = Vec::new();
+                if !word.is_empty() {
+                    flags.push(word.into());
+                }
+                flags.push(format!("desc:{fed}").into());
+                let mut metrics = Metrics::new();
+                if let Some(kw) = demand.filter(|_| state == MemberState::Ok && cords > 0) {
+                    // each cord of a dual-corded row carries its share
+                    metrics.insert("realpower_w", round(kw * 1000.0 / cords as f64, 0));
+                }
+                MemberReport {
+                    id: format!("{id}/outlet.{}", i + 1).into(),
+                    state,
+                    observed_at: 0.0,
+                    rebuild: None,
+                    flags,
+                    metrics,
+                }
+            })
+            .collect()
     }
 
     fn tank(&self, id: &str) -> TankReport {

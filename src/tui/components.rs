@@ -136,6 +136,15 @@ pub fn element_status(s: ElementState) -> Status {
     }
 }
 
+pub fn member_status(s: MemberState) -> Status {
+    match s {
+        MemberState::Ok => Status::Ok,
+        MemberState::Failed => Status::Critical,
+        MemberState::Unknown => Status::Unknown,
+        _ => Status::Degraded,
+    }
+}
+
 /// Worst first: a failed unit must top the list, an unknown one right after it.
 fn rank(s: Status) -> u8 {
     match s {
@@ -309,12 +318,7 @@ fn member_rows(obs: &Observation) -> Vec<Row> {
     let mut out = Vec::new();
     let mut push = |group: &Id, id: &Id, kind: &str| {
         let state = live.member_state(id);
-        let status = match state {
-            MemberState::Ok => Status::Ok,
-            MemberState::Failed => Status::Critical,
-            MemberState::Unknown => Status::Unknown,
-            _ => Status::Degraded,
-        };
+        let status = member_status(state);
         let mut detail: Vec<String> = obs.roles.get(id).cloned().unwrap_or_default();
         if let Some(r) = live.rebuilds.get(id).filter(|r| r.progress.is_finite()) {
             detail.push(format!("rebuild {:.0}%", r.progress * 100.0));

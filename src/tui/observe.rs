@@ -65,6 +65,9 @@ pub struct Observation {
     pub roles: BTreeMap<Id, Vec<String>>,
     /// Each agent's last good answer, as a wall-clock time.
     pub answered: BTreeMap<String, SystemTime>,
+    /// Each element's parts its agent reports (a PDU's outlets, a CDU's pumps); empty
+    /// offline.
+    pub parts: BTreeMap<Id, Vec<crate::poll::Part>>,
 }
 
 impl Observation {
@@ -92,6 +95,7 @@ impl Observation {
             endpoints: Vec::new(),
             roles: BTreeMap::new(),
             answered: BTreeMap::new(),
+            parts: BTreeMap::new(),
         }
     }
 
@@ -109,6 +113,7 @@ impl Observation {
         let verdict = build(site, inputs);
         let (metrics, sparks) = gather(view);
         let roles = crate::poll::latest_roles(&view.agents);
+        let parts = crate::poll::latest_parts(site, &view.agents);
         let answered = view
             .agents
             .iter()
@@ -147,6 +152,7 @@ impl Observation {
             sparks,
             roles,
             answered,
+            parts,
             generation: 0,
             endpoints: view
                 .agents

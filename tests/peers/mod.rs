@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod nut;
+pub mod sushy;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -149,12 +149,18 @@ pub fn build(specs: &[CollectorSpec]) -> Result<Vec<Box<dyn Collector>>, Collect
                     username,
                     password_file,
                     accept_invalid_certs,
-                } => Ok(Box::new(redfish::RedfishCollector::new(
-                    url,
-                    username.as_deref(),
-                    password_file.as_deref(),
-                    *accept_invalid_certs,
-                )?)),
+                    concurrency,
+                    prefix,
+                } => Ok(Box::new(
+                    redfish::RedfishCollector::new(
+                        url,
+                        username.as_deref(),
+                        password_file.as_deref(),
+                        *accept_invalid_certs,
+                        *concurrency,
+                    )?
+                    .with_prefix(prefix.as_deref()),
+                )),
             }
         })
         .collect()

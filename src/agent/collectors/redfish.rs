@@ -1,6 +1,8 @@
 //! The `redfish` collector: a BMC's power supplies and fans and their redundancy groups
-//! (N+m, `MinNumNeeded`), read-only over HTTP(S). Parsing is pure (`resource`); the
-//! collector walks Chassis -> Power(Subsystem) / Thermal(Subsystem) -> members.
+//! (N+m, `MinNumNeeded`), its temperatures, and the facility equipment a service
+//! describes (PDUs, transfer switches, CDUs), read-only over HTTP(S). Parsing is pure
+//! (`resource`, `thermal`, `equipment`); the walk (`walk`) follows the service root's
+//! links, with a bounded number of requests in flight.
 //!
 //! Collectors are synchronous and run on a blocking thread, while reqwest is async: the
 //! collector owns a current-thread runtime (`io::Io`, which is safe to drop when the
@@ -18,24 +20,55 @@ use super::parse::{ParseError, finish, read_text};
 use super::{Collected, Collector, CollectorError};
 use crate::api;
 
+pub mod equipment;
+pub mod equipment_report;
 pub mod report;
 pub mod resource;
+mod storage;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_equipment;
+#[cfg(test)]
+mod tests_thermal;
+pub mod thermal;
+mod walk;
 
-pub use report::{NO_ANSWER, carry_unanswered, component_state, dedupe, subsystem_reports};
+pub use report::{
+    NO_ANSWER, carry_unanswered, carry_unanswered_elements, component_state, dedupe,
+    subsystem_reports,
+};
 pub use resource::{Component, Redundancy, Subsystem, parse_subsystem};
 
 const NAME: &str = "redfish";
 
+/// Requests in flight per service by default: enough that a BMC 100 ms away answers a
+/// ~90-request tree within a 5 s interval, few enough that a small BMC's web server
+/// (often 4-8 worker threads) is not swamped.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// The largest resource read: a BMC's answers are a few kB; more is not Redfish.
+const MAX_BODY: usize = 4 << 20;
+
 pub struct RedfishCollector {
-    base: String,
+    fetch: Fetcher,
     runtime: Io,
-    client: reqwest::Client,
-    auth: Option<(String, String)>,
     /// The member ids reported last round: unknown, not gone, while the service does
     /// not answer for them.
     last_seen: Vec<SmolStr>,
+    /// The element ids reported last round, likewise.
+    last_elements: Vec<SmolStr>,
+    /// Put before every id reported (`pdu-7/`), when configured.
+    prefix: Option<String>,
+}
+
+/// One service's HTTP side: every GET takes a permit, so at most `concurrency` requests
+/// are in flight however wide the walk fans out.
+pub struct Fetcher {
+    base: String,
+    client: reqwest::Client,
+    auth: Option<(String, String)>,
+    permits: tokio::sync::Semaphore,
 }
 
 impl RedfishCollector {
@@ -46,6 +79,7 @@ impl RedfishCollector {
         username: Option<&str>,
         password_file: Option<&Path>,
         accept_invalid_certs: bool,
+        concurrency: usize,
     ) -> Result<Self, CollectorError> {
         let fail = |m: String| ParseError::new(url, m).into_collector(NAME);
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -64,229 +98,83 @@ impl RedfishCollector {
             }
         };
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let concurrency = concurrency.clamp(1, 64);
         let client = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(10))
+            // keep one connection per request in flight between rounds: a new one costs
+            // a round trip (and a TLS handshake) to a BMC far away
+            .pool_max_idle_per_host(concurrency)
             // BMCs ship self-signed certificates; accepting them is the operator's call.
             .tls_danger_accept_invalid_certs(accept_invalid_certs)
             .build()
             .map_err(|e| fail(format!("cannot build the HTTP client: {e}")))?;
         let runtime = Io::new().map_err(fail)?;
         Ok(RedfishCollector {
-            base: url.trim_end_matches('/').to_string(),
+            fetch: Fetcher {
+                base: url.trim_end_matches('/').to_string(),
+                client,
+                auth,
+                permits: tokio::sync::Semaphore::new(concurrency),
+            },
             runtime,
-            client,
-            auth,
             last_seen: Vec::new(),
+            last_elements: Vec::new(),
+            prefix: None,
         })
     }
 
-    async fn get(&self, path: &str) -> Result<(String, String), ParseError> {
-        let url = format!("{}{}", self.base, path.split('#').next().unwrap_or(path));
+    /// Report every id as `<prefix>/<id>`: services of one model name their resources
+    /// alike (`RackPDUs/1`), and two collectors reporting one id would clash.
+    pub fn with_prefix(mut self, prefix: Option<&str>) -> Self {
+        self.prefix = prefix
+            .map(|p| p.trim_end_matches('/').to_string())
+            .filter(|p| !p.is_empty());
+        self
+    }
+}
+
+impl Fetcher {
+    /// GET one resource by its `@odata.id`: the URL it came from and its text.
+    pub async fn get(&self, path: &str) -> Result<(String, String), ParseError> {
+        let path = path.split('#').next().unwrap_or(path);
+        let url = format!("{}{}", self.base, path);
         let fail = |m: String| ParseError::new(&url, m);
+        // a link to another host, or not a path at all, is not followed
+        if !path.starts_with('/') || path.starts_with("//") {
+            return Err(fail("a link that is not a path on this service".into()));
+        }
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| fail("the request limiter is closed".into()))?;
         let mut req = self.client.get(&url).header("Accept", "application/json");
         if let Some((u, p)) = &self.auth {
             req = req.basic_auth(u, Some(p));
         }
-        let resp = req
+        let mut resp = req
             .send()
             .await
             .map_err(|e| fail(format!("no answer: {e}")))?;
         if !resp.status().is_success() {
             return Err(fail(format!("HTTP {}", resp.status())));
         }
-        let text = resp
-            .text()
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
             .await
-            .map_err(|e| fail(format!("cannot read the body: {e}")))?;
+            .map_err(|e| fail(format!("cannot read the body: {e}")))?
+        {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(fail(format!(
+                    "more than {MAX_BODY} bytes: not a Redfish resource"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8(body).map_err(|_| fail("not UTF-8 text".into()))?;
         Ok((url, text))
-    }
-
-    /// One subsystem with its components (fetching the collection when it is linked).
-    async fn subsystem(
-        &self,
-        link: &str,
-        kind: &str,
-        errors: &mut Vec<ParseError>,
-    ) -> Option<Subsystem> {
-        let mut sub = match self
-            .get(link)
-            .await
-            .and_then(|(u, t)| parse_subsystem(&t, &u))
-        {
-            Ok(s) => s,
-            Err(e) => {
-                errors.push(e);
-                return None;
-            }
-        };
-        if let Some(coll) = sub.collection.take() {
-            let members = self
-                .get(&coll)
-                .await
-                .and_then(|(u, t)| resource::parse_collection(&t, &u));
-            for m in members.unwrap_or_else(|e| {
-                errors.push(e);
-                Vec::new()
-            }) {
-                match self
-                    .get(&m)
-                    .await
-                    .and_then(|(u, t)| resource::parse_component(&t, kind, &u))
-                {
-                    Ok(c) => sub.components.push(c),
-                    Err(e) => {
-                        errors.push(e);
-                        // known to exist, state unknown: never counted as healthy
-                        sub.components.push(unreadable(&m));
-                    }
-                }
-            }
-        }
-        Some(sub)
-    }
-
-    /// The drives and volumes of every storage subsystem of one computer system.
-    async fn storage(&self, system: &str, errors: &mut Vec<ParseError>) -> Subsystem {
-        let mut sub = Subsystem::default();
-        let storages = match self
-            .get(system)
-            .await
-            .and_then(|(u, t)| resource::parse_system(&t, &u))
-        {
-            Ok(Some(link)) => self
-                .get(&link)
-                .await
-                .and_then(|(u, t)| resource::parse_collection(&t, &u)),
-            Ok(None) => Ok(Vec::new()), // no Storage: nothing to say, not an error
-            Err(e) => Err(e),
-        };
-        for storage in storages.unwrap_or_else(|e| {
-            errors.push(e);
-            Vec::new()
-        }) {
-            let links = match self
-                .get(&storage)
-                .await
-                .and_then(|(u, t)| resource::parse_storage(&t, &u))
-            {
-                Ok(l) => l,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            };
-            let mut members: Vec<(String, &str)> =
-                links.drives.into_iter().map(|d| (d, "Drives")).collect();
-            if let Some(v) = links.volumes {
-                match self
-                    .get(&v)
-                    .await
-                    .and_then(|(u, t)| resource::parse_collection(&t, &u))
-                {
-                    Ok(vols) => members.extend(vols.into_iter().map(|v| (v, "Volumes"))),
-                    Err(e) => errors.push(e),
-                }
-            }
-            for (m, kind) in members {
-                match self
-                    .get(&m)
-                    .await
-                    .and_then(|(u, t)| resource::parse_component(&t, kind, &u))
-                {
-                    Ok(c) => sub.components.push(c),
-                    Err(e) => {
-                        errors.push(e);
-                        sub.components.push(unreadable(&m));
-                    }
-                }
-            }
-        }
-        sub
-    }
-
-    async fn walk(&self, out: &mut Collected) -> Vec<ParseError> {
-        let mut errors = Vec::new();
-        // Follow the service root's links: a PDU or cooling unit has no Systems, and
-        // some services keep their collections elsewhere.
-        let root = match self
-            .get("/redfish/v1/")
-            .await
-            .and_then(|(u, t)| resource::parse_service_root(&t, &u))
-        {
-            Ok(r) => r,
-            Err(e) => return vec![e],
-        };
-        let chassis = match &root.chassis {
-            Some(link) => match self
-                .get(link)
-                .await
-                .and_then(|(u, t)| resource::parse_collection(&t, &u))
-            {
-                Ok(c) => c,
-                Err(e) => return vec![e],
-            },
-            None => Vec::new(),
-        };
-        for link in chassis {
-            let links = match self
-                .get(&link)
-                .await
-                .and_then(|(u, t)| resource::parse_chassis(&t, &u))
-            {
-                Ok(l) => l,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            };
-            let now = api::unix_now();
-            for (sub_link, kind, group) in [
-                (&links.power, "PowerSupplies", "PowerRedundancy"),
-                (&links.thermal, "Fans", "FanRedundancy"),
-            ] {
-                let Some(sub_link) = sub_link else { continue };
-                if let Some(sub) = self.subsystem(sub_link, kind, &mut errors).await {
-                    out.members
-                        .extend(subsystem_reports(&links.id, group, &sub, now));
-                }
-            }
-        }
-        // Storage hangs off the systems, not the chassis.
-        let systems = match &root.systems {
-            Some(link) => self
-                .get(link)
-                .await
-                .and_then(|(u, t)| resource::parse_collection(&t, &u)),
-            None => Ok(Vec::new()),
-        };
-        for system in systems.unwrap_or_else(|e| {
-            errors.push(e);
-            Vec::new()
-        }) {
-            let sub = self.storage(&system, &mut errors).await;
-            let id = resource::member_path(&system);
-            let id = id.rsplit('/').next().unwrap_or(&id);
-            out.members.extend(subsystem_reports(
-                id,
-                "StorageRedundancy",
-                &sub,
-                api::unix_now(),
-            ));
-        }
-        errors
-    }
-}
-
-/// A member known to exist whose state could not be read: never counted as healthy.
-fn unreadable(odata_id: &str) -> Component {
-    Component {
-        path: resource::member_path(odata_id),
-        name: String::new(),
-        state: None,
-        health: None,
-        reading: None,
-        raid_type: None,
     }
 }
 
@@ -296,22 +184,39 @@ impl Collector for RedfishCollector {
     }
 
     fn collect(&mut self, out: &mut Collected) -> Result<(), CollectorError> {
-        let mut mine = Collected::default();
-        let mut errors = self
+        let base = self.fetch.base.clone();
+        let mut found = self
             .runtime
-            .block_on(self.walk(&mut mine))
-            .unwrap_or_else(|| vec![ParseError::new(&self.base, "the HTTP runtime has stopped")]);
-        for id in dedupe(&mut mine.members) {
+            .block_on(walk::walk(&self.fetch))
+            .unwrap_or_else(|| {
+                walk::Found::failed(ParseError::new(&base, "the HTTP runtime has stopped"))
+            });
+        let mut errors = std::mem::take(&mut found.errors);
+        for id in dedupe(&mut found.members) {
             errors.push(ParseError::new(
-                &self.base,
+                &base,
                 format!("two different resources report as {id}; the first is kept"),
             ));
         }
         if !errors.is_empty() {
-            carry_unanswered(&self.last_seen, &mut mine.members, api::unix_now());
+            let now = api::unix_now();
+            carry_unanswered(&self.last_seen, &mut found.members, now);
+            carry_unanswered_elements(&self.last_elements, &mut found.elements, now);
         }
-        self.last_seen = mine.members.iter().map(|m| m.id.clone()).collect();
-        out.members.append(&mut mine.members);
+        self.last_seen = found.members.iter().map(|m| m.id.clone()).collect();
+        self.last_elements = found.elements.iter().map(|e| e.id.clone()).collect();
+        if let Some(p) = &self.prefix {
+            let put = |id: &mut SmolStr| *id = SmolStr::new(format!("{p}/{id}"));
+            found.members.iter_mut().for_each(|m| put(&mut m.id));
+            for e in &mut found.elements {
+                put(&mut e.id);
+                if let Some(pos) = &mut e.position {
+                    put(pos);
+                }
+            }
+        }
+        out.members.append(&mut found.members);
+        out.elements.append(&mut found.elements);
         finish(NAME, errors)
     }
 }

@@ -60,6 +60,7 @@ fn element_lines<'a>(obs: &'a Observation, e: &'a Element, theme: &Theme) -> Vec
         ));
     }
     lines.extend(metric_lines(obs, &e.id, theme));
+    lines.extend(part_lines(obs, &e.id, theme));
     let loads = obs.dependents.get(&e.id).cloned().unwrap_or_default();
     lines.push(field(
         "loads",
@@ -138,6 +139,53 @@ fn metric_lines<'a>(obs: &'a Observation, id: &str, theme: &Theme) -> Vec<Line<'
             )
         })
         .collect()
+}
+
+/// The most parts one element shows; a 48-outlet PDU would push everything else off.
+const MAX_PARTS: usize = 16;
+
+/// One line per part the element's agent reports (a PDU's outlets, a CDU's pumps), the
+/// ones not `ok` first, then "… +N more".
+fn part_lines<'a>(obs: &'a Observation, id: &str, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(parts) = obs.parts.get(id).filter(|p| !p.is_empty()) else {
+        return Vec::new();
+    };
+    let mut order: Vec<&crate::poll::Part> = parts.iter().collect();
+    order.sort_by_key(|p| p.state == crate::model::MemberState::Ok);
+    let ok = parts
+        .iter()
+        .filter(|p| p.state == crate::model::MemberState::Ok)
+        .count();
+    let mut lines = vec![field(
+        "parts",
+        Span::raw(format!("{ok} of {} ok", parts.len())),
+        theme,
+    )];
+    for p in order.iter().take(MAX_PARTS) {
+        let st = crate::tui::components::member_status(p.state);
+        lines.push(field(
+            "",
+            Span::styled(
+                format!(
+                    "{} {:<20} {:<11} {}",
+                    st.marker(),
+                    clean(&p.name),
+                    p.state.name(),
+                    clean(&p.flags.join(" "))
+                ),
+                theme.status(st),
+            ),
+            theme,
+        ));
+    }
+    if parts.len() > MAX_PARTS {
+        lines.push(field(
+            "",
+            Span::raw(format!("… +{} more", parts.len() - MAX_PARTS)),
+            theme,
+        ));
+    }
+    lines
 }
 
 fn group_lines<'a>(obs: &'a Observation, g: &'a GroupReport, theme: &Theme) -> Vec<Line<'a>> {

@@ -4,8 +4,8 @@
 use smol_str::SmolStr;
 
 use super::resource::{Component, Subsystem};
-use crate::api::{MemberReport, Metrics};
-use crate::model::MemberState;
+use crate::api::{ElementReport, MemberReport, Metrics};
+use crate::model::{ElementState, MemberState};
 
 /// A component's state for redundancy: Critical health or a state that carries no load
 /// is failed; states in transition are unknown.
@@ -151,6 +151,29 @@ pub fn carry_unanswered(last_seen: &[SmolStr], reported: &mut Vec<MemberReport>,
             rebuild: None,
             flags: vec![NO_ANSWER.into()],
             metrics: Metrics::new(),
+        });
+    }
+}
+
+/// As [`carry_unanswered`], for the units (PDUs, transfer switches, CDUs) reported last
+/// round.
+pub fn carry_unanswered_elements(
+    last_seen: &[SmolStr],
+    reported: &mut Vec<ElementReport>,
+    now: f64,
+) {
+    let missing: Vec<&SmolStr> = last_seen
+        .iter()
+        .filter(|id| !reported.iter().any(|e| &e.id == *id))
+        .collect();
+    for id in missing {
+        reported.push(ElementReport {
+            id: id.clone(),
+            state: ElementState::Unknown,
+            observed_at: now,
+            flags: vec![NO_ANSWER.into()],
+            metrics: Metrics::new(),
+            position: None,
         });
     }
 }

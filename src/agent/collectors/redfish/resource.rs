@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::thermal::{RawOldTemperature, Temperature, old_temperature};
 use crate::agent::collectors::parse::ParseError;
 
 /// A power supply or fan.
@@ -44,21 +45,28 @@ pub struct Subsystem {
     pub redundancy: Vec<Redundancy>,
     /// The collection to fetch for the components (subsystem resources only).
     pub collection: Option<String>,
+    /// The old `Thermal` resource's temperatures, thresholds included.
+    pub temperatures: Vec<Temperature>,
+    /// A `ThermalSubsystem`'s `ThermalMetrics`, which lists its temperature sensors.
+    pub thermal_metrics: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+/// A resource's `Status`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(default)]
-struct Status {
+pub struct Status {
     #[serde(rename = "State")]
-    state: Option<String>,
+    pub state: Option<String>,
     #[serde(rename = "Health")]
-    health: Option<String>,
+    pub health: Option<String>,
+    #[serde(rename = "HealthRollup")]
+    pub rollup: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct Link {
+pub(super) struct Link {
     #[serde(rename = "@odata.id")]
-    id: String,
+    pub id: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -129,9 +137,16 @@ struct RawSubsystem {
     supply_redundancy: Vec<RawRedundancy>,
     #[serde(rename = "FanRedundancy")]
     fan_redundancy: Vec<RawRedundancy>,
+    #[serde(rename = "Temperatures")]
+    temperatures: Vec<serde_json::Value>,
+    #[serde(rename = "ThermalMetrics")]
+    thermal_metrics: Option<Link>,
 }
 
-fn json<T: for<'de> Deserialize<'de>>(text: &str, source: &str) -> Result<T, ParseError> {
+pub(super) fn json<T: for<'de> Deserialize<'de>>(
+    text: &str,
+    source: &str,
+) -> Result<T, ParseError> {
     serde_json::from_str(text)
         .map_err(|e| ParseError::new(source, format!("not the expected JSON: {e}")))
 }
@@ -216,6 +231,13 @@ pub fn parse_subsystem(text: &str, source: &str) -> Result<Subsystem, ParseError
             }
         }
     }
+    for item in raw.temperatures {
+        let t: RawOldTemperature = serde_json::from_value(item).map_err(|e| {
+            ParseError::new(source, format!("Temperatures: not the expected JSON: {e}"))
+        })?;
+        out.temperatures.push(old_temperature(t));
+    }
+    out.thermal_metrics = raw.thermal_metrics.map(|l| l.id);
     out.redundancy = raw
         .redundancy
         .into_iter()
@@ -249,6 +271,10 @@ pub fn parse_component(text: &str, kind: &str, source: &str) -> Result<Component
 pub struct ServiceRoot {
     pub chassis: Option<String>,
     pub systems: Option<String>,
+    /// PDUs, switchgear, transfer switches (`PowerEquipment`).
+    pub power_equipment: Option<String>,
+    /// CDUs, heat exchangers, immersion units (`ThermalEquipment`).
+    pub thermal_equipment: Option<String>,
 }
 
 pub fn parse_service_root(text: &str, source: &str) -> Result<ServiceRoot, ParseError> {
@@ -258,11 +284,17 @@ pub fn parse_service_root(text: &str, source: &str) -> Result<ServiceRoot, Parse
         chassis: Option<Link>,
         #[serde(rename = "Systems", default)]
         systems: Option<Link>,
+        #[serde(rename = "PowerEquipment", default)]
+        power: Option<Link>,
+        #[serde(rename = "ThermalEquipment", default)]
+        thermal: Option<Link>,
     }
     let raw: Raw = json(text, source)?;
     Ok(ServiceRoot {
         chassis: raw.chassis.map(|l| l.id),
         systems: raw.systems.map(|l| l.id),
+        power_equipment: raw.power.map(|l| l.id),
+        thermal_equipment: raw.thermal.map(|l| l.id),
     })
 }
 

@@ -126,7 +126,7 @@ fn chassis_prefers_the_subsystems() {
 
 /// Serve a mockup directory read-only on loopback, as sushy-static would; `edit`
 /// replaces resources by path.
-fn serve(dir: &Path, edit: BTreeMap<String, String>) -> String {
+pub(super) fn serve(dir: &Path, edit: BTreeMap<String, String>) -> String {
     use axum::extract::State;
     use axum::http::{StatusCode, Uri};
     use std::sync::Arc;
@@ -169,7 +169,7 @@ fn collector_walks_the_mockup_over_http() {
         "{oops".to_string(),
     );
     let url = serve(&dir, edit);
-    let mut c = RedfishCollector::new(&url, None, None, false).unwrap();
+    let mut c = RedfishCollector::new(&url, None, None, false, 8).unwrap();
     let mut out = Collected::default();
     let e = c.collect(&mut out).unwrap_err().to_string();
     assert!(e.starts_with(&format!("collector redfish: {url}/redfish/v1/Chassis/1U/ThermalSubsystem/Fans/CPU2: not the expected JSON")), "{e}");
@@ -193,17 +193,17 @@ fn collector_walks_the_mockup_over_http() {
 fn a_service_that_stops_answering_leaves_its_items_unknown() {
     let dir = mockup();
     let url = serve(&dir, BTreeMap::new());
-    let mut c = RedfishCollector::new(&url, None, None, false).unwrap();
+    let mut c = RedfishCollector::new(&url, None, None, false, 8).unwrap();
     let mut first = Collected::default();
     c.collect(&mut first).unwrap();
     let ids: Vec<&str> = first.members.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids.len(), 9, "{ids:?}");
+    assert_eq!(ids.len(), 13, "{ids:?}");
 
     let dead = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", l.local_addr().unwrap())
     };
-    c.base.clone_from(&dead);
+    c.fetch.base.clone_from(&dead);
     for _ in 0..2 {
         // and still so a round later: the carried ids are carried again
         let mut out = Collected::default();
@@ -221,7 +221,7 @@ fn a_service_that_stops_answering_leaves_its_items_unknown() {
         }
     }
 
-    c.base = url;
+    c.fetch.base = url;
     let mut out = Collected::default();
     c.collect(&mut out).unwrap();
     assert_eq!(out, first_but_timestamps(&first, &out));
@@ -242,7 +242,7 @@ fn first_but_timestamps(first: &Collected, later: &Collected) -> Collected {
 fn only_unanswered_ids_are_carried() {
     let dir = mockup();
     let url = serve(&dir, BTreeMap::new());
-    let mut c = RedfishCollector::new(&url, None, None, false).unwrap();
+    let mut c = RedfishCollector::new(&url, None, None, false, 8).unwrap();
     c.last_seen = vec!["1U/Fans/Removed".into()];
     let mut out = Collected::default();
     c.collect(&mut out).unwrap();
@@ -310,7 +310,7 @@ fn storage_volumes_and_drives() {
     );
     let url = serve(&dir, edit);
     let mut out = Collected::default();
-    let result = RedfishCollector::new(&url, None, None, false)
+    let result = RedfishCollector::new(&url, None, None, false, 8)
         .unwrap()
         .collect(&mut out);
     assert!(result.is_ok(), "{result:?}");
@@ -331,13 +331,13 @@ fn storage_volumes_and_drives() {
 #[test]
 fn config_mistakes_are_refused() {
     assert!(
-        RedfishCollector::new("bmc1", None, None, false)
+        RedfishCollector::new("bmc1", None, None, false, 8)
             .err()
             .unwrap()
             .to_string()
             .contains("http://")
     );
-    let e = RedfishCollector::new("https://bmc1", Some("root"), None, false)
+    let e = RedfishCollector::new("https://bmc1", Some("root"), None, false, 8)
         .err()
         .unwrap()
         .to_string();
