@@ -49,8 +49,14 @@ fn a_pdu_detail_lists_its_outlets() {
     );
     let mut app = App::new("dc1", at);
     update(&mut app, Action::PollUpdate(Box::new(obs)));
-    update(&mut app, Action::Show(View::Components));
-    app.detail = Some("PDU-A1".into());
+    // as an operator opens it: `:goto PDU-A1`
+    update(&mut app, Action::PaletteStart);
+    for c in "goto PDU-A1".chars() {
+        update(&mut app, Action::PaletteInput(c));
+    }
+    update(&mut app, Action::PaletteRun);
+    assert_eq!(app.view(), View::Components);
+    assert_eq!(app.detail(), Some("PDU-A1"));
     let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
     t.draw(|f| redcon::tui::view::render(f, &app, &Theme::colored()))
         .unwrap();
