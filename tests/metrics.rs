@@ -113,9 +113,12 @@ fn the_exporter_serves_the_verdict_and_follows_a_fault() {
         "the exporter sees the failed PDUs",
         Duration::from_secs(15),
         || {
+            // both faults, not only the first: agents push each change as it happens
             let (_, text) = try_get_raw(&addr, "/metrics")?;
-            match value(&text, "redcon_site_state", &[site, "state=\"CRITICAL\""]) {
-                Some(1.0) => Ok(text),
+            let critical = value(&text, "redcon_site_state", &[site, "state=\"CRITICAL\""]);
+            let unserved = value(&text, "redcon_unserved_load", &[site, "load=\"ROW-3\""]);
+            match (critical, unserved) {
+                (Some(1.0), Some(1.0)) => Ok(text),
                 _ => Err(text),
             }
         },

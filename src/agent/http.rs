@@ -5,8 +5,39 @@
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use std::time::Duration;
 
 use crate::api;
+
+/// The longest a snapshot request may wait for a change (`?wait=SECONDS` with an
+/// `If-None-Match` naming the current version), as Consul's blocking queries do: the answer
+/// comes the moment the content changes, or a 304 when the wait ends. Below the server's
+/// request limit (`listen::REQUEST_TIMEOUT`); clients ask for less than their staleness
+/// limit, so a quiet agent still answers often enough to be seen alive.
+pub const MAX_WAIT: Duration = Duration::from_secs(20);
+pub use api::WAIT_HEADER;
+
+/// The wait a snapshot request asks for: `wait=SECONDS` (a whole or decimal number) in
+/// the query, capped at `MAX_WAIT`. Anything else (no query, no `wait`, a word, a negative
+/// or non-finite number) asks for none.
+pub fn requested_wait(query: Option<&str>) -> Option<Duration> {
+    let value = query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("wait="))?;
+    let secs: f64 = value.parse().ok()?;
+    (secs.is_finite() && secs > 0.0)
+        .then(|| Duration::from_secs_f64(secs.min(MAX_WAIT.as_secs_f64())))
+}
+
+/// How long to hold this request: its wait, when it already has `version`.
+pub fn hold_for(
+    agent_id: &str,
+    version: u64,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Option<Duration> {
+    requested_wait(query).filter(|_| if_none_match_hits(headers, &api::etag(agent_id, version)))
+}
 
 /// Snapshots change under the client's feet, so no cache may reuse one without asking.
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
@@ -32,10 +63,13 @@ pub fn snapshot_response(
         let h = response.headers_mut();
         h.insert(ETAG, tag_value);
         h.insert(CACHE_CONTROL, NO_CACHE);
+        h.insert(WAIT_HEADER, HeaderValue::from(MAX_WAIT.as_secs()));
         return response;
     }
     let mut response = json_ok(body());
-    response.headers_mut().insert(ETAG, tag_value);
+    let h = response.headers_mut();
+    h.insert(ETAG, tag_value);
+    h.insert(WAIT_HEADER, HeaderValue::from(MAX_WAIT.as_secs()));
     response
 }
 
@@ -115,6 +149,31 @@ fn entity_tags(list: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_is_a_positive_number_of_seconds_capped_and_nothing_else() {
+        let w = |q: &str| requested_wait(Some(q));
+        assert_eq!(w("wait=7.5"), Some(Duration::from_millis(7500)));
+        assert_eq!(w("x=1&wait=2"), Some(Duration::from_secs(2)));
+        assert_eq!(w("wait=3600"), Some(MAX_WAIT));
+        for bad in [
+            "wait=1e999999",
+            "wait=",
+            "wait=0",
+            "wait=-1",
+            "wait=NaN",
+            "wait=inf",
+            "wait=abc",
+            "wai=1",
+            "",
+        ] {
+            assert_eq!(w(bad), None, "{bad:?}");
+        }
+        assert_eq!(requested_wait(None), None);
+        // a long query is read in one pass
+        let long = format!("{}&wait=1", "a=b&".repeat(100_000));
+        assert_eq!(w(&long), Some(Duration::from_secs(1)));
+    }
 
     fn with_inm(values: &[&str]) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -17,8 +17,9 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
+use axum::Extension;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -55,6 +56,8 @@ pub struct Agent {
     /// Asks the collection task for a round now; it answers on the given channel once
     /// that round is published.
     refresh: Mutex<Option<collect::Refresh>>,
+    /// The content version, sent on every change: what a waiting snapshot request waits on.
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 struct Published {
@@ -104,6 +107,7 @@ impl Agent {
             desk: Mutex::new(crate::desk::Desk::default()),
             drivers: drivers::Drivers::from_config(config),
             refresh: Mutex::new(None),
+            changes: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -130,6 +134,11 @@ impl Agent {
         p.errors = errors.iter().map(ToString::to_string).collect();
         p.owners = owners;
         p.runs = runs;
+        let version = p.version;
+        drop(p);
+        if changed {
+            self.changes.send_replace(version);
+        }
         changed
     }
 
@@ -249,7 +258,31 @@ fn encode(snapshot: &Snapshot) -> Vec<u8> {
     })
 }
 
-async fn get_snapshot(State(agent): State<Arc<Agent>>, headers: HeaderMap) -> Response {
+async fn get_snapshot(
+    State(agent): State<Arc<Agent>>,
+    RawQuery(query): RawQuery,
+    stopping: Option<Extension<crate::listen::Stopping>>,
+    headers: HeaderMap,
+) -> Response {
+    let version = agent.read().version;
+    if let Some(wait) = http::hold_for(&agent.info.id, version, &headers, query.as_deref()) {
+        let mut changes = agent.changes.subscribe();
+        // a change published since the read above is already here, and ends the wait
+        if *changes.borrow_and_update() == version {
+            let mut stopping = stopping.map(|Extension(s)| s);
+            let stopped = async {
+                match &mut stopping {
+                    Some(s) => s.stopped().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = changes.changed() => {}
+                () = tokio::time::sleep(wait) => {}
+                () = stopped => {}
+            }
+        }
+    }
     let (version, body) = {
         let p = agent.read();
         (p.version, Arc::clone(&p.body))

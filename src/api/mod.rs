@@ -151,6 +151,12 @@ pub fn snapshot_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Snapshot)).unwrap_or(serde_json::Value::Null)
 }
 
+/// On every snapshot answer of a server that can hold a request for a change
+/// (`GET /v1/snapshot?wait=SECONDS` with a current `If-None-Match`): the longest wait it
+/// grants, in seconds. A client asks for waits only of a server that says this (an older
+/// one would answer at once, and a client waiting on it would poll in a tight loop).
+pub const WAIT_HEADER: &str = "redcon-wait";
+
 /// A weak entity tag for a content version: bodies carry fresh timestamps, so equal tags
 /// mean "same states and metrics", not "same bytes".
 pub fn etag(agent: &str, version: u64) -> String {

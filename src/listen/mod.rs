@@ -40,6 +40,22 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(15);
 pub const RESERVE_HEADER_TIMEOUT: Duration = Duration::from_secs(2);
 /// A request, body included, is answered within this.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether the server is stopping, for a handler that holds a request open (a snapshot
+/// request waiting for a change): it answers at once when the server stops, so a stop
+/// never waits out a long poll. In every request's extensions.
+#[derive(Debug, Clone)]
+pub struct Stopping(watch::Receiver<bool>);
+
+impl Stopping {
+    /// Resolves when the server starts stopping (never, for a server that was dropped
+    /// without stopping: the wait's own limit ends it then).
+    pub async fn stopped(&mut self) {
+        if self.0.wait_for(|s| *s).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
 /// Connections open at once by default.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// Descriptors kept free of connections: collectors' files and pipes, the audit log, the
@@ -193,8 +209,10 @@ impl Connection {
             Duration::MAX
         };
         let router = TowerToHyperService::new(self.router);
-        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let stop_signal = Stopping(self.stopping.clone());
+        let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
             committed.commit();
+            req.extensions_mut().insert(stop_signal.clone());
             let allowed = !reserve || reserved(req.method(), req.uri().path());
             let call = allowed.then(|| hyper::service::Service::call(&router, req));
             async move {

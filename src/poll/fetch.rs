@@ -114,18 +114,33 @@ fn transport(agent: &str, e: &reqwest::Error) -> FetchError {
     }
 }
 
+/// What one request brought: the result, and the longest wait the agent says it grants
+/// (`agent::http::WAIT_HEADER`), None for an agent that does not wait.
+pub struct Exchange {
+    pub result: Result<Fetched, FetchError>,
+    pub grants: Option<Duration>,
+}
+
 async fn exchange(
     client: &reqwest::Client,
     agent: &str,
     url: &str,
     etag: Option<&str>,
     max_body: usize,
+    grants: &mut Option<Duration>,
 ) -> Result<Fetched, FetchError> {
     let mut req = client.get(url);
     if let Some(tag) = etag {
         req = req.header(IF_NONE_MATCH, tag);
     }
     let mut resp = req.send().await.map_err(|e| transport(agent, &e))?;
+    *grants = resp
+        .headers()
+        .get(crate::api::WAIT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map(|s| Duration::from_secs(s.min(3600)));
     let code = resp.status().as_u16();
     if code == 304 {
         return Ok(Fetched::NotModified);
@@ -175,12 +190,41 @@ pub async fn fetch(
     timeout: Duration,
     max_body: usize,
 ) -> Result<Fetched, FetchError> {
-    let url = snapshot_url(base);
-    match tokio::time::timeout(timeout, exchange(client, agent, &url, etag, max_body)).await {
+    fetch_waiting(client, agent, base, etag, None, timeout, max_body)
+        .await
+        .result
+}
+
+/// Poll one agent, asking it to hold the request up to `wait` for a change when `etag` is
+/// current (a blocking query: the answer comes when something changes, or a 304 when the
+/// wait ends). `timeout` counts on top of the wait.
+pub async fn fetch_waiting(
+    client: &reqwest::Client,
+    agent: &str,
+    base: &str,
+    etag: Option<&str>,
+    wait: Option<Duration>,
+    timeout: Duration,
+    max_body: usize,
+) -> Exchange {
+    let mut url = snapshot_url(base);
+    let mut limit = timeout;
+    if let (Some(w), Some(_)) = (wait, etag) {
+        url.push_str(&format!("?wait={:.3}", w.as_secs_f64()));
+        limit = limit.saturating_add(w);
+    }
+    let mut grants = None;
+    let result = match tokio::time::timeout(
+        limit,
+        exchange(client, agent, &url, etag, max_body, &mut grants),
+    )
+    .await
+    {
         Ok(r) => r,
         Err(_) => Err(FetchError::Timeout {
             agent: agent.to_string(),
-            after: timeout,
+            after: limit,
         }),
-    }
+    };
+    Exchange { result, grants }
 }

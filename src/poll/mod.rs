@@ -23,7 +23,9 @@ use smol_str::SmolStr;
 use crate::api::Snapshot;
 use crate::config::{AgentEntry, PollPolicy, secs};
 
-pub use fetch::{FetchError, Fetched, client, client_for, fetch, snapshot_url};
+pub use fetch::{
+    Exchange, FetchError, Fetched, client, client_for, fetch, fetch_waiting, snapshot_url,
+};
 pub use merge::{Merged, latest_figures, latest_roles, merge};
 pub use parts::{Part, latest_parts, unit_of};
 pub use schedule::{PollHandle, spawn};

@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep_until};
 
 use super::{
-    AgentSpec, AgentStatus, FetchError, Fetched, History, Jitter, PollView, backoff, fetch,
+    AgentSpec, AgentStatus, Exchange, Fetched, History, Jitter, PollView, backoff, fetch_waiting,
 };
 use crate::config::PollPolicy;
 
@@ -23,6 +23,10 @@ use crate::config::PollPolicy;
 const PUBLISH_EVERY: Duration = Duration::from_millis(100);
 /// How often freshness is re-aged when nothing else happens.
 const REAGE_EVERY: Duration = Duration::from_millis(500);
+/// After a new snapshot from an agent that holds requests, the next request waits this
+/// long: a burst of changes becomes a few answers, and a change within it is still
+/// answered at once when the request arrives (its tag is already old).
+const AFTER_NEW: Duration = Duration::from_millis(100);
 
 pub struct PollHandle {
     task: JoinHandle<()>,
@@ -43,9 +47,43 @@ impl Drop for PollHandle {
 struct Slot {
     spec: AgentSpec,
     status: AgentStatus,
+    /// The longest wait the agent grants (it said so on its last answer); None: it does not
+    /// hold requests, and is polled every interval.
+    grants: Option<Duration>,
 }
 
-type Report = (usize, Result<Fetched, FetchError>, Instant);
+/// One answer: the slot, what came back, when it arrived, and the wait it asked for and
+/// when it was sent.
+struct Report {
+    slot: usize,
+    exchange: Exchange,
+    at: Instant,
+    asked: Option<Duration>,
+    sent: Instant,
+}
+
+/// The wait to ask of an agent that grants `grants`: half the staleness limit at most, so
+/// a quiet agent answers (a 304 at the end of the wait) well before its data would be
+/// called stale, and never more than it grants.
+fn wait_for(grants: Duration, policy: &PollPolicy) -> Duration {
+    (policy.stale_after() / 2)
+        .min(grants)
+        .max(Duration::from_millis(500))
+}
+
+/// How soon to ask again after `r` if the agent holds requests: `AFTER_NEW` after a change,
+/// at once after a 304 that was held. A 304 back in under half the wait asked for was not
+/// held: None then (the interval), so a server that claims to wait and does not is never
+/// polled in a tight loop.
+fn held_gap(r: &Report) -> Option<Duration> {
+    match (&r.exchange.result, r.asked) {
+        (Ok(Fetched::New { .. }), _) => Some(AFTER_NEW),
+        (Ok(Fetched::NotModified), Some(asked)) if r.at - r.sent >= asked / 2 => {
+            Some(Duration::ZERO)
+        }
+        _ => None,
+    }
+}
 
 /// Start polling `specs` forever (until the handle is dropped or every receiver is gone).
 pub fn spawn(
@@ -61,6 +99,7 @@ pub fn spawn(
         .into_iter()
         .map(|spec| Slot {
             status: AgentStatus::new(&spec),
+            grants: None,
             spec,
         })
         .collect();
@@ -106,10 +145,35 @@ async fn run(
                 slot.status.etag.clone(),
             );
             let (timeout, max_body) = (slot.spec.timeout, policy.max_body_bytes);
+            let asked = slot
+                .grants
+                .filter(|_| etag.is_some() && slot.status.failures == 0)
+                .map(|g| wait_for(g, &policy));
             tokio::spawn(async move {
-                let _permit = sem.acquire_owned().await.ok();
-                let r = fetch(&client, &name, &url, etag.as_deref(), timeout, max_body).await;
-                let _ = report_tx.send((i, r, Instant::now()));
+                // a held request is an idle connection, not work: it takes no permit, or a
+                // fleet of quiet agents would keep the busy ones waiting
+                let _permit = match asked {
+                    None => sem.acquire_owned().await.ok(),
+                    Some(_) => None,
+                };
+                let sent = Instant::now();
+                let exchange = fetch_waiting(
+                    &client,
+                    &name,
+                    &url,
+                    etag.as_deref(),
+                    asked,
+                    timeout,
+                    max_body,
+                )
+                .await;
+                let _ = report_tx.send(Report {
+                    slot: i,
+                    exchange,
+                    at: Instant::now(),
+                    asked,
+                    sent,
+                });
             });
         }
         let mut wake = next_reage;
@@ -128,16 +192,31 @@ async fn run(
                 while let Ok(more) = reports.try_recv() {
                     batch.push(more);
                 }
-                for (i, result, at) in batch {
+                for r in batch {
+                    let i = r.slot;
                     let slot = &mut slots[i];
-                    if let Ok(Fetched::New { decoded, .. }) = &result
+                    if let Ok(Fetched::New { decoded, .. }) = &r.exchange.result
                         && let Ok(mut h) = history.lock()
                     {
                         h.record(&decoded.snapshot);
                     }
-                    slot.status.record(result, at, &policy);
-                    let wait = backoff(slot.spec.interval, slot.status.failures, policy.backoff_max(), jitter.unit());
-                    due.push(Reverse((at + wait, i)));
+                    // an agent says on each answer whether it holds requests; an error
+                    // says nothing, and what it said before stands
+                    if r.exchange.result.is_ok() {
+                        slot.grants = r.exchange.grants;
+                    }
+                    let gap = held_gap(&r);
+                    slot.status.record(r.exchange.result, r.at, &policy);
+                    // at once (or just after a change) from an agent that holds requests;
+                    // the interval, or the backoff after failures, from one that does not
+                    let next = match (gap, slot.grants, slot.status.failures) {
+                        (Some(gap), Some(_), 0) => r.at + gap,
+                        _ => {
+                            let f = slot.status.failures;
+                            r.at + backoff(slot.spec.interval, f, policy.backoff_max(), jitter.unit())
+                        }
+                    };
+                    due.push(Reverse((next, i)));
                     pending = true;
                 }
             }

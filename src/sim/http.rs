@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +15,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 use tokio::time::Instant;
 
-use crate::agent::http::{health_response, schema_response, snapshot_response};
+use crate::agent::http::{health_response, hold_for, schema_response, snapshot_response};
 use crate::api;
 
 use super::body::{DownBody, HugeBody};
@@ -117,12 +118,24 @@ async fn preamble(sim: &SimHandle, agent: &str) -> Result<BodyFault, Response> {
 async fn snapshot_handler(
     State(sim): State<SimHandle>,
     Path(agent): Path<String>,
+    RawQuery(query): RawQuery,
+    stopping: Option<Extension<crate::listen::Stopping>>,
     headers: HeaderMap,
 ) -> Response {
     let fault = match preamble(&sim, &agent).await {
         Ok(fault) => fault,
         Err(response) => return response,
     };
+    if fault == BodyFault::None {
+        hold(
+            &sim,
+            &agent,
+            query.as_deref(),
+            stopping.map(|Extension(s)| s),
+            &headers,
+        )
+        .await;
+    }
     // Taken after a `slow` delay, so a late answer carries the state as of its sending.
     let now = Instant::now();
     let Some((version, content)) = sim.lock_at(now).content(&agent, now) else {
@@ -149,6 +162,51 @@ async fn snapshot_handler(
         }
         BodyFault::Huge(bytes) => {
             raw_json(Body::new(HugeBody::new(encode(&stamp(content)), bytes)))
+        }
+    }
+}
+
+/// How often a waiting request looks again for drift no outside change announces (a
+/// battery running down, a scenario's next event).
+const RECHECK: Duration = Duration::from_secs(1);
+
+/// Hold a snapshot request that asked to wait (`?wait=`) and already has the current
+/// version, until the content changes, the wait ends or the server stops.
+async fn hold(
+    sim: &SimHandle,
+    agent: &str,
+    query: Option<&str>,
+    mut stopping: Option<crate::listen::Stopping>,
+    headers: &HeaderMap,
+) {
+    let mut changes = sim.changes();
+    let version = |at| sim.lock_at(at).content(agent, at).map(|(v, _)| v);
+    let Some(held) = version(Instant::now()) else {
+        return;
+    };
+    let Some(wait) = hold_for(agent, held, headers, query) else {
+        return;
+    };
+    let deadline = Instant::now() + wait;
+    let stopped = async {
+        match &mut stopping {
+            Some(s) => s.stopped().await,
+            None => std::future::pending().await,
+        }
+    };
+    let mut stopped = std::pin::pin!(stopped);
+    loop {
+        let next = (Instant::now() + RECHECK).min(deadline);
+        tokio::select! {
+            // a fault or an operation: answer now, whatever it changed (a fault that
+            // takes this agent down must reach the next request, not wait out this one)
+            _ = changes.changed() => return,
+            () = tokio::time::sleep_until(next) => {}
+            () = &mut stopped => return,
+        }
+        let now = Instant::now();
+        if version(now) != Some(held) || now >= deadline {
+            return;
         }
     }
 }
@@ -209,6 +267,7 @@ async fn ops_handler(
     let (code, reply) =
         sim.lock_at(now)
             .operate(&agent, header(AUTHORIZATION), header(IF_MATCH), &body, now);
+    sim.changed();
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, axum::Json(reply)).into_response()
 }
@@ -242,8 +301,11 @@ async fn faults_handler(State(sim): State<SimHandle>, body: Bytes) -> Response {
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("fault request: {e}")),
     };
     let now = Instant::now();
+    let handle = sim.clone();
     let mut sim = sim.lock_at(now);
-    match sim.apply(&action, now) {
+    let applied = sim.apply(&action, now);
+    handle.changed();
+    match applied {
         Ok(agents) => {
             let agents: Vec<serde_json::Value> = agents
                 .iter()

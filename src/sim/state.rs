@@ -360,11 +360,20 @@ impl Sim {
 
 /// The shared handle the server, the console and tests hold.
 #[derive(Debug, Clone)]
-pub struct SimHandle(Arc<Mutex<Sim>>);
+pub struct SimHandle {
+    sim: Arc<Mutex<Sim>>,
+    /// Bumped on every change made from outside (a fault, an operation): what a waiting
+    /// snapshot request wakes on. Drift with time (a battery running down, a scenario's
+    /// next event) is seen by the waiting request's own re-check.
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
+}
 
 impl SimHandle {
     pub fn new(sim: Sim) -> SimHandle {
-        SimHandle(Arc::new(Mutex::new(sim)))
+        SimHandle {
+            sim: Arc::new(Mutex::new(sim)),
+            changes: Arc::new(tokio::sync::watch::Sender::new(0)),
+        }
     }
 
     /// Lock the simulation with the scenario brought up to `now`. Never held across an
@@ -372,11 +381,21 @@ impl SimHandle {
     /// poisoned lock is taken over rather than spread.
     pub fn lock_at(&self, now: Instant) -> MutexGuard<'_, Sim> {
         let mut sim = self
-            .0
+            .sim
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         sim.tick(now);
         sim
+    }
+
+    /// Something changed from outside: wake the waiting snapshot requests.
+    pub fn changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// What a waiting snapshot request waits on.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     /// Lock as of the current (possibly paused) tokio time.
@@ -387,6 +406,8 @@ impl SimHandle {
     /// Apply an action now, as `POST /v1/sim/faults` does.
     pub fn apply(&self, action: &Action) -> Result<BTreeSet<String>, FaultError> {
         let now = Instant::now();
-        self.lock_at(now).apply(action, now)
+        let applied = self.lock_at(now).apply(action, now);
+        self.changed();
+        applied
     }
 }
