@@ -8,6 +8,7 @@
 
 mod fetch;
 mod merge;
+pub mod prometheus;
 mod schedule;
 
 use std::collections::{HashMap, VecDeque};
@@ -257,6 +258,45 @@ impl History {
         self.count
     }
 
+    /// One sample of `element`'s `metric` at `at` (unix seconds), outside a snapshot: the
+    /// past a Prometheus kept. Kept to the same caps as `record`.
+    pub fn push(&mut self, element: &str, metric: &str, at: f64, value: f64) {
+        let slot = match self.index.get(element) {
+            Some(&i) => i,
+            None if self.count >= self.max_series => return,
+            None => {
+                self.elements.push(Vec::new());
+                self.index.insert(element.into(), self.elements.len() - 1);
+                self.elements.len() - 1
+            }
+        };
+        let Some(per) = self.elements.get_mut(slot) else {
+            return;
+        };
+        let at_ = match per.iter().position(|(m, _)| m == metric) {
+            Some(i) => i,
+            None if self.count >= self.max_series => return,
+            None => {
+                self.count += 1;
+                let s = Series {
+                    origin: at,
+                    samples: VecDeque::with_capacity(self.cap.min(64)),
+                };
+                per.push((metric.into(), s));
+                per.len() - 1
+            }
+        };
+        let s = &mut per[at_].1;
+        let t = (at - s.origin) as f32;
+        if !value.is_finite() || s.samples.back().is_some_and(|&(last, _)| last >= t) {
+            return;
+        }
+        s.samples.push_back((t, value as f32));
+        while s.samples.len() > self.cap {
+            s.samples.pop_front();
+        }
+    }
+
     pub fn record(&mut self, snap: &Snapshot) {
         for e in snap.elements.iter().filter(|e| !e.metrics.is_empty()) {
             let slot = match self.index.get(e.id.as_str()) {
@@ -304,6 +344,8 @@ impl History {
 pub struct PollView {
     pub agents: Vec<AgentStatus>,
     pub history: Arc<Mutex<History>>,
+    /// How the agents' answers were had: polled directly, or read from Prometheus.
+    pub source: crate::verdict::LiveSource,
 }
 
 /// Poll every agent once, all at once under the concurrency cap, each within its own

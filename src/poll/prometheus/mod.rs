@@ -1,0 +1,418 @@
+//! Live state from a Prometheus (or any server with its HTTP query API: VictoriaMetrics,
+//! Thanos Query) instead of from the agents: instant queries of the series Prometheus
+//! scraped from the agents' `/metrics`, rebuilt into the snapshots they served, so the
+//! merge and the verdict are the ones a direct poll gets. Many consoles then cost each
+//! agent one scrape, and range queries give a console started in the morning the night's
+//! figures for its sparklines.
+
+pub mod answer;
+mod rebuild;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+pub use answer::{AnswerError, Range, Sample};
+pub use rebuild::{Origin, Reading, statuses};
+
+use super::{AgentStatus, History, PollHandle, PollView};
+use crate::config::PollPolicy;
+use crate::openmetrics::figures::{KNOWN, exposed};
+use crate::verdict::LiveSource;
+
+/// How far back a target's `redcon_agent_info` names it once its series are gone, so a
+/// down agent is reported by its target rather than as never seen.
+const LOOKBACK: &str = "1h";
+
+/// One site's agents, read from a Prometheus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromSpec {
+    /// Base URL of the query API (`http://prometheus:9090`).
+    pub url: String,
+    /// The scrape job the site's agents are in.
+    pub job: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+    /// The site's agents: name, and the base URL operations go to (empty when the config
+    /// gives none: then the console cannot operate through that agent).
+    pub agents: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PromError {
+    #[error("prometheus {server}: no answer within {} s", crate::classify::fmt_num(.after.as_secs_f64()))]
+    Timeout { server: String, after: Duration },
+    #[error("prometheus {server}: {detail}")]
+    Transport { server: String, detail: String },
+    #[error("prometheus {server}: HTTP {code} to {query}")]
+    Status {
+        server: String,
+        code: u16,
+        query: String,
+    },
+    #[error("prometheus {server}: answer to {query} larger than {limit} bytes, not read")]
+    TooLarge {
+        server: String,
+        query: String,
+        limit: usize,
+    },
+    #[error("prometheus {server}: {query}: {source}")]
+    Answer {
+        server: String,
+        query: String,
+        #[source]
+        source: AnswerError,
+    },
+}
+
+/// Percent-encoding for a query-string value.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The queries of one reading, each restricted to `job`.
+pub fn queries(job: &str) -> [String; 4] {
+    let job = answer::quoted(job);
+    [
+        format!("{{job={job},__name__=~\"redcon_.+\"}}"),
+        format!("timestamp(redcon_snapshot_age_seconds{{job={job}}})"),
+        format!("up{{job={job}}}"),
+        format!("last_over_time(redcon_agent_info{{job={job}}}[{LOOKBACK}])"),
+    ]
+}
+
+fn transport(server: &str, e: &reqwest::Error) -> PromError {
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail = format!("{detail}: {s}");
+        source = s.source();
+    }
+    PromError::Transport {
+        server: server.to_string(),
+        detail,
+    }
+}
+
+/// GET `path?params` from the server, its body at most `max_body` bytes.
+async fn get(
+    client: &reqwest::Client,
+    server: &str,
+    path: &str,
+    params: &[(&str, String)],
+    query: &str,
+    max_body: usize,
+) -> Result<Vec<u8>, PromError> {
+    let qs: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    let url = format!("{}{path}?{}", server.trim_end_matches('/'), qs.join("&"));
+    let mut resp = client
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| transport(server, &e))?;
+    let code = resp.status().as_u16();
+    let too_large = || PromError::TooLarge {
+        server: server.to_string(),
+        query: query.to_string(),
+        limit: max_body,
+    };
+    if resp.content_length().is_some_and(|n| n > max_body as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport(server, &e))? {
+        if body.len() + chunk.len() > max_body {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    // the API answers errors in JSON with 400 and 422: read what it says
+    if !matches!(code, 200 | 400 | 422 | 503) {
+        return Err(PromError::Status {
+            server: server.to_string(),
+            code,
+            query: query.to_string(),
+        });
+    }
+    Ok(body)
+}
+
+fn answer_error(server: &str, query: &str, source: AnswerError) -> PromError {
+    PromError::Answer {
+        server: server.to_string(),
+        query: query.to_string(),
+        source,
+    }
+}
+
+/// One instant query at `at` (unix seconds).
+pub async fn instant(
+    client: &reqwest::Client,
+    server: &str,
+    query: &str,
+    at: f64,
+    max_body: usize,
+) -> Result<Vec<Sample>, PromError> {
+    let params = [("query", query.to_string()), ("time", format!("{at:.3}"))];
+    let body = get(client, server, "/api/v1/query", &params, query, max_body).await?;
+    answer::vector(&body).map_err(|e| answer_error(server, query, e))
+}
+
+/// One range query from `start` to `end` every `step` seconds.
+pub async fn range(
+    client: &reqwest::Client,
+    server: &str,
+    query: &str,
+    (start, end, step): (f64, f64, f64),
+    max_body: usize,
+) -> Result<Vec<Range>, PromError> {
+    let params = [
+        ("query", query.to_string()),
+        ("start", format!("{start:.3}")),
+        ("end", format!("{end:.3}")),
+        ("step", format!("{step:.3}")),
+    ];
+    let body = get(
+        client,
+        server,
+        "/api/v1/query_range",
+        &params,
+        query,
+        max_body,
+    )
+    .await?;
+    answer::matrix(&body).map_err(|e| answer_error(server, query, e))
+}
+
+/// The four instant queries of one reading, all at `at`, within the spec's timeout.
+pub async fn read(
+    client: &reqwest::Client,
+    spec: &PromSpec,
+    at: f64,
+    max_body: usize,
+) -> Result<Reading, PromError> {
+    let [q_series, q_scraped, q_up, q_known] = queries(&spec.job);
+    let server = spec.url.as_str();
+    let all = async {
+        let (series, scraped, up, known) = tokio::join!(
+            instant(client, server, &q_series, at, max_body),
+            instant(client, server, &q_scraped, at, max_body),
+            instant(client, server, &q_up, at, max_body),
+            instant(client, server, &q_known, at, max_body),
+        );
+        Ok(Reading {
+            series: series?,
+            scraped: scraped?,
+            up: up?,
+            known: known?,
+        })
+    };
+    tokio::time::timeout(spec.timeout, all)
+        .await
+        .unwrap_or_else(|_| {
+            Err(PromError::Timeout {
+                server: server.to_string(),
+                after: spec.timeout,
+            })
+        })
+}
+
+/// Every agent as one reading finds it; when Prometheus itself cannot be read, every agent
+/// carries that error and nothing it owns is known.
+pub async fn poll_once(
+    client: &reqwest::Client,
+    spec: &PromSpec,
+    policy: &PollPolicy,
+) -> Vec<AgentStatus> {
+    let now_unix = crate::api::unix_now();
+    let reading = read(client, spec, now_unix, policy.max_body_bytes).await;
+    let now = Instant::now();
+    let mut out = unread(spec);
+    fold(&mut out, reading, spec, policy, now, now_unix);
+    out
+}
+
+/// The agents before the first reading.
+fn unread(spec: &PromSpec) -> Vec<AgentStatus> {
+    spec.agents
+        .iter()
+        .map(|(name, url)| {
+            AgentStatus::new(&super::AgentSpec {
+                name: name.clone(),
+                url: url.clone(),
+                interval: spec.interval,
+                timeout: spec.timeout,
+            })
+        })
+        .collect()
+}
+
+/// Fold one reading (or the error that took its place) into the agents' statuses. A
+/// failed reading keeps what was known, to age like a direct poll's last answer.
+fn fold(
+    agents: &mut Vec<AgentStatus>,
+    reading: Result<Reading, PromError>,
+    spec: &PromSpec,
+    policy: &PollPolicy,
+    now: Instant,
+    now_unix: f64,
+) {
+    match reading {
+        Ok(r) => {
+            let origin = Origin {
+                server: &spec.url,
+                job: &spec.job,
+            };
+            let polls: Vec<u64> = agents.iter().map(|a| a.polls).collect();
+            *agents = statuses(&r, &spec.agents, &origin, policy, now, now_unix);
+            for (a, n) in agents.iter_mut().zip(polls) {
+                a.polls += n;
+            }
+        }
+        Err(e) => {
+            for a in agents.iter_mut() {
+                a.polls += 1;
+                a.failures = a.failures.saturating_add(1);
+                a.last_error = Some(e.to_string());
+                a.last_error_detail = Some(format!("{}: {e}", a.name));
+                a.refresh(now, policy);
+            }
+        }
+    }
+}
+
+/// The figures' series of the job over the last `samples` steps, into `history`: the
+/// sparklines start with what Prometheus kept, not empty.
+async fn backfill(
+    client: &reqwest::Client,
+    spec: &PromSpec,
+    policy: &PollPolicy,
+    history: &Mutex<History>,
+) -> Result<(), PromError> {
+    let names: Vec<String> = KNOWN
+        .iter()
+        .map(|(_, n, unit, ..)| exposed(n, Some(*unit)))
+        .chain(["redcon_item_metric".to_string()])
+        .collect();
+    let query = format!(
+        "{{job={},__name__=~\"{}\"}}",
+        answer::quoted(&spec.job),
+        names.join("|")
+    );
+    let step = spec.interval.as_secs_f64().max(1.0);
+    let end = crate::api::unix_now();
+    let start = end - step * policy.history as f64;
+    let ranges = range(
+        client,
+        &spec.url,
+        &query,
+        (start, end, step),
+        policy.max_body_bytes,
+    )
+    .await?;
+    let mut h = history.lock().unwrap_or_else(|p| p.into_inner());
+    for r in ranges {
+        let Some(element) = r.labels.get("element") else {
+            continue;
+        };
+        let name = r.labels.get("__name__").map(String::as_str);
+        let figure = match name {
+            Some("redcon_item_metric") => r.labels.get("metric").map(|m| (m.as_str(), None)),
+            Some(n) => KNOWN
+                .iter()
+                .find(|(_, k, unit, ..)| exposed(k, Some(*unit)) == n)
+                .map(|&(wire, _, _, scale, _)| (wire, Some(scale))),
+            None => None,
+        };
+        let Some((wire, scale)) = figure else {
+            continue;
+        };
+        for (at, v) in r.samples {
+            let v = scale.map_or(v, |s| s.undo(v));
+            h.push(element, wire, at, v);
+        }
+    }
+    Ok(())
+}
+
+/// Read `spec` every `spec.interval` until the handle is dropped, publishing a view after
+/// each reading, as the direct poller does.
+pub fn spawn(
+    client: reqwest::Client,
+    spec: PromSpec,
+    policy: PollPolicy,
+) -> (watch::Receiver<Arc<PollView>>, PollHandle) {
+    let history = Arc::new(Mutex::new(History::new(
+        policy.history,
+        policy.history_series,
+    )));
+    let mut agents = unread(&spec);
+    let (tx, rx) = watch::channel(Arc::new(PollView {
+        agents: agents.clone(),
+        history: history.clone(),
+        source: LiveSource::Prometheus,
+    }));
+    let task = tokio::spawn(async move {
+        // the sparklines' past is worth having, not worth failing for: a Prometheus that
+        // cannot answer it says so in the first reading
+        let _ = backfill(&client, &spec, &policy, &history).await;
+        let mut every = tokio::time::interval(spec.interval.max(Duration::from_millis(100)));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let now_unix = crate::api::unix_now();
+            let reading = read(&client, &spec, now_unix, policy.max_body_bytes).await;
+            let now = Instant::now();
+            fold(&mut agents, reading, &spec, &policy, now, now_unix);
+            if let Ok(mut h) = history.lock() {
+                for s in agents.iter().filter_map(|a| a.snapshot.as_deref()) {
+                    h.record(s);
+                }
+            }
+            let view = PollView {
+                agents: agents.clone(),
+                history: history.clone(),
+                source: LiveSource::Prometheus,
+            };
+            if tx.send(Arc::new(view)).is_err() {
+                return;
+            }
+        }
+    });
+    (rx, PollHandle::from_task(task))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_keep_to_the_job_and_a_hostile_job_cannot_escape_its_quotes() {
+        let [series, scraped, up, known] = queries("redcon-agents");
+        assert_eq!(series, r#"{job="redcon-agents",__name__=~"redcon_.+"}"#);
+        assert_eq!(
+            scraped,
+            r#"timestamp(redcon_snapshot_age_seconds{job="redcon-agents"})"#
+        );
+        assert_eq!(up, r#"up{job="redcon-agents"}"#);
+        assert!(known.starts_with("last_over_time(redcon_agent_info{job=\"redcon-agents\"}[1h])"));
+        let [evil, ..] = queries("x\"} or vector(1) or {a=\"");
+        assert_eq!(
+            evil,
+            r#"{job="x\"} or vector(1) or {a=\"",__name__=~"redcon_.+"}"#
+        );
+        assert_eq!(encode("a b{\"}"), "a%20b%7B%22%7D");
+    }
+}
