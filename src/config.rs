@@ -278,20 +278,17 @@ impl Config {
         Ok(cfg)
     }
 
-    /// `$XDG_CONFIG_HOME/redcon/config.ron`, else `$HOME/.config/redcon/config.ron`.
+    /// `$XDG_CONFIG_HOME/redcon/config.ron`, else `$HOME/.config/redcon/config.ron`
+    /// (`/etc/redcon/config.ron` for a service: `crate::paths`).
     pub fn default_path() -> Option<PathBuf> {
-        Some(config_dir()?.join("config.ron"))
+        Some(config_dir()?.join(crate::paths::CONSOLE_CONFIG))
     }
 }
 
-/// redcon's config directory: `$XDG_CONFIG_HOME/redcon`, else `$HOME/.config/redcon`. The
-/// console config, `keymap.ron`, `themes/` and `layouts/` live here.
+/// redcon's config directory (`crate::paths`): the console config, `keymap.ron`, `themes/`
+/// and `layouts/` live here.
 pub fn config_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("redcon"))
+    crate::paths::config_dir()
 }
 
 #[cfg(test)]

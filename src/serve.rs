@@ -33,8 +33,15 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
     // every connection is a descriptor: start with all the system allows
     redcon::listen::raise_fd_limit();
     report((|| {
-        let mut cfg = match config {
-            Some(p) => load_agent_config(p)?,
+        let dirs = redcon::paths::Dirs::here();
+        // --agent-config, else agent.ron in the config directory when it is there
+        let found = dirs
+            .config
+            .as_ref()
+            .map(|d| d.join(redcon::paths::AGENT_CONFIG))
+            .filter(|p| p.is_file());
+        let mut cfg = match config.map(Path::to_path_buf).or(found) {
+            Some(p) => load_agent_config(&p)?,
             None => AgentConfig::new(
                 sysinfo::System::host_name()
                     .map_or_else(|_| "agent".to_string(), |h| h.to_string()),
@@ -43,6 +50,7 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
         if let Some(l) = listen {
             cfg.listen = l;
         }
+        defaults_from(&mut cfg, &dirs);
         runtime()?.block_on(async move {
             let listener = tokio::net::TcpListener::bind(cfg.listen)
                 .await
@@ -52,6 +60,18 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
                 .wrap_err("redcon agent")
         })
     })())
+}
+
+/// What the agent config leaves out, from the state directory: the token file when one is
+/// there, and with it (operations are possible) the agent's own audit log.
+fn defaults_from(cfg: &mut AgentConfig, dirs: &redcon::paths::Dirs) {
+    let Some(state) = &dirs.state else { return };
+    if cfg.tokens.is_none() {
+        cfg.tokens = Some(state.join(redcon::paths::AGENT_TOKENS)).filter(|p| p.is_file());
+    }
+    if cfg.audit.is_none() && cfg.tokens.is_some() {
+        cfg.audit = Some(state.join(redcon::paths::AGENT_AUDIT));
+    }
 }
 
 /// `redcon exporter`: a configured site's agents, or the embedded demo served by an
