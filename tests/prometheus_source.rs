@@ -48,11 +48,15 @@ fn status(config: &std::path::Path) -> Value {
     v
 }
 
-/// The verdict without what says how it was had (`source`) and the ages of fresh data,
-/// which two readings a moment apart never share.
+/// The verdict without what says how it was had: `source`, and since when a problem has
+/// been there, which only a source with history can say (Prometheus dates a change it has
+/// seen; a direct poll cannot).
 fn verdict(mut v: Value) -> Value {
     let o = v.as_object_mut().unwrap();
     o.remove("source");
+    for p in o["problems"].as_array_mut().unwrap() {
+        p.as_object_mut().unwrap().remove("since");
+    }
     v
 }
 
@@ -216,6 +220,22 @@ fn a_long_running_reader_starts_its_sparklines_with_what_prometheus_kept() {
         &format!("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n{job}"),
         &[],
     );
+    // UPS-B1 goes on battery after a few scrapes in which it was not
+    wait_for("three scrapes of UPS-B1 on mains", WITHIN, || {
+        let n = query(
+            &prom.addr,
+            r#"count_over_time(redcon_element_state{element="UPS-B1",state="ok"}[1m])"#,
+        )?;
+        match n.as_slice() {
+            [(_, c)] if *c >= 3.0 => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    });
+    let fault_at = redcon::api::unix_now();
+    fault(
+        &sim,
+        r#"{"action": "on_battery", "target": "UPS-B1", "runtime_min": 9}"#,
+    );
     // a few scrapes for the range query to find
     wait_for("five scrapes of UPS-A1's load", WITHIN, || {
         let n = query(
@@ -235,6 +255,8 @@ fn a_long_running_reader_starts_its_sparklines_with_what_prometheus_kept() {
             interval: Duration::from_secs(1),
             timeout: Duration::from_secs(3),
             agents: agents.iter().map(|(n, u)| (n.clone(), u.clone())).collect(),
+            // a short look back: one-second steps, as scraped
+            history: Duration::from_secs(120),
         };
         let client = redcon::poll::client().unwrap();
         let (mut views, _handle) = spawn(client, spec, redcon::config::PollPolicy::default());
@@ -258,6 +280,15 @@ fn a_long_running_reader_starts_its_sparklines_with_what_prometheus_kept() {
                 "operations still go to the agent"
             );
         }
+        // since when UPS-B1 is on battery, from the history: within a scrape of the fault;
+        // UPS-A2, failed since before Prometheus started, is not dated
+        let since = |id: &str| view.agents.iter().find_map(|a| a.since.get(id).copied());
+        let on_battery = since("UPS-B1").expect("UPS-B1 dated");
+        assert!(
+            (fault_at - 1.0..=fault_at + 3.0).contains(&on_battery),
+            "on battery since {on_battery}, fault at {fault_at}"
+        );
+        assert_eq!(since("UPS-A2"), None);
         let history = view.history.lock().unwrap();
         let load = history
             .get("UPS-A1", "load_pct")

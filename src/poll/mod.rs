@@ -74,6 +74,9 @@ pub struct AgentStatus {
     pub etag: Option<String>,
     pub polls: u64,
     pub not_modified: u64,
+    /// Since when (unix seconds) items have been in the state they are in, where the source
+    /// keeps their history and it shows the change (Prometheus); empty from a direct poll.
+    pub since: std::collections::BTreeMap<String, f64>,
 }
 
 impl AgentStatus {
@@ -91,6 +94,7 @@ impl AgentStatus {
             etag: None,
             polls: 0,
             not_modified: 0,
+            since: std::collections::BTreeMap::new(),
         }
     }
 

@@ -96,6 +96,7 @@ pub fn inputs_from(
         stale: m.stale,
         agents: Some(agents.iter().map(health).collect()),
         data_problems: m.problems,
+        since: m.since,
         lingering: Vec::new(),
         require_tier: None,
         now: now_unix,
@@ -197,6 +198,7 @@ pub fn configured(
         interval: crate::config::secs(p.interval_s),
         timeout: crate::config::secs(p.timeout_s),
         agents,
+        history: poll::prometheus::HISTORY,
     };
     Ok((site, Reader::Prometheus(spec), policy))
 }

@@ -8,6 +8,7 @@
 pub mod answer;
 mod query;
 mod rebuild;
+pub mod since;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,6 +29,11 @@ use crate::verdict::LiveSource;
 /// down agent is reported by its target rather than as never seen.
 const LOOKBACK: &str = "1h";
 
+/// How far back "since when" looks by default: a night and then some.
+pub const HISTORY: Duration = Duration::from_secs(12 * 3600);
+/// Steps of that look at most: a change is dated to within history / 1000 (43 s of 12 h).
+const HISTORY_STEPS: f64 = 1000.0;
+
 /// One site's agents, read from a Prometheus.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromSpec {
@@ -40,6 +46,8 @@ pub struct PromSpec {
     /// The site's agents: name, and the base URL operations go to (empty when the config
     /// gives none: then the console cannot operate through that agent).
     pub agents: Vec<(String, String)>,
+    /// How far back a change of state is looked for, to say since when (`HISTORY`).
+    pub history: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -101,6 +109,7 @@ pub async fn read(
             scraped: scraped?,
             up: up?,
             known: known?,
+            changes: Default::default(),
         })
     };
     tokio::time::timeout(spec.timeout, all)
@@ -121,11 +130,35 @@ pub async fn poll_once(
     policy: &PollPolicy,
 ) -> Vec<AgentStatus> {
     let now_unix = crate::api::unix_now();
-    let reading = read(client, spec, now_unix, policy.max_body_bytes).await;
+    let reading = read_dated(client, spec, now_unix, policy.max_body_bytes).await;
     let now = Instant::now();
     let mut out = unread(spec);
     fold(&mut out, reading, spec, policy, now, now_unix);
     out
+}
+
+/// A reading with the changes of state the history shows (for "since when"). The history
+/// is worth having, not worth failing for: without it items are simply not dated.
+async fn read_dated(
+    client: &reqwest::Client,
+    spec: &PromSpec,
+    at: f64,
+    max_body: usize,
+) -> Result<Reading, PromError> {
+    let window = spec.history.as_secs_f64();
+    let step = spec.interval.as_secs_f64().max(window / HISTORY_STEPS);
+    let start = at - window;
+    let history = async {
+        let q = since::query(&spec.job);
+        let r = range(client, &spec.url, &q, (start, at, step), max_body);
+        tokio::time::timeout(spec.timeout, r).await
+    };
+    let (reading, history) = tokio::join!(read(client, spec, at, max_body), history);
+    let mut reading = reading?;
+    if let Ok(Ok(ranges)) = history {
+        reading.changes = since::changes(&ranges, start, step);
+    }
+    Ok(reading)
 }
 
 /// The agents before the first reading.
@@ -159,10 +192,11 @@ fn fold(
                 server: &spec.url,
                 job: &spec.job,
             };
-            let polls: Vec<u64> = agents.iter().map(|a| a.polls).collect();
+            let before = std::mem::take(agents);
             *agents = statuses(&r, &spec.agents, &origin, policy, now, now_unix);
-            for (a, n) in agents.iter_mut().zip(polls) {
-                a.polls += n;
+            for (a, old) in agents.iter_mut().zip(&before) {
+                a.polls += old.polls;
+                keep_since(a, old);
             }
         }
         Err(e) => {
@@ -173,6 +207,23 @@ fn fold(
                 a.last_error_detail = Some(format!("{}: {e}", a.name));
                 a.refresh(now, policy);
             }
+        }
+    }
+}
+
+/// An item still in the state it was dated in keeps its date; one that changed since is
+/// left to the face, which sees the change happen.
+fn keep_since(now: &mut AgentStatus, before: &AgentStatus) {
+    let (Some(new), Some(old)) = (now.snapshot.as_deref(), before.snapshot.as_deref()) else {
+        return;
+    };
+    let (new, old) = (rebuild::states(new), rebuild::states(old));
+    for (id, t) in &before.since {
+        let same = old
+            .get(id.as_str())
+            .is_some_and(|w| new.get(id.as_str()) == Some(w));
+        if same && !now.since.contains_key(id) {
+            now.since.insert(id.clone(), *t);
         }
     }
 }
@@ -257,7 +308,12 @@ pub fn spawn(
         loop {
             every.tick().await;
             let now_unix = crate::api::unix_now();
-            let reading = read(&client, &spec, now_unix, policy.max_body_bytes).await;
+            // the first reading is dated from the history; later ones keep those dates
+            let reading = if agents.iter().all(|a| a.snapshot.is_none()) {
+                read_dated(&client, &spec, now_unix, policy.max_body_bytes).await
+            } else {
+                read(&client, &spec, now_unix, policy.max_body_bytes).await
+            };
             let now = Instant::now();
             fold(&mut agents, reading, &spec, &policy, now, now_unix);
             if let Ok(mut h) = history.lock() {

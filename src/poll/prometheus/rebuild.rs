@@ -32,6 +32,8 @@ pub struct Reading {
     pub up: Vec<Sample>,
     /// `redcon_agent_info` over the look-back: which agent a target is, also once it is down.
     pub known: Vec<Sample>,
+    /// Items whose change to the state they are in shows in the history (`since`).
+    pub changes: BTreeMap<super::since::ItemKey, (String, f64)>,
 }
 
 /// Where the reading came from, for the errors it names.
@@ -159,9 +161,37 @@ pub fn statuses(
             let age = (now_unix - at).max(0.0);
             st.last_ok = now.checked_sub(crate::config::secs(age));
             st.item_errors = errors;
+            st.since = dated(&snapshot, instance, &reading.changes);
             st.snapshot = Some(std::sync::Arc::new(snapshot));
             st.refresh(now, policy);
             st
+        })
+        .collect()
+}
+
+/// The machine word of each item's state in `snap`.
+pub fn states(snap: &Snapshot) -> BTreeMap<&str, &'static str> {
+    let elements = snap
+        .elements
+        .iter()
+        .map(|e| (e.id.as_str(), e.state.into()));
+    let members = snap.members.iter().map(|m| (m.id.as_str(), m.state.into()));
+    let tanks = snap.tanks.iter().map(|t| (t.id.as_str(), t.state.into()));
+    elements.chain(members).chain(tanks).collect()
+}
+
+/// Since when each item of `snap` has been in its state, where the history dates it in
+/// that same state.
+fn dated(
+    snap: &Snapshot,
+    instance: &str,
+    changes: &BTreeMap<super::since::ItemKey, (String, f64)>,
+) -> BTreeMap<String, f64> {
+    states(snap)
+        .into_iter()
+        .filter_map(|(id, word)| {
+            let (was, t) = changes.get(&(instance.to_string(), id.to_string()))?;
+            (was == word).then(|| (id.to_string(), *t))
         })
         .collect()
 }
@@ -171,7 +201,9 @@ pub fn statuses(
 struct Item {
     states: Vec<(String, f64)>,
     age: Option<f64>,
-    metrics: Metrics,
+    /// By name: series come in no promised order, and a figure list that reorders
+    /// between readings would make the faces flicker.
+    metrics: BTreeMap<String, f64>,
     flags: Vec<SmolStr>,
     position: Option<SmolStr>,
     progress: Option<f64>,
@@ -249,7 +281,7 @@ fn snapshot(name: &str, series: &[&Sample], at: f64) -> (Snapshot, Vec<String>) 
             }
             "redcon_item_metric" if s.value.is_finite() => {
                 if let Some(m) = label(l, "metric") {
-                    item.metrics.insert(m, s.value);
+                    item.metrics.insert(m.to_string(), s.value);
                 }
             }
             other if s.value.is_finite() => {
@@ -257,13 +289,18 @@ fn snapshot(name: &str, series: &[&Sample], at: f64) -> (Snapshot, Vec<String>) 
                     .iter()
                     .find(|(_, n, unit, ..)| exposed(n, Some(*unit)) == other);
                 if let Some(&(wire, _, _, scale, _)) = figure {
-                    item.metrics.insert(wire, scale.undo(s.value));
+                    item.metrics.insert(wire.to_string(), scale.undo(s.value));
                 }
             }
             _ => {}
         }
     }
-    let [elements, members, tanks] = items;
+    let [mut elements, mut members, tanks] = items;
+    // series come in no promised order: flags are kept sorted, not in Prometheus's order
+    for item in elements.values_mut().chain(members.values_mut()) {
+        item.flags.sort();
+        item.flags.dedup();
+    }
     let mut snap = Snapshot {
         schema_version: SCHEMA_VERSION,
         agent: info,
@@ -294,7 +331,7 @@ fn snapshot(name: &str, series: &[&Sample], at: f64) -> (Snapshot, Vec<String>) 
                 state,
                 observed_at,
                 flags: item.flags.clone(),
-                metrics: item.metrics.clone(),
+                metrics: figures(&item.metrics),
                 position: item.position.clone(),
             }),
             Err(why) => errors.push(format!("element {id}: {why}: unknown")),
@@ -314,7 +351,7 @@ fn snapshot(name: &str, series: &[&Sample], at: f64) -> (Snapshot, Vec<String>) 
                     eta_min: item.eta_s.map(|s| s / 60.0),
                 }),
                 flags: item.flags.clone(),
-                metrics: item.metrics.clone(),
+                metrics: figures(&item.metrics),
             }),
             Err(why) => errors.push(format!("member {id}: {why}: unknown")),
         }
@@ -334,6 +371,14 @@ fn snapshot(name: &str, series: &[&Sample], at: f64) -> (Snapshot, Vec<String>) 
         }
     }
     (snap, errors)
+}
+
+fn figures(m: &BTreeMap<String, f64>) -> Metrics {
+    let mut out = Metrics::new();
+    for (k, v) in m {
+        out.insert(k, *v);
+    }
+    out
 }
 
 /// The one state of a state set at 1, by its machine word.

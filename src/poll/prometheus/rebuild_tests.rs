@@ -57,7 +57,7 @@ fn reading(series: Vec<Sample>, instance: &str) -> Reading {
         series,
         scraped: vec![sample(&[("instance", instance), ("job", "j")], SCRAPED)],
         up: vec![sample(&[("instance", instance), ("job", "j")], 1.0)],
-        known: Vec::new(),
+        ..Reading::default()
     }
 }
 
@@ -100,7 +100,7 @@ fn served() -> Snapshot {
             ("vendor_thing", 3.25),
         ],
     );
-    ups.flags = vec!["LB".into(), "OB".into()];
+    ups.flags = vec!["OB".into(), "LB".into()];
     Snapshot {
         schema_version: SCHEMA_VERSION,
         agent: AgentInfo {
@@ -173,9 +173,11 @@ fn what_an_agent_served_comes_back_from_its_series() {
     want.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(back.elements.len(), want.len());
     for (b, w) in back.elements.iter().zip(&want) {
+        let mut flags = w.flags.clone();
+        flags.sort();
         assert_eq!(
             (&b.id, b.state, &b.position, &b.flags),
-            (&w.id, w.state, &w.position, &w.flags)
+            (&w.id, w.state, &w.position, &flags)
         );
         assert!(close(b.observed_at, w.observed_at), "{}", b.id);
         for (name, v) in w.metrics.iter() {
@@ -254,6 +256,7 @@ fn an_agent_without_current_series_is_down_stale_or_never_seen_and_has_no_snapsh
             sample(&[("instance", "gw-b:9470")], 1.0),
         ],
         known: vec![info("gw-a:9470", "ups-gw-a"), info("gw-b:9470", "ups-gw-b")],
+        ..Reading::default()
     };
     let st = read(&r, &["ups-gw-a", "ups-gw-b", "epms-gw"]);
     let said: Vec<(Freshness, &str)> = st
@@ -433,4 +436,20 @@ fn through_the_merge_a_vanished_agent_owns_only_unknown_items() {
         "{:?}",
         m.live.elements
     );
+}
+
+#[test]
+fn an_item_is_dated_only_in_the_state_the_history_dates() {
+    let text = render(&served(), &[], SCRAPED);
+    let mut r = reading(scraped(&text, "gw"), "gw");
+    let key = |id: &str| ("gw".to_string(), id.to_string());
+    r.changes
+        .insert(key("UPS-A1"), ("on_battery".into(), NOW - 3600.0));
+    // the history saw CRAC-1 come back to ok; it has failed again since
+    r.changes.insert(key("CRAC-1"), ("ok".into(), NOW - 60.0));
+    r.changes
+        .insert(("other".into(), "ATS-1".into()), ("ok".into(), NOW - 5.0));
+    let st = read(&r, &["ups-gw-a"]);
+    let since: Vec<(&str, f64)> = st[0].since.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(since, vec![("UPS-A1", NOW - 3600.0)]);
 }
