@@ -9,6 +9,7 @@ pub mod answer;
 mod query;
 mod rebuild;
 pub mod since;
+mod snapshot;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
