@@ -14,6 +14,7 @@
 mod metrics_support;
 mod peers;
 mod prometheus_support;
+mod pty_support;
 
 use std::process::Command;
 use std::time::Duration;
@@ -309,4 +310,48 @@ fn a_long_running_reader_starts_its_sparklines_with_what_prometheus_kept() {
             "in percent, as the agent sent it: {last} vs {sim_load}"
         );
     });
+}
+
+#[test]
+#[ignore = "needs prometheus"]
+fn the_console_reads_its_site_from_prometheus() {
+    peers::need(&[PROMETHEUS], "prometheus");
+    let dir = TempDir::new("prometheus-console");
+    let (_sim_daemon, sim, agents) = sim_with_agents();
+    let job = agents_job("redcon-agents", &sim, &agents, str::to_string);
+    let prom = start_prometheus(
+        &dir,
+        &format!("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n{job}"),
+        &[],
+    );
+    fault(
+        &sim,
+        r#"{"action": "on_battery", "target": "UPS-B1", "runtime_min": 9}"#,
+    );
+    let site = format!("{}/assets/demo/site.ron", env!("CARGO_MANIFEST_DIR"));
+    let config = format!(
+        "(sites: [(name: \"dc1\", site: {site:?}, prometheus: (url: \"http://{}\", \
+         interval_s: 1.0, timeout_s: 2.0))])",
+        prom.addr
+    );
+    let c = pty_support::console::Console::start_args(
+        "prometheus-console",
+        120,
+        40,
+        &[("redcon/config.ron", config)],
+        &[],
+    );
+    let screen = c.wait_until("the UPS on battery, every agent fresh", |s| {
+        let t = s.contents();
+        t.contains("UPS-B1 on battery") && t.contains(&format!("{} fresh", agents.len()))
+    });
+    let line = screen
+        .lines()
+        .find(|l| l.contains("UPS-B1 on battery"))
+        .unwrap();
+    assert!(
+        line.contains("min left"),
+        "the runtime, read back from seconds: {line}"
+    );
+    assert!(screen.contains("UPS-A2 failed"), "{screen}");
 }
