@@ -81,7 +81,7 @@ pub fn exporter(
     listen: SocketAddr,
     maintenance: redcon::exporter::Maintenance,
 ) -> ExitCode {
-    use redcon::status::source::{Source, configured_site};
+    use redcon::status::source::{Reader, Source, configured, configured_site};
     crate::logs::init();
     redcon::listen::raise_fd_limit();
     report((|| {
@@ -89,7 +89,20 @@ pub fn exporter(
             // the demo's simulator lives as long as the exporter
             let mut _sim = None;
             let (site, specs, policy) = match source {
-                Source::Config { path, site } => configured_site(path, site.as_deref())?,
+                Source::Config { path, site } => {
+                    // an exporter polling nobody would serve a site all unknown, forever
+                    if let (s, Reader::Prometheus(p), _) = configured(path, site.as_deref())?
+                        && p.agents.iter().all(|(_, url)| url.is_empty())
+                    {
+                        color_eyre::eyre::bail!(
+                            "{}: site {} is read from Prometheus and lists no agent URLs: the \
+                             exporter polls agents itself; list them under agents:",
+                            path.display(),
+                            s.name
+                        );
+                    }
+                    configured_site(path, site.as_deref())?
+                }
                 Source::Demo { live: None } => {
                     let site = redcon::demo::site()?;
                     let live = redcon::demo::live(&site)?;

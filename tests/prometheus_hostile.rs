@@ -156,3 +156,27 @@ fn a_prometheus_that_answers_wrong_leaves_the_site_unknown_and_is_named() {
         );
     }
 }
+
+#[test]
+fn an_exporter_with_only_a_prometheus_to_read_says_it_polls_agents_itself() {
+    let dir = TempDir::new("prometheus-exporter");
+    let site = format!("{}/assets/demo/site.ron", env!("CARGO_MANIFEST_DIR"));
+    let cfg = dir.write(
+        "c.ron",
+        &format!(
+            "(sites: [(name: \"dc1\", site: {site:?}, prometheus: (url: \"http://127.0.0.1:9\"))])"
+        ),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_redcon"))
+        .args(["exporter", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&cfg)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("site dc1 is read from Prometheus and lists no agent URLs"),
+        "{said}"
+    );
+}
