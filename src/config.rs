@@ -30,14 +30,37 @@ pub struct AgentEntry {
     pub timeout_s: f64,
 }
 
+fn default_job() -> String {
+    "redcon-agents".into()
+}
+
+/// A server with the Prometheus HTTP query API that scrapes the site's agents: the live
+/// state is read from it instead of polling each agent (docs/config.md).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusEntry {
+    /// Base URL; queries go to `/api/v1/query` and `/api/v1/query_range` under it.
+    pub url: String,
+    /// The scrape job the agents are in.
+    #[serde(default = "default_job")]
+    pub job: String,
+    #[serde(default = "default_interval")]
+    pub interval_s: f64,
+    #[serde(default = "default_timeout")]
+    pub timeout_s: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteEntry {
     pub name: String,
     /// Site file, relative to the config file.
     pub site: PathBuf,
+    /// With a Prometheus the agents are where operations go; their state is read from it.
     #[serde(default)]
     pub agents: Vec<AgentEntry>,
+    #[serde(default)]
+    pub prometheus: Option<PrometheusEntry>,
 }
 
 fn default_concurrency() -> usize {
@@ -174,6 +197,32 @@ impl Config {
             at("sites", "no sites configured".into());
         }
         for s in &cfg.sites {
+            if let Some(p) = &s.prometheus {
+                let quoted = format!("\"{}\"", p.url);
+                if !(p.url.starts_with("http://") || p.url.starts_with("https://")) {
+                    at(
+                        &quoted,
+                        format!(
+                            "site {}: prometheus url must start with http:// or https://",
+                            s.name
+                        ),
+                    );
+                }
+                if p.job.is_empty() {
+                    at(
+                        "job",
+                        format!("site {}: prometheus job must not be empty", s.name),
+                    );
+                }
+                for (v, what) in [(p.interval_s, "interval_s"), (p.timeout_s, "timeout_s")] {
+                    if !(v > 0.0 && v.is_finite()) {
+                        at(
+                            &quoted,
+                            format!("site {}: prometheus {what} must be positive", s.name),
+                        );
+                    }
+                }
+            }
             for a in &s.agents {
                 let quoted = format!("\"{}\"", a.url);
                 if !(a.url.starts_with("http://") || a.url.starts_with("https://")) {
@@ -229,20 +278,17 @@ impl Config {
         Ok(cfg)
     }
 
-    /// `$XDG_CONFIG_HOME/redcon/config.ron`, else `$HOME/.config/redcon/config.ron`.
+    /// `$XDG_CONFIG_HOME/redcon/config.ron`, else `$HOME/.config/redcon/config.ron`
+    /// (`/etc/redcon/config.ron` for a service: `crate::paths`).
     pub fn default_path() -> Option<PathBuf> {
-        Some(config_dir()?.join("config.ron"))
+        Some(config_dir()?.join(crate::paths::CONSOLE_CONFIG))
     }
 }
 
-/// redcon's config directory: `$XDG_CONFIG_HOME/redcon`, else `$HOME/.config/redcon`. The
-/// console config, `keymap.ron`, `themes/` and `layouts/` live here.
+/// redcon's config directory (`crate::paths`): the console config, `keymap.ron`, `themes/`
+/// and `layouts/` live here.
 pub fn config_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("redcon"))
+    crate::paths::config_dir()
 }
 
 #[cfg(test)]
@@ -268,6 +314,25 @@ mod tests {
         assert_eq!((issues[0].line, issues[0].file.as_str()), (3, "c.ron"));
         assert!(issues[0].message.contains("http://"));
         assert_eq!(issues[2].line, 5);
+    }
+
+    #[test]
+    fn a_site_may_read_its_agents_from_a_prometheus() {
+        let text = r#"(sites: [(name: "dc1", site: "dc1.ron", prometheus: (url: "http://127.0.0.1:9090"))])"#;
+        let cfg = Config::parse(text, "c.ron").unwrap_or_else(|e| panic!("{e}"));
+        let p = cfg.sites[0].prometheus.as_ref().unwrap();
+        assert_eq!((p.job.as_str(), p.interval_s), ("redcon-agents", 5.0));
+        let bad = "(sites: [(name: \"dc1\", site: \"dc1.ron\",\n prometheus: (url: \"prom:9090\", job: \"\", timeout_s: 0))])";
+        let Err(ConfigError::Invalid(issues)) = Config::parse(bad, "c.ron") else {
+            panic!("accepted a broken prometheus");
+        };
+        let said: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(
+            said[0].contains("http://") && issues[0].line == 2,
+            "{issues:?}"
+        );
+        assert!(said[1].contains("job") && said[2].contains("timeout_s"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod listen;
 pub mod model;
 pub mod openmetrics;
 pub mod ops;
+pub mod paths;
 pub mod poll;
 pub mod sim;
 pub mod status;

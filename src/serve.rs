@@ -33,8 +33,15 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
     // every connection is a descriptor: start with all the system allows
     redcon::listen::raise_fd_limit();
     report((|| {
-        let mut cfg = match config {
-            Some(p) => load_agent_config(p)?,
+        let dirs = redcon::paths::Dirs::here();
+        // --agent-config, else agent.ron in the config directory when it is there
+        let found = dirs
+            .config
+            .as_ref()
+            .map(|d| d.join(redcon::paths::AGENT_CONFIG))
+            .filter(|p| p.is_file());
+        let mut cfg = match config.map(Path::to_path_buf).or(found) {
+            Some(p) => load_agent_config(&p)?,
             None => AgentConfig::new(
                 sysinfo::System::host_name()
                     .map_or_else(|_| "agent".to_string(), |h| h.to_string()),
@@ -43,6 +50,7 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
         if let Some(l) = listen {
             cfg.listen = l;
         }
+        defaults_from(&mut cfg, &dirs);
         runtime()?.block_on(async move {
             let listener = tokio::net::TcpListener::bind(cfg.listen)
                 .await
@@ -54,6 +62,18 @@ pub fn agent(config: Option<&Path>, listen: Option<SocketAddr>) -> ExitCode {
     })())
 }
 
+/// What the agent config leaves out, from the state directory: the token file when one is
+/// there, and with it (operations are possible) the agent's own audit log.
+fn defaults_from(cfg: &mut AgentConfig, dirs: &redcon::paths::Dirs) {
+    let Some(state) = &dirs.state else { return };
+    if cfg.tokens.is_none() {
+        cfg.tokens = Some(state.join(redcon::paths::AGENT_TOKENS)).filter(|p| p.is_file());
+    }
+    if cfg.audit.is_none() && cfg.tokens.is_some() {
+        cfg.audit = Some(state.join(redcon::paths::AGENT_AUDIT));
+    }
+}
+
 /// `redcon exporter`: a configured site's agents, or the embedded demo served by an
 /// in-process simulator, polled and served as OpenMetrics.
 pub fn exporter(
@@ -61,7 +81,7 @@ pub fn exporter(
     listen: SocketAddr,
     maintenance: redcon::exporter::Maintenance,
 ) -> ExitCode {
-    use redcon::status::source::{Source, configured_site};
+    use redcon::status::source::{Reader, Source, configured, configured_site};
     crate::logs::init();
     redcon::listen::raise_fd_limit();
     report((|| {
@@ -69,7 +89,20 @@ pub fn exporter(
             // the demo's simulator lives as long as the exporter
             let mut _sim = None;
             let (site, specs, policy) = match source {
-                Source::Config { path, site } => configured_site(path, site.as_deref())?,
+                Source::Config { path, site } => {
+                    // an exporter polling nobody would serve a site all unknown, forever
+                    if let (s, Reader::Prometheus(p), _) = configured(path, site.as_deref())?
+                        && p.agents.iter().all(|(_, url)| url.is_empty())
+                    {
+                        color_eyre::eyre::bail!(
+                            "{}: site {} is read from Prometheus and lists no agent URLs: the \
+                             exporter polls agents itself; list them under agents:",
+                            path.display(),
+                            s.name
+                        );
+                    }
+                    configured_site(path, site.as_deref())?
+                }
                 Source::Demo { live: None } => {
                     let site = redcon::demo::site()?;
                     let live = redcon::demo::live(&site)?;

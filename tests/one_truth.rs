@@ -192,6 +192,7 @@ fn polled(dead: &[&str]) -> Observation {
         let view = PollView {
             agents,
             history: Arc::new(Mutex::new(History::new(16, 64))),
+            source: redcon::verdict::LiveSource::Agents,
         };
         Observation::from_poll(
             &site,

@@ -13,24 +13,18 @@
 
 mod metrics_support;
 mod peers;
+mod prometheus_support;
 
-use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::Command;
 use std::time::Duration;
 
 use metrics_support::{config, exporter, post, sim_with_agents};
 use peers::{Daemon, TempDir, free_port, wait_for};
+use prometheus_support::{
+    Labels, PROMETHEUS, Peer, WITHIN, agents_job, encode, get_json, query, ready, start_prometheus,
+};
 
-const PROMETHEUS: &str = "/usr/bin/prometheus";
 const ALERTMANAGER: &str = "/usr/bin/prometheus-alertmanager";
-
-/// A series' or an alert's labels.
-type Labels = BTreeMap<String, String>;
-
-/// Long enough for a scrape, an evaluation and a notification, several times over.
-const WITHIN: Duration = Duration::from_secs(30);
 
 #[test]
 #[ignore = "needs prometheus and prometheus-alertmanager"]
@@ -160,12 +154,6 @@ fn faults_in_the_sim_reach_alertmanager_and_a_dead_exporter_pages() {
     assert!(names.iter().any(|n| n == "RedconUpsOnBattery"), "{names:?}");
 }
 
-/// A process on a loopback port; stopped when dropped.
-struct Peer {
-    _daemon: Daemon,
-    addr: String,
-}
-
 fn alertmanager(dir: &TempDir) -> Peer {
     // every alert goes to a receiver that sends nothing: the test reads the API
     let config = dir.write(
@@ -186,10 +174,7 @@ fn alertmanager(dir: &TempDir) -> Peer {
         Some(&dir.path("alertmanager.log")),
     );
     ready(&addr, "alertmanager", dir, "alertmanager.log");
-    Peer {
-        _daemon: daemon,
-        addr,
-    }
+    Peer { daemon, addr }
 }
 
 fn prometheus(
@@ -202,42 +187,16 @@ fn prometheus(
     dir.write("redcon-rules.yml", &fast_rules());
     // one job for every agent, as the rules expect; each agent of the simulator is its
     // own target under its own path, named by its agent
-    let targets: String = agents
-        .iter()
-        .map(|(name, _)| {
-            format!(
-                "      - targets: [\"{sim}\"]\n        labels: {{__metrics_path__: \
-                 \"/agents/{name}/metrics\", instance: \"{name}\"}}\n"
-            )
-        })
-        .collect();
-    let config = dir.write(
-        "prometheus.yml",
-        &format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
-             rule_files: [redcon-rules.yml]\n\
-             alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"{am}\"]\n\
-             scrape_configs:\n  - job_name: redcon-exporter\n    static_configs:\n      \
-             - targets: [\"{exporter}\"]\n  - job_name: redcon-agents\n    static_configs:\n\
-             {targets}"
-        ),
+    let agents = agents_job("redcon-agents", sim, agents, str::to_string);
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
+         rule_files: [redcon-rules.yml]\n\
+         alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"{am}\"]\n\
+         scrape_configs:\n  - job_name: redcon-exporter\n    static_configs:\n      \
+         - targets: [\"{exporter}\"]\n{agents}"
     );
-    let addr = format!("127.0.0.1:{}", free_port());
-    let mut cmd = Command::new(PROMETHEUS);
-    cmd.arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.path("tsdb").display()
-        ))
-        .arg(format!("--web.listen-address={addr}"))
-        // a firing alert is sent again each second, not each minute
-        .arg("--rules.alert.resend-delay=1s");
-    let daemon = Daemon::start_logged("prometheus", &mut cmd, Some(&dir.path("prometheus.log")));
-    ready(&addr, "prometheus", dir, "prometheus.log");
-    Peer {
-        _daemon: daemon,
-        addr,
-    }
+    // a firing alert is sent again each second, not each minute
+    start_prometheus(dir, &config, &["--rules.alert.resend-delay=1s"])
 }
 
 /// The shipped rules with every `for:` in seconds instead of minutes (2m becomes 2s),
@@ -270,46 +229,9 @@ fn fast_rules() -> String {
     fast.join("\n") + "\n"
 }
 
-/// Waits for `/-/ready`; panics with the peer's log when it does not come up.
-fn ready(addr: &str, name: &str, dir: &TempDir, log: &str) {
-    let t0 = std::time::Instant::now();
-    while t0.elapsed() < WITHIN {
-        if get(addr, "/-/ready").is_ok_and(|(status, _)| status == 200) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let said = std::fs::read_to_string(dir.path(log)).unwrap_or_default();
-    panic!("{name} not ready at {addr}:\n{said}");
-}
-
 fn fault(sim: &str, body: &str) {
     let answer = post(sim, "/v1/sim/faults", body);
     assert!(answer.starts_with("HTTP/1.1 200"), "{body}: {answer}");
-}
-
-/// Status and body of `GET path`, in HTTP/1.0 so the body is never chunked.
-fn get(addr: &str, path: &str) -> Result<(u16, String), String> {
-    let mut s = TcpStream::connect(addr).map_err(|e| e.to_string())?;
-    s.set_read_timeout(Some(Duration::from_secs(5)))
-        .map_err(|e| e.to_string())?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").map_err(|e| e.to_string())?;
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
-    let (head, body) = raw.split_once("\r\n\r\n").ok_or("no header end")?;
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| format!("no status: {head}"))?;
-    Ok((status, body.to_string()))
-}
-
-fn get_json(addr: &str, path: &str) -> Result<serde_json::Value, String> {
-    match get(addr, path)? {
-        (200, body) => serde_json::from_str(&body).map_err(|e| format!("{e}: {body}")),
-        (status, body) => Err(format!("{status}: {body}")),
-    }
 }
 
 /// The active alerts in Alertmanager named `name`, by their labels.
@@ -340,32 +262,4 @@ fn alert_names(am: &str) -> Result<Vec<String>, String> {
     names.sort();
     names.dedup();
     Ok(names)
-}
-
-/// An instant query: each series' labels and value.
-fn query(prom: &str, q: &str) -> Result<Vec<(Labels, f64)>, String> {
-    let answer = get_json(prom, &format!("/api/v1/query?query={}", encode(q)))?;
-    let result = answer["data"]["result"]
-        .as_array()
-        .ok_or_else(|| format!("no result: {answer}"))?;
-    Ok(result
-        .iter()
-        .map(|r| {
-            let labels = serde_json::from_value(r["metric"].clone()).unwrap();
-            let value = r["value"][1].as_str().unwrap().parse().unwrap();
-            (labels, value)
-        })
-        .collect())
-}
-
-/// Percent-encoding for a query string value.
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

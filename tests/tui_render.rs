@@ -329,6 +329,7 @@ fn metrics_app() -> App {
             agent("old", Freshness::Dead, 99.0),
         ],
         history: Arc::new(Mutex::new(history)),
+        source: redcon::verdict::LiveSource::Agents,
     };
     let site = redcon::demo::site().unwrap();
     let obs = Observation::from_poll(

@@ -3,120 +3,8 @@
 use super::collectors::CollectorRun;
 use crate::api::{Metrics, Snapshot};
 use crate::model::{ElementState, MemberState};
+use crate::openmetrics::figures::KNOWN;
 use crate::openmetrics::{Base, Gauges, Labels, Sheet, flag, one_hot, set};
-
-/// The snapshot metric names with a documented meaning (docs/agent-api.md), each as a
-/// gauge in a base unit: wire name, metric name, unit, the way to it, help.
-const KNOWN: &[(&str, &str, Base, Scale, &str)] = &[
-    (
-        "load_pct",
-        "redcon_load",
-        Base::Ratio,
-        Scale::Per(100.0),
-        "Output load as a share of the rating (may exceed 1)",
-    ),
-    (
-        "battery_charge_pct",
-        "redcon_battery_charge",
-        Base::Ratio,
-        Scale::Per(100.0),
-        "Battery state of charge",
-    ),
-    (
-        "runtime_min",
-        "redcon_battery_runtime",
-        Base::Seconds,
-        Scale::Times(60.0),
-        "Estimated battery runtime at the present load",
-    ),
-    (
-        "input_voltage",
-        "redcon_input_voltage",
-        Base::Volts,
-        Scale::Times(1.0),
-        "Input voltage",
-    ),
-    (
-        "output_voltage",
-        "redcon_output_voltage",
-        Base::Volts,
-        Scale::Times(1.0),
-        "Output voltage",
-    ),
-    (
-        "supply_temp_c",
-        "redcon_supply_temperature",
-        Base::Celsius,
-        Scale::Times(1.0),
-        "Cooling unit supply (leaving) temperature",
-    ),
-    (
-        "return_temp_c",
-        "redcon_return_temperature",
-        Base::Celsius,
-        Scale::Times(1.0),
-        "Cooling unit return (entering) temperature",
-    ),
-    (
-        "capacity_kw",
-        "redcon_capacity",
-        Base::Watts,
-        Scale::Times(1000.0),
-        "Capacity the unit can deliver now",
-    ),
-    (
-        "power_kw",
-        "redcon_power",
-        Base::Watts,
-        Scale::Times(1000.0),
-        "Power drawn or delivered",
-    ),
-    (
-        "cooling_output_kw",
-        "redcon_cooling_output",
-        Base::Watts,
-        Scale::Times(1000.0),
-        "Cooling delivered",
-    ),
-    (
-        "realpower_w",
-        "redcon_real_power",
-        Base::Watts,
-        Scale::Times(1.0),
-        "Real power",
-    ),
-    (
-        "input_realpower_w",
-        "redcon_input_real_power",
-        Base::Watts,
-        Scale::Times(1.0),
-        "Real power drawn at the input",
-    ),
-    (
-        "speed_gbps",
-        "redcon_link_speed",
-        Base::BytesPerSecond,
-        Scale::Times(1e9 / 8.0),
-        "Link speed",
-    ),
-];
-
-/// From the wire's unit to the base unit; a division where the factor has no exact binary
-/// form (41 % is 0.41, not 0.41000000000000003).
-#[derive(Clone, Copy)]
-enum Scale {
-    Times(f64),
-    Per(f64),
-}
-
-impl Scale {
-    fn apply(self, v: f64) -> f64 {
-        match self {
-            Scale::Times(f) => v * f,
-            Scale::Per(d) => v / d,
-        }
-    }
-}
 
 /// The agent's `/metrics` text: `snapshot` as it is published, `runs` the collectors of
 /// the round that made it, ages as of `now` (unix seconds).
@@ -175,6 +63,21 @@ pub fn render(snapshot: &Snapshot, runs: &[CollectorRun], now: f64) -> String {
         "Progress of a member being rebuilt",
         Some(Base::Ratio),
     );
+    let remaining = sheet.gauges(
+        "redcon_rebuild_remaining",
+        "Time a member's rebuild still needs, when its source estimates it",
+        Some(Base::Seconds),
+    );
+    let position = sheet.gauges(
+        "redcon_transfer_position",
+        "The input a transfer switch or valve carries the load from now: 1 on that input",
+        None,
+    );
+    let flags = sheet.gauges(
+        "redcon_item_flag",
+        "A source status word the item carries now (NUT's OB, keepalived's BACKUP), as sent: 1",
+        None,
+    );
     let known: Vec<Gauges> = KNOWN
         .iter()
         .map(|&(_, name, unit, _, help)| sheet.gauges(name, help, Some(unit)))
@@ -205,6 +108,20 @@ pub fn render(snapshot: &Snapshot, runs: &[CollectorRun], now: f64) -> String {
         let labels = vec![("element", e.id.to_string())];
         one_hot::<ElementState>(&element_state, &labels, e.state);
         set(&data_age, labels, now - e.observed_at);
+        if let Some(p) = &e.position {
+            set(
+                &position,
+                vec![("element", e.id.to_string()), ("input", p.to_string())],
+                1.0,
+            );
+        }
+        for f in &e.flags {
+            set(
+                &flags,
+                vec![("element", e.id.to_string()), ("flag", f.to_string())],
+                1.0,
+            );
+        }
         numbers("element", &e.id, &e.metrics);
     }
     for m in &snapshot.members {
@@ -212,7 +129,17 @@ pub fn render(snapshot: &Snapshot, runs: &[CollectorRun], now: f64) -> String {
         one_hot::<MemberState>(&member_state, &labels, m.state);
         set(&data_age, labels.clone(), now - m.observed_at);
         if let Some(r) = &m.rebuild {
-            set(&rebuild, labels, r.progress);
+            set(&rebuild, labels.clone(), r.progress);
+            if let Some(eta) = r.eta_min.filter(|e| e.is_finite()) {
+                set(&remaining, labels, eta * 60.0);
+            }
+        }
+        for f in &m.flags {
+            set(
+                &flags,
+                vec![("member", m.id.to_string()), ("flag", f.to_string())],
+                1.0,
+            );
         }
         numbers("member", &m.id, &m.metrics);
     }

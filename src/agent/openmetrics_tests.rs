@@ -291,3 +291,46 @@ fn hostile_agent_text_is_escaped_and_never_a_name() {
         );
     }
 }
+
+#[test]
+fn positions_rebuild_estimates_and_flags_are_series_a_reader_can_rebuild_from() {
+    let mut ats = element("ATS-1", ElementState::Ok, &[]);
+    ats.position = Some("UTIL-2".into());
+    let mut ups = element("UPS-A1", ElementState::OnBattery, &[]);
+    ups.flags = vec!["OB".into(), "LB".into()];
+    let mut s = snapshot(vec![ats, ups]);
+    s.members[0].rebuild = Some(Rebuild {
+        progress: 0.5,
+        eta_min: Some(12.5),
+    });
+    s.members[0].flags = vec!["BACKUP".into()];
+    let text = render(&s, &runs(), NOW);
+    let at = |name: &str, want: &[(&str, &str)]| value(&text, name, want);
+    assert_eq!(
+        at(
+            "redcon_transfer_position",
+            &[("element", "ATS-1"), ("input", "UTIL-2")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        at("redcon_transfer_position", &[("element", "UPS-A1")]),
+        None,
+        "no position: no series"
+    );
+    assert_eq!(
+        at("redcon_rebuild_remaining_seconds", &[("member", "db1-sdc")]),
+        Some(750.0)
+    );
+    for (key, id, flag) in [
+        ("element", "UPS-A1", "OB"),
+        ("element", "UPS-A1", "LB"),
+        ("member", "db1-sdc", "BACKUP"),
+    ] {
+        assert_eq!(
+            at("redcon_item_flag", &[(key, id), ("flag", flag)]),
+            Some(1.0),
+            "{id} {flag}"
+        );
+    }
+}

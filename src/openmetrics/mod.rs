@@ -7,6 +7,7 @@
 //! per state of the typed enum, exactly one of them 1): prometheus-client has no state-set
 //! type, and Prometheus stores a state set as gauges anyway.
 
+pub mod figures;
 pub mod site;
 
 use std::sync::atomic::AtomicU64;
@@ -37,6 +38,19 @@ pub enum Base {
 }
 
 impl Base {
+    /// What Prometheus appends to a family's name for this unit.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Base::Ratio => "ratio",
+            Base::Seconds => "seconds",
+            Base::Volts => "volts",
+            Base::Celsius => "celsius",
+            Base::Watts => "watts",
+            Base::Bytes => "bytes",
+            Base::BytesPerSecond => "bytes_per_second",
+        }
+    }
+
     fn unit(self) -> Unit {
         match self {
             Base::Ratio => Unit::Other("ratio".into()),

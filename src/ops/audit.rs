@@ -91,13 +91,10 @@ pub enum AuditError {
     },
 }
 
-/// `$XDG_STATE_HOME/redcon/audit.jsonl`, else `~/.local/state/redcon/audit.jsonl`.
+/// `$XDG_STATE_HOME/redcon/audit.jsonl`, else `~/.local/state/redcon/audit.jsonl`
+/// (`crate::paths`).
 pub fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
-    Some(base.join("redcon").join("audit.jsonl"))
+    Some(crate::paths::state_dir()?.join(crate::paths::AUDIT))
 }
 
 /// An append-only audit file.

@@ -28,6 +28,8 @@ pub struct Merged {
     pub unknown: Vec<UnknownItem>,
     pub stale: Vec<StaleItem>,
     pub problems: Vec<String>,
+    /// Since when usable items have been in their state, where the agent's source knows.
+    pub since: BTreeMap<String, f64>,
 }
 
 /// One report of a snapshot.
@@ -270,6 +272,9 @@ fn read_snapshot<'a>(
             });
         }
         use_reading(ctx, m, a, &r, true);
+        if let Some(t) = a.since.get(id) {
+            m.since.insert(id.to_string(), *t);
+        }
     }
 }
 

@@ -1,24 +1,18 @@
 //! The polling engine: per-agent interval and timeout, one concurrency cap for all agents,
 //! exponential backoff with jitter for failing agents, freshness by age, a bounded history
 //! per metric, and a view of it all published to the app over a `watch` channel.
-#![allow(
-    clippy::indexing_slicing,
-    reason = "a metric's position is one just found in or just pushed to the same list"
-)]
-
 mod fetch;
+mod history;
 mod merge;
 mod parts;
+pub mod prometheus;
 mod schedule;
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
-
-use smol_str::SmolStr;
 
 use crate::api::Snapshot;
 use crate::config::{AgentEntry, PollPolicy, secs};
@@ -26,6 +20,7 @@ use crate::config::{AgentEntry, PollPolicy, secs};
 pub use fetch::{
     Exchange, FetchError, Fetched, client, client_for, fetch, fetch_waiting, snapshot_url,
 };
+pub use history::{Fnv, History, Sample, Series};
 pub use merge::{Merged, latest_figures, latest_roles, merge};
 pub use parts::{Part, latest_parts, unit_of};
 pub use schedule::{PollHandle, spawn};
@@ -83,6 +78,9 @@ pub struct AgentStatus {
     pub etag: Option<String>,
     pub polls: u64,
     pub not_modified: u64,
+    /// Since when (unix seconds) items have been in the state they are in, where the source
+    /// keeps their history and it shows the change (Prometheus); empty from a direct poll.
+    pub since: std::collections::BTreeMap<String, f64>,
 }
 
 impl AgentStatus {
@@ -100,6 +98,7 @@ impl AgentStatus {
             etag: None,
             polls: 0,
             not_modified: 0,
+            since: std::collections::BTreeMap::new(),
         }
     }
 
@@ -194,120 +193,13 @@ impl Jitter {
     }
 }
 
-/// FNV-1a: ids are short and trusted to be ours; SipHash's DoS resistance buys nothing here
-/// and cost a tenth of the poller's CPU.
-#[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
-/// One sample: seconds since the series began (f32 is ample for a sparkline) and value.
-pub type Sample = (f32, f32);
-
-/// Bounded samples per element and metric, for sparklines, with a budget on the number of
-/// series so a fleet of agents reporting thousands of metrics cannot eat the machine:
-/// `cap` samples a series, at most `max_series` series.
-#[derive(Debug, Default)]
-pub struct History {
-    pub cap: usize,
-    pub max_series: usize,
-    /// Element id to its slot in `elements`: one hash lookup per element per poll; the
-    /// handful of metrics an element carries are then found by a short linear scan.
-    index: FastMap<SmolStr, usize>,
-    elements: Vec<Vec<(SmolStr, Series)>>,
-    count: usize,
-}
-
-#[derive(Debug, Default)]
-pub struct Series {
-    /// Unix seconds of the first sample; samples store offsets from it.
-    pub origin: f64,
-    pub samples: VecDeque<Sample>,
-}
-
-impl History {
-    pub fn new(cap: usize, max_series: usize) -> Self {
-        History {
-            cap,
-            max_series,
-            ..History::default()
-        }
-    }
-
-    pub fn get(&self, element: &str, metric: &str) -> Option<&Series> {
-        let per = self.elements.get(*self.index.get(element)?)?;
-        per.iter().find(|(m, _)| m == metric).map(|(_, s)| s)
-    }
-
-    pub fn series_count(&self) -> usize {
-        self.count
-    }
-
-    pub fn record(&mut self, snap: &Snapshot) {
-        for e in snap.elements.iter().filter(|e| !e.metrics.is_empty()) {
-            let slot = match self.index.get(e.id.as_str()) {
-                Some(&i) => i,
-                None if self.count >= self.max_series => continue,
-                None => {
-                    self.elements.push(Vec::new());
-                    self.index.insert(e.id.clone(), self.elements.len() - 1);
-                    self.elements.len() - 1
-                }
-            };
-            let Some(per) = self.elements.get_mut(slot) else {
-                continue;
-            };
-            for (metric, v) in e.metrics.iter() {
-                let at = match per.iter().position(|(m, _)| m == metric) {
-                    Some(at) => at,
-                    None if self.count >= self.max_series => continue,
-                    None => {
-                        self.count += 1;
-                        let s = Series {
-                            origin: e.observed_at,
-                            samples: VecDeque::with_capacity(self.cap.min(64)),
-                        };
-                        per.push((metric.clone(), s));
-                        per.len() - 1
-                    }
-                };
-                let s = &mut per[at].1;
-                let t = (e.observed_at - s.origin) as f32;
-                if s.samples.back().is_some_and(|&(last, _)| last >= t) {
-                    continue;
-                }
-                s.samples.push_back((t, v as f32));
-                while s.samples.len() > self.cap {
-                    s.samples.pop_front();
-                }
-            }
-        }
-    }
-}
-
 /// What the app sees.
 #[derive(Debug, Clone)]
 pub struct PollView {
     pub agents: Vec<AgentStatus>,
     pub history: Arc<Mutex<History>>,
+    /// How the agents' answers were had: polled directly, or read from Prometheus.
+    pub source: crate::verdict::LiveSource,
 }
 
 /// Poll every agent once, all at once under the concurrency cap, each within its own

@@ -33,6 +33,11 @@ pub struct PollHandle {
 }
 
 impl PollHandle {
+    /// A handle on another reader's task (the Prometheus source's).
+    pub(crate) fn from_task(task: JoinHandle<()>) -> PollHandle {
+        PollHandle { task }
+    }
+
     pub fn abort(&self) {
         self.task.abort();
     }
@@ -106,6 +111,7 @@ pub fn spawn(
     let first = Arc::new(PollView {
         agents: slots.iter().map(|s| s.status.clone()).collect(),
         history: history.clone(),
+        source: crate::verdict::LiveSource::Agents,
     });
     let (tx, rx) = watch::channel(first);
     let task = tokio::spawn(run(client, slots, policy, history, tx));
@@ -233,6 +239,7 @@ async fn run(
             let view = PollView {
                 agents: slots.iter().map(|s| s.status.clone()).collect(),
                 history: history.clone(),
+                source: crate::verdict::LiveSource::Agents,
             };
             if tx.send(Arc::new(view)).is_err() {
                 return;

@@ -1,11 +1,13 @@
 //! Where a one-shot answer gets its site and live state: a site file (with an optional
-//! live file), a console config whose agents are polled once, or the embedded demo site.
+//! live file), a console config whose agents are polled once (or read once from the
+//! Prometheus that scrapes them), or the embedded demo site.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::config::{Config, ConfigError, PollPolicy};
 use crate::model::{LiveState, LoadError, Site, load_live_file, load_site_file};
+use crate::poll::prometheus::PromSpec;
 use crate::poll::{self, AgentSpec, AgentStatus};
 use crate::verdict::{AgentHealth, Inputs, LiveSource};
 
@@ -72,15 +74,29 @@ pub fn inputs_from_agents(
     now: tokio::time::Instant,
     now_unix: f64,
 ) -> Inputs {
+    inputs_from(site, agents, LiveSource::Agents, policy, now, now_unix)
+}
+
+/// The same, for agents whose answers were had through `source` (polled, or read from
+/// Prometheus): one merge, so one verdict, whichever way they came.
+pub fn inputs_from(
+    site: &Site,
+    agents: &[AgentStatus],
+    source: LiveSource,
+    policy: &PollPolicy,
+    now: tokio::time::Instant,
+    now_unix: f64,
+) -> Inputs {
     let m = poll::merge(site, agents, policy, now, now_unix);
     Inputs {
-        source: LiveSource::Agents,
+        source,
         live: m.live,
         optimistic: Some(m.optimistic),
         unknown: m.unknown,
         stale: m.stale,
         agents: Some(agents.iter().map(health).collect()),
         data_problems: m.problems,
+        since: m.since,
         lingering: Vec::new(),
         require_tier: None,
         now: now_unix,
@@ -124,11 +140,102 @@ pub async fn poll_site(
     Ok(Gathered { site, inputs })
 }
 
+/// Read the site's agents once from the Prometheus in `spec` and fold their series into a
+/// live state for `site`, as `poll_site` does with their answers.
+pub async fn read_site(
+    site: Site,
+    spec: &PromSpec,
+    policy: &PollPolicy,
+) -> Result<Gathered, GatherError> {
+    let client = poll::client_for([spec.url.as_str()]).map_err(GatherError::Runtime)?;
+    let statuses = poll::prometheus::poll_once(&client, spec, policy).await;
+    let inputs = inputs_from(
+        &site,
+        &statuses,
+        LiveSource::Prometheus,
+        policy,
+        tokio::time::Instant::now(),
+        crate::api::unix_now(),
+    );
+    Ok(Gathered { site, inputs })
+}
+
+/// Where a configured site's live state is read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reader {
+    /// Each agent polled.
+    Agents(Vec<AgentSpec>),
+    /// The agents' series in a Prometheus.
+    Prometheus(PromSpec),
+}
+
+/// The site a config names (or its first site), loaded, with where its live state is read
+/// and how often. With `prometheus:` the agents are the site's (every agent its items
+/// name) and the config's, the latter with the URLs operations go to.
+pub fn configured(
+    path: &std::path::Path,
+    wanted: Option<&str>,
+) -> Result<(Site, Reader, PollPolicy), GatherError> {
+    let (site, specs, policy, prometheus) = load_entry(path, wanted)?;
+    let Some(p) = prometheus else {
+        return Ok((site, Reader::Agents(specs), policy));
+    };
+    let mut agents: Vec<(String, String)> = specs
+        .iter()
+        .map(|s| (s.name.clone(), s.url.clone()))
+        .collect();
+    for o in crate::model::owners::items(&site) {
+        if let Some(a) = o.agent
+            && !agents.iter().any(|(n, _)| n == a)
+        {
+            agents.push((a.to_string(), String::new()));
+        }
+    }
+    agents.sort();
+    let spec = PromSpec {
+        url: p.url,
+        job: p.job,
+        interval: crate::config::secs(p.interval_s),
+        timeout: crate::config::secs(p.timeout_s),
+        agents,
+        history: poll::prometheus::HISTORY,
+    };
+    Ok((site, Reader::Prometheus(spec), policy))
+}
+
+/// Start reading a configured site's live state for a long-running face: views as the
+/// poller publishes them, whichever way the agents' answers are had.
+pub fn start(
+    reader: Reader,
+    policy: &PollPolicy,
+    client: reqwest::Client,
+) -> (
+    tokio::sync::watch::Receiver<std::sync::Arc<poll::PollView>>,
+    poll::PollHandle,
+) {
+    match reader {
+        Reader::Agents(specs) => poll::spawn(client, specs, policy.clone()),
+        Reader::Prometheus(spec) => poll::prometheus::spawn(client, spec, policy.clone()),
+    }
+}
+
 /// The site a config names (or its first site), loaded, with the agents to poll and how.
 pub fn configured_site(
     path: &std::path::Path,
     wanted: Option<&str>,
 ) -> Result<(Site, Vec<AgentSpec>, PollPolicy), GatherError> {
+    let (site, specs, policy, _) = load_entry(path, wanted)?;
+    Ok((site, specs, policy))
+}
+
+type Entry = (
+    Site,
+    Vec<AgentSpec>,
+    PollPolicy,
+    Option<crate::config::PrometheusEntry>,
+);
+
+fn load_entry(path: &std::path::Path, wanted: Option<&str>) -> Result<Entry, GatherError> {
     let cfg = Config::load(path)?;
     let entry = match wanted {
         None => cfg.sites.first(),
@@ -148,7 +255,7 @@ pub fn configured_site(
     };
     let site = load_site_file(&entry.site)?;
     let specs = entry.agents.iter().map(AgentSpec::from).collect();
-    Ok((site, specs, cfg.poll))
+    Ok((site, specs, cfg.poll, entry.prometheus.clone()))
 }
 
 pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherError> {
@@ -180,10 +287,15 @@ pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherErro
             let live = crate::demo::live(&site)?;
             runtime()?.block_on(poll_embedded(site, live, timeout))
         }
-        Source::Config { path, site: wanted } => {
-            let (site, specs, policy) = configured_site(path, wanted.as_deref())?;
-            runtime()?.block_on(poll_site(site, &specs, &policy, timeout))
-        }
+        Source::Config { path, site: wanted } => match configured(path, wanted.as_deref())? {
+            (site, Reader::Agents(specs), policy) => {
+                runtime()?.block_on(poll_site(site, &specs, &policy, timeout))
+            }
+            (site, Reader::Prometheus(mut spec), policy) => {
+                spec.timeout = spec.timeout.min(timeout);
+                runtime()?.block_on(read_site(site, &spec, &policy))
+            }
+        },
     }
 }
 

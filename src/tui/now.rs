@@ -13,6 +13,9 @@ pub struct Seen {
     pub at: SystemTime,
     /// It was there in the first data: it started before the console did.
     pub at_start: bool,
+    /// `at` is when the data says it began (the problem's `since`, from a source that keeps
+    /// history), not when this console first saw it.
+    pub dated: bool,
 }
 
 pub use crate::ops::audit::Ack;
@@ -36,10 +39,15 @@ impl NowMemory {
         let first = !std::mem::replace(&mut self.started, true);
         let keys: Vec<Key> = problems.iter().map(Problem::key).collect();
         self.seen.retain(|k, _| keys.contains(k));
-        for k in keys {
+        for (k, p) in keys.into_iter().zip(problems) {
+            // what predates the console is dated by the data when it can be
+            let began = p.since.filter(|_| first).and_then(|t| {
+                std::time::UNIX_EPOCH.checked_add(std::time::Duration::try_from_secs_f64(t).ok()?)
+            });
             self.seen.entry(k).or_insert(Seen {
-                at: now,
+                at: began.unwrap_or(now),
                 at_start: first,
+                dated: began.is_some(),
             });
         }
         let before = self.acks.len();
@@ -111,6 +119,27 @@ mod tests {
         m.observe("dc1", std::slice::from_ref(&a), at(20));
         m.observe("dc1", &[a, b.clone()], at(30));
         assert_eq!(m.seen(&b).map(|s| s.at), Some(at(30)));
+    }
+
+    #[test]
+    fn a_problem_older_than_the_console_is_dated_when_the_data_says_when() {
+        let mut m = NowMemory::default();
+        let mut night = problem("UPS-B1", Trouble::OnBattery, Severity::Critical);
+        night.since = Some(1_790_000_000.0 - 7200.0);
+        let undated = problem("UPS-A2", Trouble::Failed, Severity::Warning);
+        m.observe("dc1", &[night.clone(), undated.clone()], at(0));
+        let seen = m.seen(&night).unwrap();
+        assert_eq!(
+            (seen.at, seen.at_start, seen.dated),
+            (at(0) - Duration::from_secs(7200), true, true)
+        );
+        assert!(!m.is_new(&night), "it predates the console");
+        assert!(m.seen(&undated).is_some_and(|s| !s.dated && s.at == at(0)));
+        // later problems are seen when they come, whatever their data says
+        let mut later = problem("UPS-A1", Trouble::Failed, Severity::Warning);
+        later.since = Some(1.0);
+        m.observe("dc1", &[night, undated, later.clone()], at(10));
+        assert!(m.seen(&later).is_some_and(|s| !s.dated && s.at == at(10)));
     }
 
     #[test]

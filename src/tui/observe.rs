@@ -10,7 +10,7 @@ use crate::api::Metrics;
 use crate::config::PollPolicy;
 use crate::model::{Id, LiveState, Site};
 use crate::poll::{Freshness, PollView};
-use crate::status::source::inputs_from_agents;
+use crate::status::source::inputs_from;
 use crate::tui::metrics::{Sparks, gather};
 use crate::verdict::{Inputs, Verdict, build};
 
@@ -108,7 +108,7 @@ impl Observation {
         now: tokio::time::Instant,
         wall: SystemTime,
     ) -> Observation {
-        let inputs = inputs_from_agents(site, &view.agents, policy, now, unix(wall));
+        let inputs = inputs_from(site, &view.agents, view.source, policy, now, unix(wall));
         let live = inputs.live.clone();
         let verdict = build(site, inputs);
         let (metrics, sparks) = gather(view);

@@ -27,7 +27,8 @@ use super::{keymap, layout};
 use crate::config::{Config, PollPolicy};
 use crate::model::{LiveState, Site};
 use crate::poll::{self, AgentSpec};
-use crate::status::source::{GatherError, Source, configured_site, gather};
+use crate::status::source::{GatherError, Source, gather};
+use crate::status::source::{Reader, configured, start};
 
 /// How often the embedded demo's agents are polled: quick enough to see a fault land.
 const DEMO_INTERVAL: Duration = Duration::from_secs(2);
@@ -38,8 +39,9 @@ enum Feed {
     Static(Site, Box<crate::verdict::Inputs>),
     /// The embedded demo, served by an in-process simulator and polled like a real site.
     Demo(Site, LiveState),
-    /// A configured site's agents; `:site` can move to another site of the same config.
-    Agents(Site, Vec<AgentSpec>, PollPolicy, PathBuf),
+    /// A configured site's agents, polled or read from Prometheus; `:site` can move to
+    /// another site of the same config.
+    Agents(Site, Reader, PollPolicy, PathBuf),
 }
 
 fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
@@ -50,8 +52,8 @@ fn feed(source: &Source, timeout: Duration) -> Result<Feed, GatherError> {
             Ok(Feed::Demo(site, live))
         }
         Source::Config { path, site: wanted } => {
-            let (site, specs, policy) = configured_site(path, wanted.as_deref())?;
-            Ok(Feed::Agents(site, specs, policy, path.clone()))
+            let (site, reader, policy) = configured(path, wanted.as_deref())?;
+            Ok(Feed::Agents(site, reader, policy, path.clone()))
         }
         // files need no network: the one-shot loader is exactly right
         _ => gather(source, timeout).map(|g| Feed::Static(g.site, Box::new(g.inputs))),
@@ -249,7 +251,7 @@ async fn console<M: Model>(
             tokio::spawn(observe(site.clone(), policy, view, tx.clone(), 0));
             (site, Some(dead))
         }
-        Feed::Agents(site, specs, policy, config) => {
+        Feed::Agents(site, reader, policy, config) => {
             let dead = policy.dead_after();
             // `:site` may move to any site of the config: TLS if any of them needs it
             let urls: Vec<String> = Config::load(&config).map_or_else(
@@ -257,12 +259,15 @@ async fn console<M: Model>(
                 |c| {
                     c.sites
                         .iter()
-                        .flat_map(|s| s.agents.iter().map(|a| a.url.clone()))
+                        .flat_map(|s| {
+                            let agents = s.agents.iter().map(|a| a.url.clone());
+                            agents.chain(s.prometheus.iter().map(|p| p.url.clone()))
+                        })
                         .collect()
                 },
             );
             let client = poll::client_for(urls.iter().map(String::as_str))?;
-            let (view, handle) = poll::spawn(client, specs, policy.clone());
+            let (view, handle) = start(reader, &policy, client);
             tokio::spawn(observe(site.clone(), policy, view, tx.clone(), 0));
             _switcher = Some(AbortOnDrop(tokio::spawn(switcher(
                 config,
@@ -351,14 +356,14 @@ async fn switcher<A: Runtime>(
         drop(current.take());
         let path = config.clone();
         let wanted = name.clone();
-        let loaded = tokio::task::spawn_blocking(move || configured_site(&path, Some(&wanted)))
+        let loaded = tokio::task::spawn_blocking(move || configured(&path, Some(&wanted)))
             .await
             .map_err(|e| e.to_string())
             .and_then(|r| r.map_err(|e| e.lines().join("; ")));
         let client = loaded.and_then(|l| poll::client().map(|c| (l, c)).map_err(|e| e.to_string()));
         match client {
-            Ok(((site, specs, policy), client)) => {
-                let (view, handle) = poll::spawn(client, specs, policy.clone());
+            Ok(((site, reader, policy), client)) => {
+                let (view, handle) = start(reader, &policy, client);
                 current = Some(handle);
                 tokio::spawn(observe(site, policy, view, tx.clone(), generation));
             }

@@ -148,6 +148,8 @@ pub struct Inputs {
     pub now: f64,
     /// Each element's latest figures from the agents that the verdict's words use.
     pub figures: BTreeMap<Id, Figures>,
+    /// Since when items have been in their state, where the source's history shows it.
+    pub since: BTreeMap<Id, f64>,
 }
 
 impl Inputs {
@@ -165,6 +167,7 @@ impl Inputs {
             require_tier: None,
             now,
             figures: BTreeMap::new(),
+            since: BTreeMap::new(),
         }
     }
 }
@@ -318,6 +321,14 @@ pub fn build(site: &Site, inputs: Inputs) -> Verdict {
         now: Moment(inputs.now),
     };
     v.problems = problems::problems(site, &v, &inputs.live, &v.figures);
+    // an item's problem is its state: it began when the state did, if the data says when
+    for p in v
+        .problems
+        .iter_mut()
+        .filter(|p| p.kind.is_some() && p.since.is_none())
+    {
+        p.since = inputs.since.get(&p.item).copied();
+    }
     v.reasons = reasons::reasons(
         &v,
         &inputs.data_problems,

@@ -219,7 +219,10 @@ fn data(v: &Verdict, problems: &[String], out: &mut Out) {
         out.push(CheckState::Warning, p.clone());
     }
     let agent = |name: &str| v.agents.iter().find(|a| a.name == name);
-    let polled = v.source == super::LiveSource::Agents;
+    let polled = matches!(
+        v.source,
+        super::LiveSource::Agents | super::LiveSource::Prometheus
+    );
     // agents the site names but nobody configured: one line for all of them
     let (unconfigured, known): (Vec<_>, Vec<_>) = by_agent(&v.unknown)
         .into_iter()

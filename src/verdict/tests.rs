@@ -193,3 +193,23 @@ fn bypass_names_the_loads_it_leaves_unprotected() {
         "every UPS bypassed leaves loads unprotected: {t:#?}"
     );
 }
+
+#[test]
+fn an_item_problem_begins_when_its_state_did_if_the_data_says_when() {
+    let site = demo();
+    let mut live = demo_live();
+    live.elements
+        .insert("UPS-B1".into(), ElementState::OnBattery);
+    let mut inputs = Inputs::of_live(LiveSource::Prometheus, live, 1_790_000_000.0);
+    inputs.since.insert("UPS-B1".into(), 1_789_990_000.0);
+    let v = build(&site, inputs);
+    let since = |item: &str| {
+        v.problems
+            .iter()
+            .find(|p| p.item == item)
+            .unwrap_or_else(|| panic!("no problem for {item}: {:?}", v.problems))
+            .since
+    };
+    assert_eq!(since("UPS-B1"), Some(1_789_990_000.0));
+    assert_eq!(since("UPS-A2"), None, "undated: the data does not say");
+}

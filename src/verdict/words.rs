@@ -93,6 +93,9 @@ pub enum LiveSource {
     /// Polled from agents (or the embedded demo's simulator).
     #[strum(message = "live from agents")]
     Agents,
+    /// The agents' series, read from a Prometheus that scrapes them.
+    #[strum(message = "live from agents, through Prometheus")]
+    Prometheus,
     /// A live overlay file.
     #[strum(message = "live state from a file")]
     File,

@@ -33,7 +33,7 @@ fn unix(t: SystemTime) -> f64 {
 fn since_text(seen: Seen) -> String {
     let at = crate::tui::timefmt::clock(seen.at);
     let hhmm = at.trim_end_matches(" UTC");
-    if seen.at_start {
+    if seen.at_start && !seen.dated {
         format!("before {hhmm}")
     } else {
         format!("since {hhmm}")
