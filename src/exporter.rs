@@ -94,7 +94,7 @@ pub async fn run(
     maintenance: Maintenance,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
+) -> Result<(), poll::ClientError> {
     let served = Arc::new(Served::default());
     let (mut views, _poller) = poll::spawn(poll::client()?, specs, policy.clone());
     let classify = {

@@ -259,7 +259,7 @@ async fn operate(source: &Source, timeout: Duration, req: Request) -> u8 {
     };
     let client = match poll::client() {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.to_string()),
     };
     let statuses = poll::poll_once(&client, &target.specs, &target.policy, timeout).await;
     let (live, data, problems) = live_and_problems(&target.site, &statuses, &target.policy);

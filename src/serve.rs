@@ -143,7 +143,7 @@ pub fn exporter(
             if let Some(t) = _sim {
                 t.abort();
             }
-            served.map_err(|e| color_eyre::eyre::eyre!(e))
+            served.map_err(color_eyre::eyre::Report::new)
         })
     })())
 }

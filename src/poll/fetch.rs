@@ -64,24 +64,28 @@ impl FetchError {
 /// lookups, and no redirects followed: an agent that answers with a redirect would send a
 /// bearer token and an operation to a third party, whose answer would be taken for the
 /// agent's. A 3xx is an error naming the agent.
-pub fn client() -> Result<reqwest::Client, String> {
-    builder()
-        .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+pub fn client() -> Result<reqwest::Client, ClientError> {
+    builder().build().map_err(ClientError)
 }
+
+/// The HTTP client could not be built (no TLS provider, no usable trust store).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the HTTP client: {0}")]
+pub struct ClientError(#[source] reqwest::Error);
 
 /// A client for these agent URLs: when none is `https://`, the system's CA certificates
 /// are never loaded (a couple of milliseconds of a one-shot check, and a host without them
 /// must still reach plain-HTTP agents); an `https://` URL given later is then refused by
 /// the empty trust store, never sent in clear.
-pub fn client_for<'a>(urls: impl IntoIterator<Item = &'a str>) -> Result<reqwest::Client, String> {
+pub fn client_for<'a>(
+    urls: impl IntoIterator<Item = &'a str>,
+) -> Result<reqwest::Client, ClientError> {
     let tls = urls
         .into_iter()
         .any(|u| u.trim_start().to_ascii_lowercase().starts_with("https://"));
     let b = builder();
     let b = if tls { b } else { b.tls_certs_only(Vec::new()) };
-    b.build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+    b.build().map_err(ClientError)
 }
 
 fn builder() -> reqwest::ClientBuilder {

@@ -18,7 +18,8 @@ use crate::api::Snapshot;
 use crate::config::{AgentEntry, PollPolicy, secs};
 
 pub use fetch::{
-    Exchange, FetchError, Fetched, client, client_for, fetch, fetch_waiting, snapshot_url,
+    ClientError, Exchange, FetchError, Fetched, client, client_for, fetch, fetch_waiting,
+    snapshot_url,
 };
 pub use history::{Fnv, History, Sample, Series};
 pub use merge::{Merged, latest_figures, latest_roles, merge};

@@ -44,6 +44,8 @@ pub enum GatherError {
     },
     #[error("{0}")]
     Runtime(String),
+    #[error(transparent)]
+    Client(#[from] crate::poll::ClientError),
 }
 
 impl GatherError {
@@ -127,8 +129,7 @@ pub async fn poll_site(
     policy: &PollPolicy,
     timeout: Duration,
 ) -> Result<Gathered, GatherError> {
-    let client =
-        poll::client_for(specs.iter().map(|s| s.url.as_str())).map_err(GatherError::Runtime)?;
+    let client = poll::client_for(specs.iter().map(|s| s.url.as_str()))?;
     let statuses = poll::poll_once(&client, specs, policy, timeout).await;
     let inputs = inputs_from_agents(
         &site,
@@ -147,7 +148,7 @@ pub async fn read_site(
     spec: &PromSpec,
     policy: &PollPolicy,
 ) -> Result<Gathered, GatherError> {
-    let client = poll::client_for([spec.url.as_str()]).map_err(GatherError::Runtime)?;
+    let client = poll::client_for([spec.url.as_str()])?;
     let statuses = poll::prometheus::poll_once(&client, spec, policy).await;
     let inputs = inputs_from(
         &site,

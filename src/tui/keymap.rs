@@ -47,7 +47,7 @@ pub fn load(path: Option<&Path>) -> (Keymap, Option<UserFileError>) {
 }
 
 /// A key as the help writes it: `q`, `Enter`, `Shift-Tab`, `Ctrl-C`, `Alt-x`, `F5`.
-pub fn parse_key(s: &str) -> Result<(KeyCode, KeyModifiers), String> {
+pub fn parse_key(s: &str) -> Result<(KeyCode, KeyModifiers), UnknownKey> {
     let mut mods = KeyModifiers::NONE;
     let mut rest = s;
     loop {
@@ -108,11 +108,16 @@ pub fn parse_key(s: &str) -> Result<(KeyCode, KeyModifiers), String> {
             };
             Ok((code, mods - KeyModifiers::SHIFT))
         }
-        _ => Err(format!(
-            "unknown key {s:?} (a character, Enter, Esc, Tab, Backspace, Up, Down, Left, Right, Home, End, PageUp, PageDown, Space, F1-F24, with Ctrl-/Alt-/Shift-)"
-        )),
+        _ => Err(UnknownKey(s.to_string())),
     }
 }
+
+/// A key `parse_key` does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown key {0:?} (a character, Enter, Esc, Tab, Backspace, Up, Down, Left, Right, Home, End, PageUp, PageDown, Space, F1-F24, with Ctrl-/Alt-/Shift-)"
+)]
+pub struct UnknownKey(pub String);
 
 /// A key written back as `parse_key` reads it.
 pub fn format_key(code: KeyCode, mods: KeyModifiers) -> String {
@@ -175,7 +180,7 @@ pub fn parse(text: &str, file: &str) -> Result<Keymap, UserFileError> {
                     label: format_key(code, mods),
                     binding,
                 }),
-                Err(m) => issues.push(issue_at(text, file, &format!("\"{k}\""), m)),
+                Err(m) => issues.push(issue_at(text, file, &format!("\"{k}\""), m.to_string())),
             }
         }
     }

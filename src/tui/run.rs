@@ -194,6 +194,22 @@ where
     }
 }
 
+/// Why the console could not run (said on stderr, with its causes, once the terminal is
+/// given back).
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("embedded demo simulator: {0}")]
+    Demo(#[source] crate::sim::SimError),
+    #[error("the demo's operate token: {0}")]
+    Token(#[source] crate::ops::tokens::RandomError),
+    #[error(transparent)]
+    Client(#[from] poll::ClientError),
+    #[error("cannot watch the terminal: {0}")]
+    Watch(#[source] std::io::Error),
+    #[error("terminal: {0}")]
+    Terminal(#[source] std::io::Error),
+}
+
 async fn console<M: Model>(
     feed: Feed,
     theme: Theme,
@@ -201,7 +217,7 @@ async fn console<M: Model>(
     mouse: bool,
     make: impl FnOnce(&Site, Option<Duration>) -> M,
     render: Render<M>,
-) -> Result<(), String> {
+) -> Result<(), ConsoleError> {
     let (tx, mut rx) = mpsc::channel::<Input<M::Action>>(256);
     if let Some(n) = notice.and_then(M::Action::notice) {
         let _ = tx.send(Input::Action(n)).await;
@@ -222,10 +238,10 @@ async fn console<M: Model>(
         Feed::Demo(site, live) => {
             let (addr, handle, task) = crate::sim::spawn_local(site.clone(), live, None)
                 .await
-                .map_err(|e| format!("embedded demo simulator: {e}"))?;
+                .map_err(ConsoleError::Demo)?;
             // the demo's simulator takes operations from this console alone, with a token
             // made up for this run and never written anywhere
-            let secret = crate::ops::tokens::random_secret().map_err(|e| e.to_string())?;
+            let secret = crate::ops::tokens::random_secret().map_err(ConsoleError::Token)?;
             handle
                 .lock()
                 .set_tokens(crate::ops::tokens::Tokens::single_operator(
@@ -281,11 +297,11 @@ async fn console<M: Model>(
     tokio::spawn(ticker(tx.clone(), SystemTime::now));
     tokio::spawn(terminal_events(tx.clone()));
     let tty = Tty::new(mouse);
-    watch_terminal(&tty, &tx).map_err(|e| format!("cannot watch the terminal: {e}"))?;
+    watch_terminal(&tty, &tx).map_err(ConsoleError::Watch)?;
     let ops_tx = tx.clone();
     drop(tx);
     let mut app = make(&site, dead_after);
-    let mut screen = TermScreen::enter(theme, render, tty).map_err(|e| format!("terminal: {e}"))?;
+    let mut screen = TermScreen::enter(theme, render, tty).map_err(ConsoleError::Terminal)?;
     let result = drive_with(&mut app, &mut rx, &mut screen, |effect| match effect {
         Effect::SwitchSite { name, generation } => {
             // nobody listens unless the feed is a config's agents, and then the app
@@ -329,7 +345,7 @@ async fn console<M: Model>(
     })
     .await;
     drop(screen);
-    result.map(|_| ()).map_err(|e| format!("terminal: {e}"))
+    result.map(|_| ()).map_err(ConsoleError::Terminal)
 }
 
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);

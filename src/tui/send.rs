@@ -26,19 +26,28 @@ pub async fn operate<A: Runtime>(
     }
 }
 
+/// Why an operation could not be sent at all (nothing reached the agent).
+#[derive(Debug, thiserror::Error)]
+enum NotSent {
+    #[error(transparent)]
+    Audit(#[from] super::state_files::StateFileError),
+    #[error(transparent)]
+    Client(#[from] poll::ClientError),
+}
+
 async fn send_one(
     mutation: &crate::ops::Mutation,
     plan: &[String],
     url: &str,
     token: Option<&str>,
-) -> Result<crate::dispatch::Sent, String> {
-    let path = crate::ops::audit::default_path()
-        .ok_or("no audit log path (set XDG_STATE_HOME or HOME)")?;
-    let mut log = crate::ops::audit::AuditLog::open(&path).map_err(|e| e.to_string())?;
+) -> Result<crate::dispatch::Sent, NotSent> {
+    let mut log = super::state_files::audit_log()?;
     let client = poll::client()?;
-    crate::dispatch::send_audited(&mut log, &client, url, token, mutation, plan, OP_TIMEOUT)
-        .await
-        .map_err(|e| e.to_string())
+    let sent =
+        crate::dispatch::send_audited(&mut log, &client, url, token, mutation, plan, OP_TIMEOUT)
+            .await
+            .map_err(super::state_files::StateFileError::from)?;
+    Ok(sent)
 }
 
 /// How long an operation may take before its outcome is unknown.

@@ -2,30 +2,40 @@
 //! acknowledgements it keeps, the refusals it writes. IO, so out of `update`: the runtime
 //! calls these for the effects `update` returns.
 
+use crate::ops::audit::AuditError;
+
+/// Why the console could not keep something on disk.
+#[derive(Debug, thiserror::Error)]
+pub enum StateFileError {
+    #[error("no audit log path (set XDG_STATE_HOME or HOME)")]
+    NoAuditPath,
+    #[error("no state directory (set XDG_STATE_HOME or HOME)")]
+    NoStateDir,
+    #[error(transparent)]
+    File(#[from] AuditError),
+}
+
+/// The default audit log, open for appending.
+pub(super) fn audit_log() -> Result<crate::ops::audit::AuditLog, StateFileError> {
+    let path = crate::ops::audit::default_path().ok_or(StateFileError::NoAuditPath)?;
+    Ok(crate::ops::audit::AuditLog::open(&path)?)
+}
+
 /// Append one record to the default audit log.
-pub(super) fn append_audit(record: &crate::ops::audit::Record) -> Result<(), String> {
-    let path = crate::ops::audit::default_path()
-        .ok_or("no audit log path (set XDG_STATE_HOME or HOME)")?;
-    crate::ops::audit::AuditLog::open(&path)
-        .and_then(|mut log| log.append(record))
-        .map_err(|e| e.to_string())
+pub(super) fn append_audit(record: &crate::ops::audit::Record) -> Result<(), StateFileError> {
+    Ok(audit_log()?.append(record)?)
 }
 
 /// Keep `acks` in the state file, and `new` in the audit log as well.
 pub(super) fn save_acks(
     acks: &[crate::ops::audit::Ack],
     new: Option<&crate::ops::audit::Ack>,
-) -> Result<(), String> {
-    let path = crate::ops::acks::default_path()
-        .ok_or("no state directory (set XDG_STATE_HOME or HOME)")?;
+) -> Result<(), StateFileError> {
+    let path = crate::ops::acks::default_path().ok_or(StateFileError::NoStateDir)?;
     if let Some(a) = new {
-        let audit = crate::ops::audit::default_path()
-            .ok_or("no audit log path (set XDG_STATE_HOME or HOME)")?;
-        crate::ops::audit::AuditLog::open(&audit)
-            .and_then(|mut log| log.append_ack(a))
-            .map_err(|e| e.to_string())?;
+        audit_log()?.append_ack(a)?;
     }
-    crate::ops::acks::save(&path, acks).map_err(|e| e.to_string())
+    Ok(crate::ops::acks::save(&path, acks)?)
 }
 
 /// The acknowledgements in force from the state file; a broken file is said on stderr

@@ -11,13 +11,18 @@ use std::future::Future;
 
 pub struct Io(Option<tokio::runtime::Runtime>);
 
+/// The runtime could not be started (out of threads or descriptors).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the I/O runtime: {0}")]
+pub struct IoError(#[source] std::io::Error);
+
 impl Io {
-    pub fn new() -> Result<Io, String> {
+    pub fn new() -> Result<Io, IoError> {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map(|rt| Io(Some(rt)))
-            .map_err(|e| format!("cannot start the I/O runtime: {e}"))
+            .map_err(IoError)
     }
 
     /// Run `f` to completion; `None` only after the runtime was shut down.

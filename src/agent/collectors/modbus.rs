@@ -231,7 +231,7 @@ impl ModbusCollector {
             .map(|d| device(d).map_err(|e| error(format!("{} ({}): {e}", d.element, d.address))))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ModbusCollector {
-            io: Io::new().map_err(error)?,
+            io: Io::new().map_err(|e| error(e.to_string()))?,
             devices,
             timeout,
             concurrency: concurrency.clamp(1, 1024),

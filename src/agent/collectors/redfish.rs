@@ -109,7 +109,7 @@ impl RedfishCollector {
             .tls_danger_accept_invalid_certs(accept_invalid_certs)
             .build()
             .map_err(|e| fail(format!("cannot build the HTTP client: {e}")))?;
-        let runtime = Io::new().map_err(fail)?;
+        let runtime = Io::new().map_err(|e| fail(e.to_string()))?;
         Ok(RedfishCollector {
             fetch: Fetcher {
                 base: url.trim_end_matches('/').to_string(),

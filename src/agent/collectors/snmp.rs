@@ -183,7 +183,7 @@ impl SnmpCollector {
             .map(|d| device(d).map_err(|e| error(format!("{} ({}): {e}", d.element, d.address))))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(SnmpCollector {
-            io: Io::new().map_err(error)?,
+            io: Io::new().map_err(|e| error(e.to_string()))?,
             devices,
             timeout,
             retries: retries.min(10),
