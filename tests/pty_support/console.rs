@@ -134,32 +134,9 @@ impl Console {
         self.parser.lock().unwrap().screen().contents()
     }
 
-    /// Poll the parsed screen until `ok` holds and the screen has held still for one poll
-    /// (vt100 does not honour synchronized updates, so a look can land in the middle of a
-    /// frame); panic with the screen at the deadline.
+    /// Wait until `ok` holds on a settled screen (`super::settled`, the one rule).
     pub fn wait_until(&self, what: &str, ok: impl Fn(&vt100::Screen) -> bool) -> String {
-        let end = Instant::now() + DEADLINE;
-        let mut seen: Option<String> = None;
-        loop {
-            {
-                let parser = self.parser.lock().unwrap();
-                if ok(parser.screen()) {
-                    let now = parser.screen().contents();
-                    if seen.as_ref() == Some(&now) {
-                        return now;
-                    }
-                    seen = Some(now);
-                } else {
-                    seen = None;
-                }
-            }
-            assert!(
-                Instant::now() < end,
-                "timed out waiting for {what}; the screen:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(POLL);
-        }
+        super::settled(&self.parser, what, ok)
     }
 
     pub fn wait_for(&self, needle: &str) -> String {

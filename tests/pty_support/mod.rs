@@ -39,6 +39,35 @@ pub struct Pty {
     raw: Arc<Mutex<Vec<u8>>>,
 }
 
+/// The one rule for "the screen shows it", shared by every pty harness: poll the parsed
+/// screen until `ok` holds and the screen has held still for one poll (vt100 does not
+/// honour synchronized updates, so a look can land in the middle of a frame); panic with
+/// the screen at the deadline. Returns the settled screen.
+pub fn settled(
+    parser: &Mutex<vt100::Parser>,
+    what: &str,
+    ok: impl Fn(&vt100::Screen) -> bool,
+) -> String {
+    let end = Instant::now() + DEADLINE;
+    let mut seen: Option<String> = None;
+    loop {
+        let now = {
+            let parser = parser.lock().unwrap();
+            ok(parser.screen()).then(|| parser.screen().contents())
+        };
+        match now {
+            Some(now) if seen.as_ref() == Some(&now) => return now,
+            now => seen = now,
+        }
+        assert!(
+            Instant::now() < end,
+            "timed out waiting for {what}; the screen:\n{}",
+            parser.lock().unwrap().screen().contents()
+        );
+        std::thread::sleep(POLL);
+    }
+}
+
 pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n).unwrap()
 }
@@ -131,17 +160,9 @@ impl Pty {
         self.parser.lock().unwrap().screen().contents()
     }
 
-    /// Poll the screen until `ok` holds; panic with the screen at the deadline.
+    /// Wait until `ok` holds on a settled screen (`settled`).
     pub fn wait_until(&self, what: &str, ok: impl Fn(&vt100::Screen) -> bool) {
-        let end = Instant::now() + DEADLINE;
-        while !ok(self.parser.lock().unwrap().screen()) {
-            assert!(
-                Instant::now() < end,
-                "timed out waiting for {what}; the screen:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(POLL);
-        }
+        settled(&self.parser, what, ok);
     }
 
     pub fn wait_for(&self, needle: &str) {
