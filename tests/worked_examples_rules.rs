@@ -2,6 +2,8 @@
 //! and a provider's prerequisites rather than the flow: each site is classified, the one
 //! finding it draws is checked (rule, tier it blocks, what it names, the sentence), then the
 //! one change that removes its cause is made and the finding is checked gone.
+//!
+//! tests/rule_examples.rs holds the table of every rule's worked example.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -24,19 +26,6 @@ fn the_finding(findings: &[Finding]) -> &Finding {
         "expected exactly one finding, got {findings:#?}"
     );
     &findings[0]
-}
-
-/// Every finding of the classification: the site's own, and each subsystem's design or live
-/// findings.
-fn emitted(c: &Classification, live: bool) -> Vec<&Finding> {
-    let per_subsystem = c.subsystems.iter().flat_map(|r| {
-        if live {
-            &r.live.findings
-        } else {
-            &r.design.findings
-        }
-    });
-    c.findings.iter().chain(per_subsystem).collect()
 }
 
 fn rules_emitted(c: &Classification, live: bool) -> Vec<Rule> {

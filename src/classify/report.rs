@@ -46,7 +46,7 @@ impl Serialize for Tier {
 }
 
 /// Which check of a tier failed (docs/tier-rules.md §2.6). `Rule::VARIANTS` lists every one:
-/// tests/worked_examples_rules.rs asks each for a worked example that emits it.
+/// tests/rule_examples.rs asks each for a worked example that emits it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::VariantArray,
 )]
