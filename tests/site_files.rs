@@ -98,14 +98,14 @@ fn check_dir(rel: &str) -> usize {
 fn worked_example_files_load() {
     let n = check_dir("tests/sites");
     assert!(
-        n >= 12,
+        n >= 17,
         "expected at least one file per worked example, found {n}"
     );
 }
 
 #[test]
 fn every_worked_example_has_a_site_file() {
-    for k in 1..=12 {
+    for k in 1..=17 {
         let found = ron_files("tests/sites")
             .iter()
             .any(|p| stem(p).starts_with(&format!("e{k:02}")) && !is_live(p));

@@ -45,8 +45,11 @@ impl Serialize for Tier {
     }
 }
 
-/// Which check of a tier failed (docs/tier-rules.md §2.6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Which check of a tier failed (docs/tier-rules.md §2.6). `Rule::VARIANTS` lists every one:
+/// tests/rule_examples.rs asks each for a worked example that emits it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     Service,

@@ -157,3 +157,16 @@ fn check_assessment(s: Subsystem, what: &str, a: &Assessment) {
         );
     }
 }
+
+/// Every finding of the classification: the site's own, and each subsystem's design or live
+/// findings.
+pub fn emitted(c: &Classification, live: bool) -> Vec<&Finding> {
+    let per_subsystem = c.subsystems.iter().flat_map(|r| {
+        if live {
+            &r.live.findings
+        } else {
+            &r.design.findings
+        }
+    });
+    c.findings.iter().chain(per_subsystem).collect()
+}
