@@ -48,10 +48,10 @@ fn main() {
     let mut entries = Vec::new();
     if let Some(err) = sim.stderr.take() {
         for line in BufReader::new(err).lines().map_while(Result::ok) {
+            // the daemon logs through tracing: `TIME  INFO agent NAME: URL`
             if let Some((name, url)) = line
-                .trim()
-                .strip_prefix("agent ")
-                .and_then(|l| l.split_once(": "))
+                .split_once("agent ")
+                .and_then(|(_, l)| l.split_once(": "))
             {
                 entries.push(format!(
                     "(name: {name:?}, url: {:?})",

@@ -1,0 +1,189 @@
+//! The console's CPU around an outage: a 2,010-element campus over 100 simulated agents
+//! (a real `redcon sim` process), the release console in a pty at 200x60 polling them at
+//! default settings. CPU (user + system, from /proc) of the console and of the simulator in
+//! 10 s windows: a minute at rest, then every agent down for 12 s, then four minutes after.
+//! The console should be back at its resting level within one poll interval of the agents'
+//! return.
+//!
+//!     cargo build --release && cargo bench --bench console_outage [-- REST_S AFTER_S]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a benchmark that cannot go on should stop loudly"
+)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use redcon::model::synth::{HallShape, campus};
+
+const WINDOW: Duration = Duration::from_secs(10);
+
+/// CPU seconds (user + system) a process has used, from /proc/PID/stat.
+fn cpu_s(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // the command name is in parentheses and may hold spaces: count from the last ')'
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+fn post(addr: &str, body: &str) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST /v1/sim/faults HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
+}
+
+fn main() {
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let rest = Duration::from_secs(args.first().copied().unwrap_or(60));
+    let after = Duration::from_secs(args.get(1).copied().unwrap_or(240));
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/redcon");
+    assert!(
+        bin.exists(),
+        "build the release binary first: cargo build --release"
+    );
+    let dir = std::env::temp_dir().join(format!("redcon-outage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let agents = 100;
+    let mut site = campus(10, HallShape::default());
+    for (i, e) in site.elements.iter_mut().enumerate() {
+        e.agent = Some(format!("gw-{:03}", i % agents));
+    }
+    let site_path = dir.join("campus.ron");
+    std::fs::write(
+        &site_path,
+        ron::ser::to_string_pretty(&site, ron::ser::PrettyConfig::default()).unwrap(),
+    )
+    .unwrap();
+    let mut sim = Command::new(&bin)
+        .args(["sim", "--listen", "127.0.0.1:0", "--site"])
+        .arg(&site_path)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut base, mut entries, mut names) = (None, Vec::new(), Vec::new());
+    for line in BufReader::new(sim.stderr.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
+        if let Some((_, b)) = line.split_once(" at http://") {
+            base = Some(b.trim().to_string());
+        }
+        if let Some((name, url)) = line
+            .split_once("agent ")
+            .and_then(|(_, l)| l.split_once(": "))
+        {
+            entries.push(format!(
+                "(name: {name:?}, url: {:?})",
+                url.trim_end_matches("/v1/snapshot")
+            ));
+            names.push(name.to_string());
+        }
+        if line.contains("faults: POST") {
+            break;
+        }
+    }
+    let base = base.unwrap();
+    assert!(names.len() >= agents, "the simulator names its agents: {names:?}");
+    let cfg = dir.join("config.ron");
+    std::fs::write(
+        &cfg,
+        format!(
+            "(sites: [(name: \"campus\", site: {site_path:?}, agents: [{}])])",
+            entries.join(",\n")
+        ),
+    )
+    .unwrap();
+
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 60,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(&bin);
+    cmd.args(["--config", cfg.to_str().unwrap()]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", &dir);
+    cmd.env("XDG_STATE_HOME", dir.join("state"));
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
+    let mut console = pty.slave.spawn_command(cmd).unwrap();
+    let pid = console.process_id().unwrap();
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    // drain the pty so the console never blocks on a full buffer
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    std::thread::sleep(Duration::from_secs(10));
+    println!(
+        "{} agents, {} elements; console pid {pid}; windows of {} s, CPU in % of one core",
+        names.len(),
+        site.elements.len(),
+        WINDOW.as_secs()
+    );
+    let start = Instant::now();
+    let window = |label: &str| {
+        let (c0, s0) = (cpu_s(pid), cpu_s(sim.id()));
+        std::thread::sleep(WINDOW);
+        let (c1, s1) = (cpu_s(pid), cpu_s(sim.id()));
+        let pct = |a: f64, b: f64| (b - a) / WINDOW.as_secs_f64() * 100.0;
+        println!(
+            "t={:>4.0} s {label:<8} console {:>5.1} %  sim {:>5.1} %",
+            start.elapsed().as_secs_f64(),
+            pct(c0, c1),
+            pct(s0, s1)
+        );
+        pct(c0, c1)
+    };
+    let mut resting = Vec::new();
+    for _ in 0..rest.as_secs() / WINDOW.as_secs() {
+        resting.push(window("rest"));
+    }
+    for n in &names {
+        post(&base, &format!(r#"{{"action": "down", "agent": "{n}"}}"#));
+    }
+    let t = Instant::now();
+    std::thread::sleep(Duration::from_secs(12).saturating_sub(t.elapsed()));
+    for n in &names {
+        post(&base, &format!(r#"{{"action": "clear", "agent": "{n}"}}"#));
+    }
+    println!(
+        "t={:>4.0} s every agent down for 12 s, then back",
+        start.elapsed().as_secs_f64()
+    );
+    let mut after_pcts = Vec::new();
+    for _ in 0..after.as_secs() / WINDOW.as_secs() {
+        after_pcts.push(window("after"));
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    println!(
+        "console at rest {:.1} %; after the outage: first window {:.1} %, mean of the rest {:.1} %",
+        mean(&resting),
+        after_pcts.first().copied().unwrap_or(0.0),
+        mean(after_pcts.get(1..).unwrap_or(&[]))
+    );
+    let _ = console.kill();
+    let _ = sim.kill();
+    let _ = sim.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+}
