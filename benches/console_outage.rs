@@ -101,7 +101,10 @@ fn main() {
         }
     }
     let base = base.unwrap();
-    assert!(names.len() >= agents, "the simulator names its agents: {names:?}");
+    assert!(
+        names.len() >= agents,
+        "the simulator names its agents: {names:?}"
+    );
     let cfg = dir.join("config.ron");
     std::fs::write(
         &cfg,
