@@ -14,13 +14,13 @@
     reason = "a benchmark that cannot go on should stop loudly"
 )]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+#[path = "support/console.rs"]
+mod support;
+
 use redcon::model::synth::{HallShape, campus};
+use support::{config, console, fault, sim};
 
 const WINDOW: Duration = Duration::from_secs(10);
 
@@ -32,19 +32,6 @@ fn cpu_s(pid: u32) -> f64 {
     let f: Vec<&str> = rest.split(' ').collect();
     let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
     ticks / 100.0
-}
-
-fn post(addr: &str, body: &str) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "POST /v1/sim/faults HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
 }
 
 fn main() {
@@ -72,71 +59,15 @@ fn main() {
         ron::ser::to_string_pretty(&site, ron::ser::PrettyConfig::default()).unwrap(),
     )
     .unwrap();
-    let mut sim = Command::new(&bin)
-        .args(["sim", "--listen", "127.0.0.1:0", "--site"])
-        .arg(&site_path)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (mut base, mut entries, mut names) = (None, Vec::new(), Vec::new());
-    for line in BufReader::new(sim.stderr.take().unwrap())
-        .lines()
-        .map_while(Result::ok)
-    {
-        if let Some((_, b)) = line.split_once(" at http://") {
-            base = Some(b.trim().to_string());
-        }
-        if let Some((name, url)) = line
-            .split_once("agent ")
-            .and_then(|(_, l)| l.split_once(": "))
-        {
-            entries.push(format!(
-                "(name: {name:?}, url: {:?})",
-                url.trim_end_matches("/v1/snapshot")
-            ));
-            names.push(name.to_string());
-        }
-        if line.contains("faults: POST") {
-            break;
-        }
-    }
-    let base = base.unwrap();
+    let (sim, base, agents_named) = sim(&bin, &["--site".as_ref(), site_path.as_os_str()]);
     assert!(
-        names.len() >= agents,
-        "the simulator names its agents: {names:?}"
+        agents_named.len() >= agents,
+        "the simulator names its agents: {agents_named:?}"
     );
-    let cfg = dir.join("config.ron");
-    std::fs::write(
-        &cfg,
-        format!(
-            "(sites: [(name: \"campus\", site: {site_path:?}, agents: [{}])])",
-            entries.join(",\n")
-        ),
-    )
-    .unwrap();
-
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 60,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(&bin);
-    cmd.args(["--config", cfg.to_str().unwrap()]);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", &dir);
-    cmd.env("XDG_STATE_HOME", dir.join("state"));
-    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
-    let mut console = pty.slave.spawn_command(cmd).unwrap();
+    let names: Vec<String> = agents_named.iter().map(|(n, _)| n.clone()).collect();
+    let cfg = config(&dir, "campus", &site_path, &agents_named);
+    let (mut console, _screen) = console(&bin, &cfg, &dir);
     let pid = console.process_id().unwrap();
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    // drain the pty so the console never blocks on a full buffer
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 65536];
-        while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}
-    });
     std::thread::sleep(Duration::from_secs(10));
     println!(
         "{} agents, {} elements; console pid {pid}; windows of {} s, CPU in % of one core",
@@ -146,9 +77,9 @@ fn main() {
     );
     let start = Instant::now();
     let window = |label: &str| {
-        let (c0, s0) = (cpu_s(pid), cpu_s(sim.id()));
+        let (c0, s0) = (cpu_s(pid), cpu_s(sim.0.id()));
         std::thread::sleep(WINDOW);
-        let (c1, s1) = (cpu_s(pid), cpu_s(sim.id()));
+        let (c1, s1) = (cpu_s(pid), cpu_s(sim.0.id()));
         let pct = |a: f64, b: f64| (b - a) / WINDOW.as_secs_f64() * 100.0;
         println!(
             "t={:>4.0} s {label:<8} console {:>5.1} %  sim {:>5.1} %",
@@ -163,12 +94,12 @@ fn main() {
         resting.push(window("rest"));
     }
     for n in &names {
-        post(&base, &format!(r#"{{"action": "down", "agent": "{n}"}}"#));
+        fault(&base, &format!(r#"{{"action": "down", "agent": "{n}"}}"#));
     }
     let t = Instant::now();
     std::thread::sleep(Duration::from_secs(12).saturating_sub(t.elapsed()));
     for n in &names {
-        post(&base, &format!(r#"{{"action": "clear", "agent": "{n}"}}"#));
+        fault(&base, &format!(r#"{{"action": "clear", "agent": "{n}"}}"#));
     }
     println!(
         "t={:>4.0} s every agent down for 12 s, then back",
@@ -186,7 +117,6 @@ fn main() {
         mean(after_pcts.get(1..).unwrap_or(&[]))
     );
     let _ = console.kill();
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -14,67 +14,12 @@
     reason = "a benchmark that cannot go on should stop loudly"
 )]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+#[path = "support/console.rs"]
+mod support;
 
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn sim() -> (Killed, String, Vec<(String, String)>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redcon"))
-        .args(["sim", "--listen", "127.0.0.1:0"])
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let err = child.stderr.take().unwrap();
-    let (mut base, mut agents) = (None, Vec::new());
-    for line in BufReader::new(err).lines() {
-        let line = line.unwrap();
-        if let Some((_, rest)) = line.split_once(" at http://") {
-            base = Some(rest.trim().to_string());
-        }
-        if let Some((name, url)) = line
-            .split_once("agent ")
-            .and_then(|(_, l)| l.split_once(": "))
-        {
-            agents.push((
-                name.to_string(),
-                url.trim_end_matches("/v1/snapshot").to_string(),
-            ));
-        }
-        if line.contains("faults: POST") {
-            break;
-        }
-    }
-    (Killed(child), base.unwrap(), agents)
-}
-
-fn post(addr: &str, body: &str) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "POST /v1/sim/faults HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
-}
+use support::{config, console, fault, sim};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -86,53 +31,13 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(20);
-    let (_sim, base, agents) = sim();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_redcon"));
+    let (_sim, base, agents) = sim(bin, &[]);
     let dir = std::env::temp_dir().join(format!("redcon-latency-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let site = format!("{}/assets/demo/site.ron", env!("CARGO_MANIFEST_DIR"));
-    // default poll settings: no interval or timeout given
-    let entries: Vec<String> = agents
-        .iter()
-        .map(|(n, u)| format!("(name: {n:?}, url: {u:?})"))
-        .collect();
-    let cfg = dir.join("config.ron");
-    std::fs::write(
-        &cfg,
-        format!(
-            "(sites: [(name: \"dc1\", site: {site:?}, agents: [{}])])",
-            entries.join(",\n")
-        ),
-    )
-    .unwrap();
-
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 60,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_redcon"));
-    cmd.args(["--config", cfg.to_str().unwrap()]);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", &dir);
-    cmd.env("XDG_STATE_HOME", dir.join("state"));
-    cmd.env("XDG_CONFIG_HOME", dir.join("config"));
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    let nz = |n| std::num::NonZeroU16::new(n).unwrap();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(60), nz(200), 0)));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let p = parser.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 65536];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p.lock().unwrap().process(&buf[..n]);
-        }
-    });
+    let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/site.ron");
+    let cfg = config(&dir, "dc1", &site, &agents);
+    let (mut child, parser) = console(bin, &cfg, &dir);
     let shows = |needle: &str| parser.lock().unwrap().screen().contents().contains(needle);
     let wait = |ok: &dyn Fn() -> bool, what: &str| {
         let t = Instant::now();
@@ -154,7 +59,7 @@ fn main() {
             if fail { "fail" } else { "repair" }
         );
         let t = Instant::now();
-        post(&base, &body);
+        fault(&base, &body);
         if fail {
             wait(&|| shows(failed), "UPS-B1 failed on screen");
         } else {
