@@ -14,30 +14,8 @@
 use std::time::Instant;
 
 use redcon::classify::classify;
-use redcon::model::synth::{HallShape, campus};
-use redcon::model::{ElementState, Kind, LiveState, Site};
-
-/// A campus of `halls` halls whose switchgear all draw on one yard of three generators.
-fn shared_yard(halls: usize) -> Site {
-    let mut site = campus(halls, HallShape::default());
-    let yard: Vec<String> = (1..=3).map(|i| format!("H1-G{i}")).collect();
-    let total: f64 = site
-        .loads
-        .iter()
-        .filter(|l| l.id.contains("RACK"))
-        .map(|l| l.demand)
-        .sum();
-    for e in &mut site.elements {
-        if yard.contains(&e.id) {
-            e.capacity = Some(total / 2.0);
-        } else if e.kind == Kind::Switchgear {
-            e.inputs = yard.clone();
-        }
-    }
-    site.elements
-        .retain(|e| e.kind != Kind::Generator || yard.contains(&e.id));
-    site
-}
+use redcon::model::synth::{HallShape, shared_yard};
+use redcon::model::{ElementState, LiveState};
 
 fn main() {
     let mut halls: Vec<usize> = std::env::args()
@@ -45,7 +23,7 @@ fn main() {
         .filter_map(|a| a.parse().ok())
         .collect();
     if halls.is_empty() {
-        halls = vec![10, 25, 50];
+        halls = vec![10, 25, 50, 100];
     }
     let mut live = LiveState::default();
     live.elements
@@ -54,7 +32,7 @@ fn main() {
         .insert("H2-CRAH-03".into(), ElementState::Maintenance);
     let mut points = Vec::new();
     for h in halls {
-        let site = shared_yard(h);
+        let site = shared_yard(h, HallShape::default());
         let n = site.elements.len();
         // best of a few runs: the least disturbed by anything else on the machine
         let runs = if n > 8_000 { 3 } else { 5 };

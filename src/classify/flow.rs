@@ -49,6 +49,9 @@ pub(crate) struct Graph {
     tracking: bool,
     /// Arcs into the sink that lost flow in this trial: where `repair` starts looking.
     deficit: Vec<usize>,
+    /// Flow the trial's cancelling took away from the sink, so the flow arriving there is
+    /// known without summing the sink's arcs (a campus sink has thousands).
+    cancelled: i64,
 }
 
 impl Graph {
@@ -107,6 +110,7 @@ impl Graph {
         }
         self.touched.clear();
         self.deficit.clear();
+        self.cancelled = 0;
     }
 
     /// Put back the capacities and flows the trial changed, from `caps` and `flows`
@@ -133,44 +137,65 @@ impl Graph {
     }
 
     /// Augment towards `t` until `need` more arrives or no path is left, searching backward
-    /// from `t`: after a local loss only the loads that lost flow have room on their arc into
-    /// `t`, so the search starts there and stops at the first path to `s`, touching the part
-    /// of the graph around the loss rather than all of it.
+    /// from the loads that lost flow: after a local loss only they have room on their arc
+    /// into `t`. The search is depth-first and tries the arcs that lead upstream before the
+    /// residual arcs that re-route flow already placed, so where the supply above a loss has
+    /// room a path costs its own length; a breadth-first search here fanned out through every
+    /// hall sharing a generator yard before it reached the yard, and made each scenario of a
+    /// large component cost the component. Any augmenting path keeps the answer exact: the
+    /// flow is maximal once none is left.
     pub fn repair(&mut self, s: usize, t: usize, need: i64) -> i64 {
         let mut total = 0i64;
-        let mut queue = VecDeque::new();
+        let mut stack: Vec<(usize, usize)> = Vec::new();
         while total < need {
             let e = self.next_epoch();
             self.stamp[t] = e;
-            queue.clear();
-            // start at the loads that lost flow, not at every arc into the sink: the sink
-            // of a campus has thousands, and scanning them per path made repairs quadratic
-            let mut seeded = false;
-            for i in 0..self.deficit.len() {
-                let a = self.deficit[i];
-                let u = self.to[a ^ 1];
-                if self.cap[a] > self.flow[a] && self.stamp[u] != e {
-                    self.stamp[u] = e;
-                    self.via[u] = a;
-                    queue.push_back(u);
-                    seeded = true;
-                }
-            }
-            if !seeded {
-                queue.push_back(t);
-            }
+            // the search may start at any arc into `t` with room; the loads that lost flow
+            // come first, and only without them is every arc into the sink a start
+            let starts: Vec<usize> = if self.deficit.is_empty() {
+                self.adj[t].iter().map(|&b| b ^ 1).collect()
+            } else {
+                self.deficit.clone()
+            };
             let mut found = false;
-            'search: while let Some(v) = queue.pop_front() {
-                for &b in &self.adj[v] {
-                    let (u, into) = (self.to[b], b ^ 1);
-                    if self.stamp[u] != e && self.cap[into] > self.flow[into] {
-                        self.stamp[u] = e;
-                        self.via[u] = into;
-                        if u == s {
-                            found = true;
-                            break 'search;
+            'seeds: for a in starts {
+                let u = self.to[a ^ 1];
+                if self.cap[a] <= self.flow[a] || self.stamp[u] == e {
+                    continue;
+                }
+                self.stamp[u] = e;
+                self.via[u] = a;
+                if u == s {
+                    found = true;
+                    break;
+                }
+                stack.clear();
+                stack.push((u, 0));
+                while let Some(top) = stack.last_mut() {
+                    let (v, pass) = *top;
+                    // pass 0: arcs into `v` (upstream); pass 1: `v`'s own outgoing flow,
+                    // which can be pushed back to make room
+                    top.1 += 1;
+                    if pass >= 2 {
+                        stack.pop();
+                        continue;
+                    }
+                    for i in 0..self.adj[v].len() {
+                        let b = self.adj[v][i];
+                        let upstream = b % 2 == 1;
+                        if upstream != (pass == 0) {
+                            continue;
                         }
-                        queue.push_back(u);
+                        let (w, into) = (self.to[b], b ^ 1);
+                        if self.stamp[w] != e && self.cap[into] > self.flow[into] {
+                            self.stamp[w] = e;
+                            self.via[w] = into;
+                            if w == s {
+                                found = true;
+                                break 'seeds;
+                            }
+                            stack.push((w, 0));
+                        }
                     }
                 }
             }
@@ -293,6 +318,7 @@ impl Graph {
     }
 
     /// Flow arriving at `t`.
+    #[cfg(test)]
     pub fn inflow(&self, t: usize) -> i64 {
         self.adj[t]
             .iter()
@@ -348,8 +374,14 @@ impl Graph {
             for &x in &path {
                 self.push_flow(x, -amount);
             }
+            self.cancelled = self.cancelled.saturating_add(amount);
         }
         true
+    }
+
+    /// Flow taken away from the sink by `cancel_through` since the trial began.
+    pub fn cancelled(&self) -> i64 {
+        self.cancelled
     }
 
     /// Augment from whatever flow is there now; returns the flow added.

@@ -86,6 +86,8 @@ struct Baseline {
     /// The baseline (capacities, flow), when no selector could draw on two inputs: a
     /// scenario can then start from it instead of from zero.
     warm: Option<(Vec<i64>, Vec<i64>)>,
+    /// The baseline's flow value.
+    flow: i64,
 }
 
 /// What a failed scenario did, for findings.
@@ -163,6 +165,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 usable,
                 carries,
                 warm,
+                flow,
             });
         }
         ev
@@ -239,6 +242,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     /// and only they are put back, so a scenario costs what it touches, not the component.
     /// `None` when a flow cycle blocks the cancelling (a cold run is needed).
     fn try_warm(&mut self, c: usize, lost: &[usize]) -> Option<i64> {
+        let base_flow = self.baselines[c].flow;
         let (caps, flows) = self.baselines[c].warm.as_ref()?;
         let comp = &mut self.net.comps[c];
         if !self.at_base[c] {
@@ -257,9 +261,8 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             .iter()
             .all(|&l| comp.graph.cancel_through(comp.elem_arc[l], S, T));
         let got = cancelled.then(|| {
-            let need = comp.demand - comp.graph.inflow(T);
-            comp.graph.repair(S, T, need);
-            comp.graph.inflow(T)
+            let left = base_flow - comp.graph.cancelled();
+            left + comp.graph.repair(S, T, comp.demand - left)
         });
         comp.graph.end_trial(caps, flows);
         got

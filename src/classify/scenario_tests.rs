@@ -1,6 +1,6 @@
 //! The fast path of `serves` checked against runs from zero flow.
 use super::*;
-use crate::model::synth::{HallShape, campus};
+use crate::model::synth::{HallShape, campus, shared_yard};
 use crate::model::{Site, load_site_file};
 
 impl Evaluator<'_, '_> {
@@ -39,6 +39,16 @@ fn sites() -> Vec<Site> {
             racks: 10,
             rack_kw: 10.0,
             crahs: 4,
+        },
+    ));
+    // one power component across halls: repairs re-route through other halls' flow
+    out.push(shared_yard(
+        3,
+        HallShape {
+            pdu_pairs: 3,
+            racks: 7,
+            rack_kw: 10.0,
+            crahs: 3,
         },
     ));
     assert!(out.len() >= 15, "worked examples missing: {}", out.len());

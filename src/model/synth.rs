@@ -105,6 +105,31 @@ pub fn campus(halls: usize, shape: HallShape) -> Site {
     site
 }
 
+/// A campus whose halls' switchgear all draw on one yard of three generators (hall 1's),
+/// sized to carry the whole campus with one generator out: a common design that makes power
+/// one connected component, the hard case for the engine's scenarios.
+pub fn shared_yard(halls: usize, shape: HallShape) -> Site {
+    let mut site = campus(halls, shape);
+    let yard: Vec<String> = (1..=3).map(|i| format!("H1-G{i}")).collect();
+    let total: f64 = site
+        .loads
+        .iter()
+        .filter(|l| l.subsystem == Subsystem::Power)
+        .map(|l| l.demand)
+        .sum();
+    for e in &mut site.elements {
+        if yard.contains(&e.id) {
+            e.capacity = Some(total / 2.0);
+        } else if e.kind == Kind::Switchgear {
+            e.inputs.clone_from(&yard);
+        }
+    }
+    site.elements
+        .retain(|e| e.kind != Kind::Generator || yard.contains(&e.id));
+    site.name = format!("shared-yard-{halls}");
+    site
+}
+
 fn hall(h: usize, s: HallShape, elements: &mut Vec<Element>, loads: &mut Vec<Load>) {
     let it_kw = s.racks as f64 * s.rack_kw;
     let p = |name: &str| format!("H{h}-{name}");
