@@ -5,47 +5,94 @@
 )]
 
 use super::explain::{fmt_num, name_list};
-use super::graph::Ctx;
+use super::graph::{Ctx, Indices};
 use super::itgroups::grade_groups;
 use super::labels::redundancy;
 use super::net::SubNet;
-use super::now::{NowReport, now_report};
+use super::now::{NowMemo, NowReport, now_report};
+use super::report::Assessment;
 use super::report::{Classification, ElementStatus, Finding, Rule, SubsystemReport, Tier};
-use super::scenario::{Base, Mode};
+use super::scenario::{Base, EvalState, Mode};
 use super::storage::Storage;
 use super::supply::unpowered;
 use super::tiers::{Assessor, Stores};
 use crate::model::{ElementState, Kind, LiveState, Profile, Site, Subsystem};
 
 pub(crate) fn live_base(ctx: &Ctx, live: &LiveState) -> Base {
-    let els = &ctx.site.elements;
-    let index = |id: &str| ctx.index_of(id);
+    let n = ctx.site.elements.len();
+    // from the live maps' side: an agent reports every element, and a lookup by id per
+    // element per pass would cost more than the scenarios a poll re-runs
+    let mut state = vec![ElementState::Ok; n];
+    for (id, s) in &live.elements {
+        if let Some(i) = ctx.index_of(id) {
+            state[i] = *s;
+        }
+    }
+    let mut engaged = vec![false; n];
+    for i in live.engaged.iter().filter_map(|id| ctx.index_of(id)) {
+        engaged[i] = true;
+    }
+    let mut position = ctx.preferred.clone();
+    for (id, p) in &live.positions {
+        if let (Some(i), Some(p)) = (ctx.index_of(id), ctx.index_of(p)) {
+            position[i] = Some(p);
+        }
+    }
     Base {
-        unavailable: els
+        unavailable: state.iter().map(|s| s.is_unavailable()).collect(),
+        engaged,
+        on_battery: state
             .iter()
-            .map(|e| live.element_state(&e.id).is_unavailable())
+            .map(|&s| s == ElementState::OnBattery)
             .collect(),
-        engaged: els.iter().map(|e| live.engaged.contains(&e.id)).collect(),
-        on_battery: els
-            .iter()
-            .map(|e| live.element_state(&e.id) == ElementState::OnBattery)
-            .collect(),
-        position: els
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                live.positions
-                    .get(&e.id)
-                    .and_then(|p| index(p))
-                    .or(ctx.preferred[i])
-            })
-            .collect(),
+        position,
+        state,
     }
 }
 
 /// Classify a site and its live state. Pure: no IO, no clock.
 pub fn classify(site: &Site, live: &LiveState) -> Classification {
-    let ctx = Ctx::new(site);
+    classify_with(site, live, &mut Memo::default())
+}
+
+/// What classifying a site keeps for the next live state of the same site: the design half
+/// (no poll changes it) and what the live scenarios learnt, so that a poll changing a few
+/// items re-runs only the scenarios those items can reach. A memo of another site is
+/// dropped, not used.
+#[derive(Default)]
+pub struct Memo {
+    site: Option<Site>,
+    ix: Option<Indices>,
+    subs: Vec<SubMemo>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("site", &self.site.as_ref().map(|s| s.name.as_str()))
+            .field("subsystems", &self.subs.len())
+            .finish()
+    }
+}
+
+struct SubMemo {
+    sub: Subsystem,
+    net: SubNet,
+    design: Assessment,
+    notes: Vec<String>,
+    live: Option<(EvalState, EvalState)>,
+    now: NowMemo,
+}
+
+/// As [`classify`], reusing and updating `memo`: the same answer, computed from what changed.
+pub fn classify_with(site: &Site, live: &LiveState, memo: &mut Memo) -> Classification {
+    if memo.site.as_ref() != Some(site) {
+        memo.site = Some(site.clone());
+        memo.ix = None;
+        memo.subs.clear();
+    }
+    let ix: &Indices = memo.ix.get_or_insert_with(|| Indices::of(site));
+    let ctx = Ctx::with(site, ix);
     let design_base = Base::design(&ctx);
     let live_base = live_base(&ctx, live);
     let mut warnings = Vec::new();
@@ -79,15 +126,43 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
             continue;
         }
         let in_scope = site.in_scope.contains(&sub);
-        let net = SubNet::build(&ctx, sub, &loads);
-        let design = Assessor::new(&ctx, &net, &design_base).assess(&design_stores);
-        let now = now_report(&ctx, &net, &design_base, &live_base, live);
+        let slot = match memo.subs.iter().position(|m| m.sub == sub) {
+            Some(i) => i,
+            None => {
+                let net = SubNet::build(&ctx, sub, &loads);
+                let design = Assessor::new(&ctx, &net, &design_base).assess(&design_stores);
+                let mut notes = Vec::new();
+                if design.tier < Tier::IV
+                    && let Some(note) = single_corded_note(site, sub, design.tier)
+                {
+                    notes.push(note);
+                }
+                memo.subs.push(SubMemo {
+                    sub,
+                    net,
+                    design,
+                    notes,
+                    live: None,
+                    now: NowMemo::default(),
+                });
+                memo.subs.len() - 1
+            }
+        };
+        let Some(m) = memo.subs.get_mut(slot) else {
+            continue;
+        };
+        let net = &m.net;
+        let design = m.design.clone();
+        let now = now_report(&ctx, net, &design_base, &live_base, live, &mut m.now);
         // live service first: the tier of what is still served, then 0 if anything is not
         let mut live_a = if now.unserved.is_empty() {
-            let mut a = Assessor::new(&ctx, &net, &live_base).assess(&live_stores);
+            let mut assessor = Assessor::resume(&ctx, net, &live_base, m.live.take());
+            let mut a = assessor.assess(&live_stores);
+            m.live = Some(assessor.suspend());
             reword_served_now(&ctx, &mut a.findings, &now.unprotected);
             a
         } else {
+            m.live = None;
             let served: Vec<usize> = loads
                 .iter()
                 .copied()
@@ -119,12 +194,7 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
             // a subsystem that leaves a load without supply has no redundancy to speak of
             labels.live = "below N".to_string();
         }
-        let mut notes = Vec::new();
-        if design.tier < Tier::IV
-            && let Some(note) = single_corded_note(site, sub, design.tier)
-        {
-            notes.push(note);
-        }
+        let notes = m.notes.clone();
         if in_scope {
             now_all.merge(now);
         } else {
@@ -178,9 +248,10 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
         not_ok: site
             .elements
             .iter()
-            .map(|e| ElementStatus {
+            .zip(&live_base.state)
+            .map(|(e, &state)| ElementStatus {
                 id: e.id.clone(),
-                state: live.element_state(&e.id),
+                state,
             })
             .filter(|s| s.state != ElementState::Ok)
             .collect(),

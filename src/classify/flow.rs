@@ -49,6 +49,9 @@ pub(crate) struct Graph {
     tracking: bool,
     /// Arcs into the sink that lost flow in this trial: where `repair` starts looking.
     deficit: Vec<usize>,
+    /// Nodes a trial's searches looked at (their arcs were read), when `reading`.
+    read: Vec<usize>,
+    reading: bool,
     /// Flow the trial's cancelling took away from the sink, so the flow arriving there is
     /// known without summing the sink's arcs (a campus sink has thousands).
     cancelled: i64,
@@ -111,6 +114,7 @@ impl Graph {
         self.touched.clear();
         self.deficit.clear();
         self.cancelled = 0;
+        self.read.clear();
     }
 
     /// Put back the capacities and flows the trial changed, from `caps` and `flows`
@@ -125,6 +129,35 @@ impl Graph {
         self.touched.clear();
         self.deficit.clear();
         self.tracking = false;
+    }
+
+    /// Keep the trial's changes as the graph's new state; returns the arcs it touched (each
+    /// stands for itself and its twin).
+    pub fn commit_trial(&mut self) -> Vec<usize> {
+        self.tracking = false;
+        self.deficit.clear();
+        std::mem::take(&mut self.touched)
+    }
+
+    /// Record, from now until `take_read`, which nodes the searches look at.
+    pub fn start_reading(&mut self) {
+        self.read.clear();
+        self.reading = true;
+    }
+
+    /// The nodes looked at since `start_reading`: every arc the searches read has one end
+    /// among them (the source and sink aside, which every search touches).
+    pub fn take_read(&mut self) -> Vec<usize> {
+        self.reading = false;
+        std::mem::take(&mut self.read)
+    }
+
+    /// Mark `v` seen in search `e`, and remember it was read.
+    fn visit(&mut self, v: usize, e: u32) {
+        self.stamp[v] = e;
+        if self.reading {
+            self.read.push(v);
+        }
     }
 
     fn next_epoch(&mut self) -> u32 {
@@ -160,10 +193,13 @@ impl Graph {
             let mut found = false;
             'seeds: for a in starts {
                 let u = self.to[a ^ 1];
+                if self.reading {
+                    self.read.push(u);
+                }
                 if self.cap[a] <= self.flow[a] || self.stamp[u] == e {
                     continue;
                 }
-                self.stamp[u] = e;
+                self.visit(u, e);
                 self.via[u] = a;
                 if u == s {
                     found = true;
@@ -188,12 +224,13 @@ impl Graph {
                         }
                         let (w, into) = (self.to[b], b ^ 1);
                         if self.stamp[w] != e && self.cap[into] > self.flow[into] {
-                            self.stamp[w] = e;
-                            self.via[w] = into;
                             if w == s {
+                                self.via[w] = into;
                                 found = true;
                                 break 'seeds;
                             }
+                            self.visit(w, e);
+                            self.via[w] = into;
                             stack.push((w, 0));
                         }
                     }
@@ -221,6 +258,11 @@ impl Graph {
             total = total.saturating_add(f);
         }
         total
+    }
+
+    /// The nodes an arc runs from and to.
+    pub fn ends(&self, arc: usize) -> (usize, usize) {
+        (self.to[arc ^ 1], self.to[arc])
     }
 
     pub fn cap(&self, arc: usize) -> i64 {
@@ -336,7 +378,7 @@ impl Graph {
             let e = self.next_epoch();
             // back from the arc's tail to s over arcs that carry flow into each node
             let mut v = self.to[a ^ 1];
-            self.stamp[v] = e;
+            self.visit(v, e);
             while v != s {
                 let Some(&b) = self.adj[v]
                     .iter()
@@ -346,7 +388,7 @@ impl Graph {
                 };
                 path.push(b ^ 1);
                 v = self.to[b];
-                self.stamp[v] = e;
+                self.visit(v, e);
             }
             // on from the arc's head to t
             let mut v = self.to[a];
@@ -362,7 +404,7 @@ impl Graph {
                 };
                 path.push(b);
                 v = self.to[b];
-                self.stamp[v] = e;
+                self.visit(v, e);
                 if v == t {
                     self.deficit.push(b);
                 }

@@ -5,12 +5,27 @@
     reason = "every index is a position in site.elements or site.loads, taken from enumerate or from the id map built from them, and every per-element vector is sized to site.elements"
 )]
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::{Kind, Site, Subsystem};
 
 pub(crate) struct Ctx<'a> {
     pub site: &'a Site,
+    ix: Cow<'a, Indices>,
+}
+
+impl std::ops::Deref for Ctx<'_> {
+    type Target = Indices;
+    fn deref(&self) -> &Indices {
+        &self.ix
+    }
+}
+
+/// What `Ctx` knows besides the site: it follows from the site alone, so a memo keeps it
+/// from one classification of the same site to the next.
+#[derive(Clone)]
+pub(crate) struct Indices {
     pub inputs: Vec<Vec<usize>>,
     pub succ: Vec<Vec<usize>>,
     pub takes_down: Vec<Vec<usize>>,
@@ -25,17 +40,63 @@ pub(crate) struct Ctx<'a> {
     pub load_inputs: Vec<Vec<usize>>,
     /// Transfer switches: the `preferred` input, as an element index.
     pub preferred: Vec<Option<usize>>,
-    index: HashMap<&'a str, usize>,
+    index: HashMap<String, usize, foldhash::fast::FixedState>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(site: &'a Site) -> Self {
+        Ctx {
+            site,
+            ix: Cow::Owned(Indices::of(site)),
+        }
+    }
+
+    /// Over indices built earlier from the same site.
+    pub fn with(site: &'a Site, ix: &'a Indices) -> Self {
+        Ctx {
+            site,
+            ix: Cow::Borrowed(ix),
+        }
+    }
+
+    /// The index of an element by id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.ix.index.get(id).copied()
+    }
+
+    pub fn sub(&self, e: usize) -> Subsystem {
+        self.site.elements[e].kind.subsystem()
+    }
+
+    pub fn id(&self, e: usize) -> &'a str {
+        &self.site.elements[e].id
+    }
+
+    pub fn kind(&self, e: usize) -> Kind {
+        self.site.elements[e].kind
+    }
+
+    pub fn elements_of(&self, s: Subsystem) -> Vec<usize> {
+        (0..self.site.elements.len())
+            .filter(|&e| self.sub(e) == s)
+            .collect()
+    }
+
+    pub fn loads_of(&self, s: Subsystem) -> Vec<usize> {
+        (0..self.site.loads.len())
+            .filter(|&l| self.site.loads[l].subsystem == s)
+            .collect()
+    }
+}
+
+impl Indices {
+    pub fn of(site: &Site) -> Indices {
         let n = site.elements.len();
-        let index: HashMap<&str, usize> = site
+        let index: HashMap<String, usize, _> = site
             .elements
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
+            .map(|(i, e)| (e.id.clone(), i))
             .collect();
         let resolve = |ids: &[String]| -> Vec<usize> {
             ids.iter()
@@ -91,8 +152,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|e| e.preferred.as_deref().and_then(|p| index.get(p).copied()))
             .collect();
-        Ctx {
-            site,
+        Indices {
             inputs,
             succ,
             takes_down,
@@ -104,34 +164,5 @@ impl<'a> Ctx<'a> {
             preferred,
             index,
         }
-    }
-
-    pub fn sub(&self, e: usize) -> Subsystem {
-        self.site.elements[e].kind.subsystem()
-    }
-
-    pub fn id(&self, e: usize) -> &'a str {
-        &self.site.elements[e].id
-    }
-
-    /// The index of an element by id.
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
-    }
-
-    pub fn kind(&self, e: usize) -> Kind {
-        self.site.elements[e].kind
-    }
-
-    pub fn elements_of(&self, s: Subsystem) -> Vec<usize> {
-        (0..self.site.elements.len())
-            .filter(|&e| self.sub(e) == s)
-            .collect()
-    }
-
-    pub fn loads_of(&self, s: Subsystem) -> Vec<usize> {
-        (0..self.site.loads.len())
-            .filter(|&l| self.site.loads[l].subsystem == s)
-            .collect()
     }
 }

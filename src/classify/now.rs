@@ -11,7 +11,7 @@ use super::flow::unscaled;
 use super::graph::Ctx;
 use super::net::SubNet;
 use super::report::{NoteKind, ServingNote};
-use super::scenario::{Base, Evaluator, Mode};
+use super::scenario::{Base, EvalState, Evaluator, Mode};
 use crate::model::{ElementState, Kind, LiveState, Subsystem};
 
 /// Protection counts: only supply that passed through a working UPS (or its battery).
@@ -44,11 +44,11 @@ impl NowReport {
 }
 
 /// What is flowing now: a UPS on bypass still passes raw power.
-fn now_base(live_base: &Base, ctx: &Ctx, live: &LiveState) -> Base {
+pub(crate) fn now_base(live_base: &Base) -> Base {
     let mut b = live_base.clone();
-    for (i, e) in ctx.site.elements.iter().enumerate() {
-        if live.element_state(&e.id) == ElementState::Bypass {
-            b.unavailable[i] = false;
+    for (u, s) in b.unavailable.iter_mut().zip(&live_base.state) {
+        if *s == ElementState::Bypass {
+            *u = false;
         }
     }
     b
@@ -77,16 +77,28 @@ fn shortfall(ev: &mut Evaluator) -> (Vec<usize>, Option<Short>) {
     (out, short)
 }
 
+/// What the state of the moment keeps from one live state of a site to the next: the
+/// evaluators, carried over as the tiers' are (`EvalState`), and what depends on the
+/// design alone.
+#[derive(Default)]
+pub(crate) struct NowMemo {
+    now: Option<EvalState>,
+    protected: Option<EvalState>,
+    /// Loads that no working UPS protects even by design.
+    by_design: Option<Vec<usize>>,
+}
+
 pub(crate) fn now_report(
     ctx: &Ctx,
     net: &SubNet,
     design_base: &Base,
     live_base: &Base,
     live: &LiveState,
+    memo: &mut NowMemo,
 ) -> NowReport {
     let sub = net.sub;
-    let nb = now_base(live_base, ctx, live);
-    let mut now = Evaluator::new(ctx, net, &nb, Mode::NOW);
+    let nb = now_base(live_base);
+    let mut now = Evaluator::resume(ctx, net, &nb, Mode::NOW, memo.now.take());
     let (unserved, short) = shortfall(&mut now);
     let mut notes = Vec::new();
     if !unserved.is_empty() {
@@ -107,12 +119,15 @@ pub(crate) fn now_report(
         });
     }
     let mut unprotected = Vec::new();
-    if sub == Subsystem::Power && may_run_round_a_ups(ctx, live_base, live) {
-        let mut live_p = Evaluator::new(ctx, net, live_base, PROTECTED_NOW);
+    if sub == Subsystem::Power && may_run_round_a_ups(ctx, live_base) {
+        let mut live_p =
+            Evaluator::resume(ctx, net, live_base, PROTECTED_NOW, memo.protected.take());
         let exposed = not_served(&mut live_p);
+        memo.protected = Some(live_p.suspend());
         if !exposed.is_empty() {
-            let mut design_p = Evaluator::new(ctx, net, design_base, PROTECTED_NOW);
-            let by_design = not_served(&mut design_p);
+            let by_design = memo.by_design.get_or_insert_with(|| {
+                not_served(&mut Evaluator::new(ctx, net, design_base, PROTECTED_NOW))
+            });
             unprotected = exposed
                 .into_iter()
                 .filter(|l| !unserved.contains(l) && !by_design.contains(l))
@@ -122,7 +137,8 @@ pub(crate) fn now_report(
             notes.push(unprotected_note(ctx, live_base, &unprotected, live));
         }
     }
-    notes.extend(on_battery_notes(ctx, &mut now, live));
+    notes.extend(on_battery_notes(ctx, &nb, &mut now, live));
+    memo.now = Some(now.suspend());
     NowReport {
         unserved,
         short,
@@ -134,11 +150,10 @@ pub(crate) fn now_report(
 /// Whether anything now could make a load run round every UPS: a UPS on bypass, a
 /// closed manual element on the raw side, a transfer switch on a raw input. When nothing
 /// does, the protected flows need not be run at all (a large site saves three flow runs).
-fn may_run_round_a_ups(ctx: &Ctx, base: &Base, live: &LiveState) -> bool {
+fn may_run_round_a_ups(ctx: &Ctx, base: &Base) -> bool {
     (0..ctx.site.elements.len()).any(|e| {
         // a UPS out of service passes nothing; only one on bypass passes raw power
-        let ups_out =
-            ctx.kind(e) == Kind::Ups && live.element_state(ctx.id(e)) == ElementState::Bypass;
+        let ups_out = ctx.kind(e) == Kind::Ups && base.state[e] == ElementState::Bypass;
         let raw_tie = base.engaged[e] && !ctx.critical[e];
         let raw_position = base.position[e].is_some_and(|p| ctx.critical[e] && !ctx.critical[p]);
         ups_out || raw_tie || raw_position
@@ -202,10 +217,15 @@ fn unprotected_note(ctx: &Ctx, base: &Base, loads: &[usize], live: &LiveState) -
 }
 
 /// A UPS on battery: which loads drop when the battery runs out.
-fn on_battery_notes(ctx: &Ctx, now: &mut Evaluator, live: &LiveState) -> Vec<ServingNote> {
+fn on_battery_notes(
+    ctx: &Ctx,
+    base: &Base,
+    now: &mut Evaluator,
+    live: &LiveState,
+) -> Vec<ServingNote> {
     let sub = now.sub();
     let ups: Vec<usize> = (0..ctx.site.elements.len())
-        .filter(|&e| ctx.sub(e) == sub && live.element_state(ctx.id(e)) == ElementState::OnBattery)
+        .filter(|&e| ctx.sub(e) == sub && base.on_battery[e])
         .collect();
     if ups.is_empty() {
         return Vec::new();

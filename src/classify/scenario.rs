@@ -12,7 +12,7 @@ use super::flow::{INF, scaled};
 use super::graph::Ctx;
 use super::net::{Component, S, SubNet, T};
 use super::supply::{input_open, relevant, supplied, switched_in};
-use crate::model::{Kind, Subsystem};
+use crate::model::{ElementState, Kind, Subsystem};
 
 /// Beyond this many selector input combinations, fall back to relaxed flow and say so.
 const ENUMERATION_CAP: usize = 4096;
@@ -64,6 +64,9 @@ pub(crate) struct Base {
     pub on_battery: Vec<bool>,
     /// Transfer switches: the input (global index) carrying the load, when known.
     pub position: Vec<Option<usize>>,
+    /// Each element's reported state (Ok by design), looked up once rather than by id in
+    /// every pass over the site.
+    pub state: Vec<ElementState>,
 }
 
 impl Base {
@@ -75,6 +78,7 @@ impl Base {
             engaged: vec![false; n],
             on_battery: vec![false; n],
             position: ctx.preferred.clone(),
+            state: vec![ElementState::Ok; n],
         }
     }
 }
@@ -88,6 +92,18 @@ struct Baseline {
     warm: Option<(Vec<i64>, Vec<i64>)>,
     /// The baseline's flow value.
     flow: i64,
+}
+
+/// Scenario answers by removed set (sorted).
+type Memo = HashMap<Vec<usize>, Answer, foldhash::fast::FixedState>;
+
+/// A remembered scenario answer and what it was decided from: the (component, node) pairs
+/// whose arcs the decision read, or `None` when it read the whole subsystem (a run from
+/// zero). A change of state elsewhere leaves it valid (see `rebase`).
+#[derive(Debug, Clone)]
+struct Answer {
+    ok: bool,
+    reads: Option<Vec<(usize, usize)>>,
 }
 
 /// What a failed scenario did, for findings.
@@ -108,7 +124,7 @@ pub(crate) struct Evaluator<'c, 'a> {
     base: &'c Base,
     mode: Mode,
     baselines: Vec<Baseline>,
-    cache: HashMap<Vec<usize>, bool>,
+    cache: Memo,
     removed: Vec<bool>,
     /// Elements in service and supplied with nothing removed, and in the scenario at hand.
     base_supplied: Vec<bool>,
@@ -138,7 +154,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             base,
             mode,
             baselines: Vec::new(),
-            cache: HashMap::new(),
+            cache: Memo::default(),
             removed: vec![false; n],
             supplied: base_supplied.clone(),
             base_supplied,
@@ -233,9 +249,29 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 
     /// A scenario started from the baseline flow: cancel what ran through the lost
     /// elements, then augment. Falls back to a run from zero when that is not possible.
-    fn run_warm(&mut self, c: usize, lost: &[usize]) -> i64 {
+    /// What the scenario read is added to `reads`, which becomes `None` when a run from
+    /// zero was needed.
+    fn run_warm(
+        &mut self,
+        c: usize,
+        lost: &[usize],
+        reads: &mut Option<Vec<(usize, usize)>>,
+    ) -> i64 {
+        self.net.comps[c].graph.start_reading();
         let warm = self.try_warm(c, lost);
-        warm.unwrap_or_else(|| self.run(c).0)
+        let seen = self.net.comps[c].graph.take_read();
+        match warm {
+            Some(flow) => {
+                if let Some(r) = reads {
+                    r.extend(seen.into_iter().map(|v| (c, v)));
+                }
+                flow
+            }
+            None => {
+                *reads = None;
+                self.run(c).0
+            }
+        }
     }
 
     /// The warm scenario as a trial on the baseline graph: only the arcs it touches change,
@@ -279,36 +315,14 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             .iter()
             .map(|&g| self.usable(g))
             .collect();
-        let open: Vec<Vec<bool>> = {
-            let comp = &self.net.comps[c];
-            (0..comp.elems.len())
-                .map(|l| {
-                    comp.in_arcs[l]
-                        .iter()
-                        .map(|&(lu, _)| self.arc_open(comp.elems[lu], comp.elems[l]))
-                        .collect()
-                })
-                .collect()
-        };
+        let mut caps = Vec::new();
+        for (l, &u) in usable.iter().enumerate() {
+            self.caps_of(c, l, u, &mut caps);
+        }
         let protect = self.mode.protects(self.net.sub);
-        let serving_now = self.mode.serving_now;
-        let base = self.base;
         let comp = &mut self.net.comps[c];
-        for (l, &g) in comp.elems.iter().enumerate() {
-            let e = &ctx.site.elements[g];
-            let cap = if usable[l] {
-                e.capacity.map_or(INF, scaled)
-            } else {
-                0
-            };
-            comp.graph.set_cap(comp.elem_arc[l], cap);
-            if let Some(a) = comp.src_arc[l] {
-                let originates = ctx.source[g] || (serving_now && base.on_battery[g]);
-                comp.graph.set_cap(a, if originates { cap } else { 0 });
-            }
-            for (&(_, a), &o) in comp.in_arcs[l].iter().zip(&open[l]) {
-                comp.graph.set_cap(a, if o { INF } else { 0 });
-            }
+        for (a, cap) in caps {
+            comp.graph.set_cap(a, cap);
         }
         for grp in &comp.groups {
             for &(lu, a) in &grp.arcs {
@@ -317,6 +331,29 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
         }
         usable
+    }
+
+    /// The capacities of local element `l`'s own arcs (through it, from the source, from
+    /// each input) given whether it is usable: what a change of its state can change.
+    fn caps_of(&self, c: usize, l: usize, usable: bool, out: &mut Vec<(usize, i64)>) {
+        let ctx = self.ctx;
+        let comp = &self.net.comps[c];
+        let g = comp.elems[l];
+        let e = &ctx.site.elements[g];
+        let cap = if usable {
+            e.capacity.map_or(INF, scaled)
+        } else {
+            0
+        };
+        out.push((comp.elem_arc[l], cap));
+        if let Some(a) = comp.src_arc[l] {
+            let originates = ctx.source[g] || (self.mode.serving_now && self.base.on_battery[g]);
+            out.push((a, if originates { cap } else { 0 }));
+        }
+        for &(lu, a) in &comp.in_arcs[l] {
+            let open = self.arc_open(comp.elems[lu], g);
+            out.push((a, if open { INF } else { 0 }));
+        }
     }
 
     /// Set capacities for the current `removed` mask and run the flow from zero,
@@ -394,7 +431,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         let mut key = removed.to_vec();
         key.sort_unstable();
         key.dedup();
-        self.cache.get(&key).copied()
+        self.cache.get(&key).map(|a| a.ok)
     }
 
     /// Does the subsystem still serve every load with `removed` out of service?
@@ -402,14 +439,22 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         let mut key = removed.to_vec();
         key.sort_unstable();
         key.dedup();
-        if let Some(&r) = self.cache.get(&key) {
-            return r;
+        if let Some(a) = self.cache.get(&key) {
+            return a.ok;
         }
         if !self.net.orphans.is_empty() {
             return false;
         }
         self.mark(&key, true);
         let touched = self.touched(&key);
+        // the touched elements' own state decides what is lost
+        let mut reads: Option<Vec<(usize, usize)>> = Some(
+            touched
+                .iter()
+                .filter_map(|&g| self.net.place[g])
+                .flat_map(|(c, l)| [(c, Component::node_in(l)), (c, Component::node_out(l))])
+                .collect(),
+        );
         let comps: BTreeSet<usize> = touched
             .iter()
             .filter_map(|&g| self.net.place[g].map(|(c, _)| c))
@@ -436,7 +481,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 if b.served && lost.iter().all(|&l| !b.carries[l]) {
                     continue;
                 }
-                let flow = self.run_warm(c, &lost);
+                let flow = self.run_warm(c, &lost, &mut reads);
                 if flow < self.net.comps[c].demand {
                     ok = false;
                     break;
@@ -444,7 +489,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
         }
         self.mark(&key, false);
-        self.cache.insert(key, ok);
+        self.cache.insert(key, Answer { ok, reads });
         ok
     }
 
@@ -516,6 +561,10 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         out
     }
 }
+
+#[path = "rebase.rs"]
+mod rebase;
+pub(crate) use rebase::EvalState;
 
 #[cfg(test)]
 #[path = "scenario_tests.rs"]

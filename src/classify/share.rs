@@ -13,21 +13,17 @@ use std::collections::BTreeMap;
 
 use super::engine::live_base;
 use super::graph::Ctx;
+use super::now::now_base;
 use super::scenario::Mode;
 use super::supply::{input_open, supplied};
-use crate::model::{Activation, ElementState, Id, LiveState, Site};
+use crate::model::{Activation, Id, LiveState, Site};
 
 /// kW (or Gbps) each element in service carries now, by id; elements carrying nothing are
 /// left out.
 pub fn carried(site: &Site, live: &LiveState) -> BTreeMap<Id, f64> {
     let ctx = Ctx::new(site);
-    let mut base = live_base(&ctx, live);
     // a UPS on bypass still passes what its load draws
-    for (i, e) in site.elements.iter().enumerate() {
-        if live.element_state(&e.id) == ElementState::Bypass {
-            base.unavailable[i] = false;
-        }
-    }
+    let base = now_base(&live_base(&ctx, live));
     let n = site.elements.len();
     let up = supplied(&ctx, &base, Mode::NOW, &vec![false; n]);
     let mut demand = vec![0.0_f64; n];

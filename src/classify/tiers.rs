@@ -11,7 +11,7 @@ use super::explain::{Check, findings_for};
 use super::graph::Ctx;
 use super::net::SubNet;
 use super::report::{Assessment, Rule, Spof, SpofKind, SpofList, Tier};
-use super::scenario::{Base, Evaluator, Mode};
+use super::scenario::{Base, EvalState, Evaluator, Mode};
 use super::storage::Storage;
 use crate::model::{Kind, Rating, Subsystem};
 
@@ -37,6 +37,21 @@ pub(crate) struct Assessor<'c, 'a> {
 
 impl<'c, 'a> Assessor<'c, 'a> {
     pub fn new(ctx: &'c Ctx<'a>, net: &'c SubNet, base: &'c Base) -> Self {
+        Self::resume(ctx, net, base, None)
+    }
+
+    /// As `new`, carrying over what an assessment of an earlier live state of the same
+    /// site learnt (`suspend`).
+    pub fn resume(
+        ctx: &'c Ctx<'a>,
+        net: &'c SubNet,
+        base: &'c Base,
+        states: Option<(EvalState, EvalState)>,
+    ) -> Self {
+        let (planned, unplanned) = match states {
+            Some((p, u)) => (Some(p), Some(u)),
+            None => (None, None),
+        };
         let counts = |e: usize| !base.unavailable[e] && ctx.kind(e) != Kind::Utility;
         let es: Vec<usize> = net.elems.iter().copied().filter(|&e| counts(e)).collect();
         let mut required: Vec<usize> = es
@@ -55,12 +70,17 @@ impl<'c, 'a> Assessor<'c, 'a> {
             ctx,
             net,
             base,
-            planned: Evaluator::new(ctx, net, base, Mode::PLANNED),
-            unplanned: Evaluator::new(ctx, net, base, Mode::UNPLANNED),
+            planned: Evaluator::resume(ctx, net, base, Mode::PLANNED, planned),
+            unplanned: Evaluator::resume(ctx, net, base, Mode::UNPLANNED, unplanned),
             es,
             required,
             load_zones,
         }
+    }
+
+    /// What the scenarios learnt, for `resume`.
+    pub fn suspend(self) -> (EvalState, EvalState) {
+        (self.planned.suspend(), self.unplanned.suspend())
     }
 
     fn exempt(&self, e: usize) -> bool {

@@ -12,7 +12,7 @@ use crate::model::{Id, LiveState, Site};
 use crate::poll::{Freshness, PollView};
 use crate::status::source::inputs_from;
 use crate::tui::metrics::{Sparks, gather};
-use crate::verdict::{Inputs, Verdict, build};
+use crate::verdict::{Inputs, Verdict, build, build_with};
 
 /// Agents by freshness, for the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub struct Observation {
     pub live: LiveState,
     /// For each element, the loads that can draw on it (`dependents`), walked
     /// here once rather than on every frame of the detail pane.
-    pub dependents: BTreeMap<Id, Vec<Id>>,
+    pub dependents: Arc<BTreeMap<Id, Vec<Id>>>,
     /// Each element's latest metrics from fresh or stale agents; empty offline.
     pub metrics: BTreeMap<Id, Metrics>,
     /// Recent samples of those metrics, copied out of the poller's history so a draw never
@@ -88,7 +88,7 @@ impl Observation {
             newest: Some(at),
             site: Arc::new(site.clone()),
             live,
-            dependents: dependents(site),
+            dependents: Arc::new(dependents(site)),
             metrics: BTreeMap::new(),
             sparks: Sparks::new(),
             generation: 0,
@@ -108,9 +108,41 @@ impl Observation {
         now: tokio::time::Instant,
         wall: SystemTime,
     ) -> Observation {
+        Carry::new(site.clone()).observe(view, policy, now, wall)
+    }
+}
+
+/// What the console's observer keeps from one poll view to the next: the site and what
+/// follows from it alone (shared by every observation, not rebuilt per poll), and the
+/// verdict's memo, so that a poll changing a few items re-classifies only what they reach.
+#[derive(Debug)]
+pub struct Carry {
+    site: Arc<Site>,
+    dependents: Arc<BTreeMap<Id, Vec<Id>>>,
+    memo: crate::verdict::Memo,
+}
+
+impl Carry {
+    pub fn new(site: Site) -> Carry {
+        Carry {
+            dependents: Arc::new(dependents(&site)),
+            site: Arc::new(site),
+            memo: crate::verdict::Memo::default(),
+        }
+    }
+
+    /// As [`Observation::from_poll`], from what earlier views left.
+    pub fn observe(
+        &mut self,
+        view: &PollView,
+        policy: &PollPolicy,
+        now: tokio::time::Instant,
+        wall: SystemTime,
+    ) -> Observation {
+        let site = &*self.site;
         let inputs = inputs_from(site, &view.agents, view.source, policy, now, unix(wall));
         let live = inputs.live.clone();
-        let verdict = build(site, inputs);
+        let verdict = build_with(site, inputs, &mut self.memo);
         let (metrics, sparks) = gather(view);
         let roles = crate::poll::latest_roles(&view.agents);
         let parts = crate::poll::latest_parts(site, &view.agents);
@@ -145,8 +177,8 @@ impl Observation {
                 .map(|a| (a.name.clone(), a.freshness))
                 .collect(),
             newest: newest_age.and_then(|age| wall.checked_sub(age)),
-            site: Arc::new(site.clone()),
-            dependents: dependents(site),
+            site: Arc::clone(&self.site),
+            dependents: Arc::clone(&self.dependents),
             live,
             metrics,
             sparks,

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use tokio::sync::{mpsc, watch};
 
 use super::drive::{Input, Runtime};
-use super::observe::Observation;
+use super::observe::Carry;
 use crate::config::PollPolicy;
 use crate::model::Site;
 use crate::poll::PollView;
@@ -44,6 +44,7 @@ pub(super) async fn observe<A: Runtime>(
 ) {
     let mut last: Option<(Vec<Fingerprint>, u64)> = None;
     let start = tokio::time::Instant::now();
+    let mut carry = Carry::new(site);
     loop {
         let view = views.borrow_and_update().clone();
         // a view that brings nothing new (answers of "not modified", a retry that failed
@@ -56,8 +57,7 @@ pub(super) async fn observe<A: Runtime>(
         let news = last.as_ref() != Some(&key);
         if news && (view.agents.is_empty() || view.agents.iter().any(|a| a.polls > 0)) {
             last = Some(key);
-            let mut obs = Observation::from_poll(
-                &site,
+            let mut obs = carry.observe(
                 &view,
                 &policy,
                 tokio::time::Instant::now(),

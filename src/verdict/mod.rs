@@ -24,7 +24,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::classify::{Classification, GroupKind, Tier, classify};
+use crate::classify::{Classification, GroupKind, Tier, classify_with};
 use std::collections::BTreeMap;
 
 use crate::model::{Id, LiveState, Site, Subsystem};
@@ -262,8 +262,23 @@ impl Verdict {
     }
 }
 
+/// What building verdicts keeps from one to the next of the same site: one classification
+/// memo for the best reading of unknown items and one for the worst, since each follows its
+/// own live state from poll to poll.
+#[derive(Debug, Default)]
+pub struct Memo {
+    best: crate::classify::Memo,
+    worst: crate::classify::Memo,
+}
+
 /// The verdict on `site` from `inputs`. Classifies twice when anything is unknown.
 pub fn build(site: &Site, inputs: Inputs) -> Verdict {
+    build_with(site, inputs, &mut Memo::default())
+}
+
+/// As [`build`], carrying `memo` from the verdict before: the same verdict, with only what
+/// the new live state can change classified again.
+pub fn build_with(site: &Site, inputs: Inputs, memo: &mut Memo) -> Verdict {
     let unknown = if inputs.unknown.is_empty() {
         unknown::from_live(site, &inputs.live)
     } else {
@@ -272,11 +287,11 @@ pub fn build(site: &Site, inputs: Inputs) -> Verdict {
     let best_live = inputs
         .optimistic
         .unwrap_or_else(|| optimistic(&inputs.live));
-    let c = classify(site, &best_live);
+    let c = classify_with(site, &best_live, &mut memo.best);
     let worst_case = if unknown.is_empty() {
         None
     } else {
-        let w = classify(site, &inputs.live);
+        let w = classify_with(site, &inputs.live, &mut memo.worst);
         (!health::same_picture(&c, &w)).then_some(w)
     };
     let agents = inputs.agents.unwrap_or_default();

@@ -1,0 +1,226 @@
+//! Carrying an evaluator from one live state to the next of the same site. A poll that
+//! changes a few items should not re-run every scenario: the baseline flow is repaired
+//! around the changed elements, and a remembered answer is kept unless the changed elements
+//! or the arcs whose flow moved lie among what the answer was decided from. What the
+//! scenarios read is exact (the nodes their searches looked at), so a kept answer is the
+//! answer a full run would give; the property test in tests/incremental.rs compares them.
+#![allow(
+    clippy::indexing_slicing,
+    reason = "element, component and node indices come from the SubNet this state was built with, for the same site"
+)]
+
+use std::collections::{BTreeMap, HashSet};
+
+/// Per component, the nodes whose arcs changed (`None`: nothing in that component did).
+type Dirty = Vec<Option<Vec<bool>>>;
+
+use super::*;
+use crate::classify::net::SubNet;
+
+/// Everything an evaluator owns, kept between classifications of one site.
+pub(crate) struct EvalState {
+    mode: Mode,
+    /// The base the state was built for.
+    base: Base,
+    net: SubNet,
+    baselines: Vec<Baseline>,
+    cache: Memo,
+    base_supplied: Vec<bool>,
+    relevant: Option<Vec<bool>>,
+    at_base: Vec<bool>,
+    approximate: bool,
+}
+
+impl<'c, 'a> Evaluator<'c, 'a> {
+    /// Keep what this evaluator learnt for the next live state of the same site.
+    pub fn suspend(self) -> EvalState {
+        EvalState {
+            mode: self.mode,
+            base: self.base.clone(),
+            net: self.net,
+            baselines: self.baselines,
+            cache: self.cache,
+            base_supplied: self.base_supplied,
+            relevant: self.relevant,
+            at_base: self.at_base,
+            approximate: self.approximate,
+        }
+    }
+
+    /// An evaluator for `base`, carried over from `state` (built for an earlier base of the
+    /// same site and subnet) where that is possible, else built afresh.
+    pub fn resume(
+        ctx: &'c Ctx<'a>,
+        net: &SubNet,
+        base: &'c Base,
+        mode: Mode,
+        state: Option<EvalState>,
+    ) -> Self {
+        if let Some(st) = state.filter(|st| st.mode == mode && !st.approximate) {
+            let n = ctx.site.elements.len();
+            let mut ev = Evaluator {
+                ctx,
+                net: st.net,
+                base,
+                mode,
+                baselines: st.baselines,
+                cache: st.cache,
+                removed: vec![false; n],
+                supplied: st.base_supplied.clone(),
+                base_supplied: st.base_supplied,
+                relevant: st.relevant,
+                resupplied: false,
+                at_base: st.at_base,
+                approximate: false,
+            };
+            if ev.rebase(&st.base) {
+                return ev;
+            }
+        }
+        Evaluator::new(ctx, net, base, mode)
+    }
+
+    /// Move from `old` to `self.base`. False when the change reaches what this cannot
+    /// follow (a `requires` input, a transfer switch with a choice, a baseline that stops
+    /// serving): the caller then starts afresh.
+    fn rebase(&mut self, old: &Base) -> bool {
+        let new = self.base;
+        let changed: Vec<usize> = (0..old.unavailable.len())
+            .filter(|&g| {
+                old.unavailable[g] != new.unavailable[g]
+                    || old.engaged[g] != new.engaged[g]
+                    || old.on_battery[g] != new.on_battery[g]
+                    || old.position[g] != new.position[g]
+            })
+            .collect();
+        if changed.is_empty() {
+            return true;
+        }
+        if let Some(rel) = &self.relevant {
+            if changed.iter().any(|&g| rel[g]) {
+                return false;
+            }
+            // nothing a `requires` looks at changed: only the changed elements' own supply
+            let n = self.removed.len();
+            self.base_supplied = supplied(self.ctx, self.base, self.mode, &vec![false; n]);
+            self.supplied.clone_from(&self.base_supplied);
+        }
+        let mut dirty: Dirty = vec![None; self.net.comps.len()];
+        let mut by_comp: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &g in &changed {
+            if let Some((c, l)) = self.net.place[g] {
+                by_comp.entry(c).or_default().push(l);
+                let nodes = nodes_of(&self.net, c);
+                mark(&mut dirty, c, nodes, Component::node_in(l));
+                mark(&mut dirty, c, nodes, Component::node_out(l));
+            }
+        }
+        for (c, ls) in by_comp {
+            if !self.rebase_component(c, &ls, &mut dirty) {
+                return false;
+            }
+        }
+        let changed: HashSet<usize> = changed.into_iter().collect();
+        self.cache.retain(|key, answer| {
+            !key.iter().any(|g| changed.contains(g))
+                && answer
+                    .reads
+                    .as_ref()
+                    .is_some_and(|r| !r.iter().any(|&(c, v)| is_dirty(&dirty, c, v)))
+        });
+        true
+    }
+
+    /// Repair component `c`'s baseline flow after its local elements `ls` changed state,
+    /// marking the ends of every arc whose capacity or flow moved.
+    fn rebase_component(&mut self, c: usize, ls: &[usize], dirty: &mut Dirty) -> bool {
+        if !self.baselines[c].served {
+            return false;
+        }
+        let Some((mut caps0, mut flows0)) = self.baselines[c].warm.take() else {
+            return false;
+        };
+        let usable: Vec<(usize, bool)> = ls
+            .iter()
+            .map(|&l| (l, self.usable(self.net.comps[c].elems[l])))
+            .collect();
+        let mut arcs = Vec::new();
+        for &(l, u) in &usable {
+            self.caps_of(c, l, u, &mut arcs);
+        }
+        let demand = self.net.comps[c].demand;
+        let base_flow = self.baselines[c].flow;
+        let nodes = nodes_of(&self.net, c);
+        let graph = &mut self.net.comps[c].graph;
+        if !self.at_base[c] {
+            graph.set_caps(&caps0);
+            graph.set_flows(&flows0);
+            self.at_base[c] = true;
+        }
+        graph.begin_trial();
+        for &(a, cap) in &arcs {
+            graph.set_cap(a, cap);
+        }
+        // flow over a capacity now closed goes back to the source; then the loss is repaired
+        let cancelled = arcs
+            .iter()
+            .all(|&(a, cap)| graph.flow(a) <= cap || graph.cancel_through(a, S, T));
+        let left = base_flow - graph.cancelled();
+        let served = cancelled && left + graph.repair(S, T, demand - left) >= demand;
+        if !served {
+            graph.end_trial(&caps0, &flows0);
+            self.baselines[c].warm = Some((caps0, flows0));
+            return false;
+        }
+        let mut moved_elems = Vec::new();
+        for a in graph.commit_trial() {
+            for x in [a, a ^ 1] {
+                if caps0[x] == graph.cap(x) && flows0[x] == graph.flow(x) {
+                    continue;
+                }
+                caps0[x] = graph.cap(x);
+                flows0[x] = graph.flow(x);
+                let (u, v) = graph.ends(x);
+                for node in [u, v].into_iter().filter(|&n| n != S && n != T) {
+                    mark(dirty, c, nodes, node);
+                    moved_elems.push(node);
+                }
+            }
+        }
+        let comp = &self.net.comps[c];
+        let b = &mut self.baselines[c];
+        for (l, u) in usable {
+            b.usable[l] = u;
+        }
+        for node in moved_elems {
+            // element nodes come in (in, out) pairs after S and T; group nodes follow them
+            let l = (node - 2) / 2;
+            if l < comp.elems.len() {
+                b.carries[l] = comp.graph.flow(comp.elem_arc[l]) > 0
+                    || comp.src_arc[l].is_some_and(|a| comp.graph.flow(a) > 0);
+            }
+        }
+        b.warm = Some((caps0, flows0));
+        let usable = b.usable.clone();
+        // a selector that could now draw on two inputs needs the enumeration of a full run
+        self.selectors(c, &usable).is_empty()
+    }
+}
+
+/// Mark `node` of component `c` (of `nodes` nodes) as changed.
+fn mark(dirty: &mut Dirty, c: usize, nodes: usize, node: usize) {
+    let set = dirty[c].get_or_insert_with(|| vec![false; nodes]);
+    if let Some(d) = set.get_mut(node) {
+        *d = true;
+    }
+}
+
+fn nodes_of(net: &SubNet, c: usize) -> usize {
+    net.comps[c].group_node(net.comps[c].groups.len())
+}
+
+fn is_dirty(dirty: &Dirty, c: usize, node: usize) -> bool {
+    dirty[c]
+        .as_ref()
+        .is_some_and(|set| set.get(node).copied().unwrap_or(false))
+}
