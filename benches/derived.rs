@@ -178,12 +178,15 @@ fn main() {
         // PDU comes back from maintenance
         let old = {
             let mut l = live.clone();
-            l.elements.insert("H2-PDU-A03".into(), ElementState::Maintenance);
+            l.elements
+                .insert("H2-PDU-A03".into(), ElementState::Maintenance);
             observation(&site, &l, None)
         };
         let mut few = live.clone();
-        few.elements.insert("H1-UPS-A2".into(), ElementState::Failed);
-        few.elements.insert(format!("H{h}-CRAH-03"), ElementState::Maintenance);
+        few.elements
+            .insert("H1-UPS-A2".into(), ElementState::Failed);
+        few.elements
+            .insert(format!("H{h}-CRAH-03"), ElementState::Maintenance);
         let few = observation(&site, &few, None);
         assert!(log::changes(Some(&old), &few).len() >= 3);
         at(4, n, median(runs, || drop(log::changes(Some(&old), &few))));
