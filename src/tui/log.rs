@@ -199,14 +199,10 @@ fn blipping<'a>(old: &'a Observation, new: &'a Observation) -> Vec<&'a str> {
 }
 
 /// Each element's agent; the first element of an id counts, as in `Site::element`.
-fn owners_of(site: &Site) -> HashMap<&str, &str> {
+fn owners_of(site: &Site) -> HashMap<&str, Option<&str>> {
     let mut out = HashMap::with_capacity(site.elements.len());
     for e in &site.elements {
-        if let std::collections::hash_map::Entry::Vacant(v) = out.entry(e.id.as_str()) {
-            if let Some(a) = e.agent.as_deref() {
-                v.insert(a);
-            }
-        }
+        out.entry(e.id.as_str()).or_insert(e.agent.as_deref());
     }
     out
 }
@@ -298,13 +294,15 @@ pub fn changes(old: Option<&Observation>, new: &Observation) -> Vec<LogEntry> {
     }
     // the owners are looked up by id once, and only when an agent is out: a search of the
     // site per unknown item made an agent's outage quadratic in the site's size
-    let owners: std::cell::OnceCell<HashMap<&str, &str>> = std::cell::OnceCell::new();
+    let owners: std::cell::OnceCell<HashMap<&str, Option<&str>>> = std::cell::OnceCell::new();
     let quiet = |id: &str| {
         !blips.is_empty()
             && owners
                 .get_or_init(|| owners_of(&new.site))
                 .get(id)
-                .is_some_and(|a| blips.contains(a))
+                .copied()
+                .flatten()
+                .is_some_and(|a| blips.contains(&a))
     };
     // element states as the agents report them now, unknown included
     let (was, is) = (&old.live.elements, &new.live.elements);
