@@ -2,10 +2,10 @@
 //! outlets and circuits, a transfer switch's mains, a CDU's pumps. The site file does not
 //! list them; they belong to their element, and the console shows them with it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{AgentStatus, Freshness};
-use crate::model::{Id, MemberState, Site};
+use crate::model::{Element, Id, MemberState, Site};
 
 /// One part as the freshest answer has it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,17 +34,23 @@ pub fn unit_of(id: &str, is_unit: impl Fn(&str) -> bool) -> Option<&str> {
 /// element's own agent speaks for its parts. Sorted by name.
 pub fn latest_parts(site: &Site, agents: &[AgentStatus]) -> BTreeMap<Id, Vec<Part>> {
     let mut out: BTreeMap<Id, Vec<Part>> = BTreeMap::new();
+    // elements by id, once: a search of the site per member made this quadratic
+    let mut elements: HashMap<&str, &Element> = HashMap::with_capacity(site.elements.len());
+    for e in &site.elements {
+        elements.entry(e.id.as_str()).or_insert(e);
+    }
     for a in agents {
         if !matches!(a.freshness, Freshness::Fresh | Freshness::Stale) {
             continue;
         }
         let Some(snap) = &a.snapshot else { continue };
         let mine = |u: &str| {
-            site.element(u)
+            elements
+                .get(u)
                 .is_some_and(|e| e.agent.as_deref().is_none_or(|owner| owner == a.name))
         };
         for m in &snap.members {
-            if site.element(&m.id).is_some() {
+            if elements.contains_key(m.id.as_str()) {
                 continue;
             }
             let Some(unit) = unit_of(&m.id, mine) else {

@@ -6,7 +6,7 @@
 //! and, once it is back, for how long. A change undone within [`FLAP`] is folded into the
 //! line that started it ("UPS-B1: failed for 12 s, back to ok").
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, SystemTime};
 
 use super::observe::Observation;
@@ -198,8 +198,13 @@ fn blipping<'a>(old: &'a Observation, new: &'a Observation) -> Vec<&'a str> {
         .collect()
 }
 
-fn owner<'a>(site: &'a Site, id: &str) -> Option<&'a str> {
-    site.element(id).and_then(|e| e.agent.as_deref())
+/// Each element's agent; the first element of an id counts, as in `Site::element`.
+fn owners_of(site: &Site) -> HashMap<&str, Option<&str>> {
+    let mut out = HashMap::with_capacity(site.elements.len());
+    for e in &site.elements {
+        out.entry(e.id.as_str()).or_insert(e.agent.as_deref());
+    }
+    out
 }
 
 /// What changed between two observations, one entry per change; `old` None is the first
@@ -287,7 +292,18 @@ pub fn changes(old: Option<&Observation>, new: &Observation) -> Vec<LogEntry> {
             ));
         }
     }
-    let quiet = |id: &str| owner(&new.site, id).is_some_and(|a| blips.contains(&a));
+    // the owners are looked up by id once, and only when an agent is out: a search of the
+    // site per unknown item made an agent's outage quadratic in the site's size
+    let owners: std::cell::OnceCell<HashMap<&str, Option<&str>>> = std::cell::OnceCell::new();
+    let quiet = |id: &str| {
+        !blips.is_empty()
+            && owners
+                .get_or_init(|| owners_of(&new.site))
+                .get(id)
+                .copied()
+                .flatten()
+                .is_some_and(|a| blips.contains(&a))
+    };
     // element states as the agents report them now, unknown included
     let (was, is) = (&old.live.elements, &new.live.elements);
     let ids = is.keys().chain(was.keys().filter(|k| !is.contains_key(*k)));

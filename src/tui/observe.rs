@@ -2,7 +2,7 @@
 //! classification it rests on) and how fresh the data behind it is. Built outside `update` (classifying is work, not
 //! state handling) and handed to it whole in `Action::PollUpdate`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -241,24 +241,80 @@ impl Observation {
 
 /// For every element, the loads that can draw on it: the load's inputs and, through them,
 /// everything upstream. Walked once per observation, not per frame: it only changes with
-/// the site.
+/// the site. Ids are numbered once, so each load's walk costs only what it reaches (a
+/// lookup by id inside the walk made this quadratic in the site's size).
 pub fn dependents(site: &Site) -> BTreeMap<Id, Vec<Id>> {
-    let mut out: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
-    for load in &site.loads {
-        let mut seen: BTreeSet<&Id> = BTreeSet::new();
-        let mut stack: Vec<&Id> = load.inputs.iter().collect();
-        while let Some(id) = stack.pop() {
-            // a manual tie makes the feed graph cyclic; `seen` ends the walk
-            if !seen.insert(id) {
-                continue;
-            }
-            if let Some(e) = site.element(id) {
-                stack.extend(site.inputs_of(e));
-            }
-        }
-        for id in seen {
-            out.entry(id.clone()).or_default().push(load.id.clone());
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(site.elements.len());
+    let mut names: Vec<&Id> = Vec::with_capacity(site.elements.len());
+    dependents_of(site, &mut index, &mut names)
+}
+
+fn number<'a>(id: &'a Id, index: &mut HashMap<&'a str, usize>, names: &mut Vec<&'a Id>) -> usize {
+    *index.entry(id.as_str()).or_insert_with(|| {
+        names.push(id);
+        names.len() - 1
+    })
+}
+
+fn dependents_of<'a>(
+    site: &'a Site,
+    index: &mut HashMap<&'a str, usize>,
+    names: &mut Vec<&'a Id>,
+) -> BTreeMap<Id, Vec<Id>> {
+    // elements first, so node i < owners.len() is the element `site.element` would find
+    let mut owners = Vec::new();
+    for e in &site.elements {
+        let before = names.len();
+        if number(&e.id, index, names) == before {
+            owners.push(e);
         }
     }
-    out
+    // ids no element has (a dangling input) are nodes with nothing upstream
+    let upstream: Vec<Vec<usize>> = owners
+        .iter()
+        .map(|e| site.inputs_of(e).map(|i| number(i, index, names)).collect())
+        .collect();
+    let starts: Vec<Vec<usize>> = site
+        .loads
+        .iter()
+        .map(|l| l.inputs.iter().map(|i| number(i, index, names)).collect())
+        .collect();
+    let mut seen = vec![usize::MAX; names.len()];
+    let mut drawn: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    let mut stack = Vec::new();
+    for (load, start) in starts.iter().enumerate() {
+        stack.extend(start.iter().copied());
+        while let Some(node) = stack.pop() {
+            // a manual tie makes the feed graph cyclic; `seen` (stamped per load) ends it
+            let Some(mark) = seen.get_mut(node) else {
+                continue;
+            };
+            if *mark == load {
+                continue;
+            }
+            *mark = load;
+            if let Some(d) = drawn.get_mut(node) {
+                d.push(load);
+            }
+            if let Some(up) = upstream.get(node) {
+                stack.extend(up.iter().copied());
+            }
+        }
+    }
+    names
+        .iter()
+        .zip(drawn)
+        .filter(|(_, loads)| !loads.is_empty())
+        .map(|(id, loads)| {
+            let ids = loads
+                .iter()
+                .filter_map(|l| site.loads.get(*l))
+                .map(|l| l.id.clone())
+                .collect();
+            ((*id).clone(), ids)
+        })
+        .collect()
 }
+
+#[cfg(test)]
+mod tests;
