@@ -27,6 +27,9 @@ const REAGE_EVERY: Duration = Duration::from_millis(500);
 /// long: a burst of changes becomes a few answers, and a change within it is still
 /// answered at once when the request arrives (its tag is already old).
 const AFTER_NEW: Duration = Duration::from_millis(100);
+/// The shortest hold worth asking for: a wait that would end sooner than this on the grid
+/// (see `aligned_wait`) ends on the tick after instead.
+const SHORTEST_HOLD: Duration = Duration::from_millis(500);
 
 pub struct PollHandle {
     task: JoinHandle<()>,
@@ -76,6 +79,32 @@ fn wait_for(grants: Duration, policy: &PollPolicy) -> Duration {
         .max(Duration::from_millis(500))
 }
 
+/// The wait to ask for at `since_start` (time since the poller started) when the wait is
+/// `wait`: shortened so that it ends on the next multiple of `wait` since the start. Held
+/// waits that end on one grid come back together, so a fleet of quiet agents costs the
+/// poller one view per tick instead of one per answer; without it, agents that came back
+/// from an outage at scattered times would stay scattered for good. A wait that would end
+/// in under `SHORTEST_HOLD` runs to the tick after, when the agent grants that much.
+fn aligned_wait(since_start: Duration, wait: Duration, grants: Duration) -> Duration {
+    let period = wait.as_nanos();
+    if period == 0 {
+        return wait;
+    }
+    let into = since_start.as_nanos() % period;
+    // `into` < `period`, which came from a Duration: it fits back in one
+    let left = wait.saturating_sub(Duration::from_nanos(u64::try_from(into).unwrap_or(0)));
+    if left >= SHORTEST_HOLD {
+        return left;
+    }
+    let next = left + wait;
+    if next <= grants {
+        next
+    } else {
+        // at least a millisecond, so the request still asks to be held
+        left.max(Duration::from_millis(1))
+    }
+}
+
 /// How soon to ask again after `r` if the agent holds requests: `AFTER_NEW` after a change,
 /// at once after a 304 that was held. A 304 back in under half the wait asked for was not
 /// held: None then (the interval), so a server that claims to wait and does not is never
@@ -88,6 +117,15 @@ fn held_gap(r: &Report) -> Option<Duration> {
         }
         _ => None,
     }
+}
+
+/// Whether `result` would change nothing in `status` but when the agent last answered (and
+/// its counters): a 304 from an agent that answered last time and has a snapshot to keep.
+fn quiet_answer(status: &AgentStatus, result: &Result<Fetched, super::FetchError>) -> bool {
+    matches!(result, Ok(Fetched::NotModified))
+        && status.failures == 0
+        && status.last_error.is_none()
+        && status.snapshot.is_some()
 }
 
 /// Start polling `specs` forever (until the handle is dropped or every receiver is gone).
@@ -134,6 +172,10 @@ async fn run(
     }
     let mut jitter = Jitter::seeded();
     let mut pending = false;
+    // a 304 that changed nothing but "last answered" is published too (the view's answer
+    // times age the items), but not at once: answers that end on the same tick are
+    // gathered into one view
+    let mut quiet_since: Option<Instant> = None;
     let mut last_publish = start;
     let mut next_reage = start + REAGE_EVERY;
     loop {
@@ -154,7 +196,13 @@ async fn run(
             let asked = slot
                 .grants
                 .filter(|_| etag.is_some() && slot.status.failures == 0)
-                .map(|g| wait_for(g, &policy));
+                .map(|g| {
+                    aligned_wait(
+                        now.saturating_duration_since(start),
+                        wait_for(g, &policy),
+                        g,
+                    )
+                });
             tokio::spawn(async move {
                 // a held request is an idle connection, not work: it takes no permit, or a
                 // fleet of quiet agents would keep the busy ones waiting
@@ -189,6 +237,9 @@ async fn run(
         if pending {
             wake = wake.min(last_publish + PUBLISH_EVERY);
         }
+        if let Some(q) = quiet_since {
+            wake = wake.min((q + PUBLISH_EVERY).max(last_publish + PUBLISH_EVERY));
+        }
         tokio::select! {
             biased;
             _ = tx.closed() => return,
@@ -212,6 +263,8 @@ async fn run(
                         slot.grants = r.exchange.grants;
                     }
                     let gap = held_gap(&r);
+                    let was = slot.status.freshness;
+                    let quiet = quiet_answer(&slot.status, &r.exchange.result);
                     slot.status.record(r.exchange.result, r.at, &policy);
                     // at once (or just after a change) from an agent that holds requests;
                     // the interval, or the backoff after failures, from one that does not
@@ -223,7 +276,11 @@ async fn run(
                         }
                     };
                     due.push(Reverse((next, i)));
-                    pending = true;
+                    if quiet && slot.status.freshness == was {
+                        quiet_since.get_or_insert(r.at);
+                    } else {
+                        pending = true;
+                    }
                 }
             }
             _ = sleep_until(wake) => {}
@@ -235,7 +292,8 @@ async fn run(
             }
             next_reage = now + REAGE_EVERY;
         }
-        if pending && now >= last_publish + PUBLISH_EVERY {
+        let quiet_due = quiet_since.is_some_and(|q| now >= q + PUBLISH_EVERY);
+        if (pending || quiet_due) && now >= last_publish + PUBLISH_EVERY {
             let view = PollView {
                 agents: slots.iter().map(|s| s.status.clone()).collect(),
                 history: history.clone(),
@@ -245,7 +303,94 @@ async fn run(
                 return;
             }
             pending = false;
+            quiet_since = None;
             last_publish = now;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn a_wait_ends_on_the_next_tick_of_its_own_length() {
+        let (wait, grants) = (ms(7500), ms(20_000));
+        // on a tick: the whole wait
+        assert_eq!(aligned_wait(ms(0), wait, grants), wait);
+        assert_eq!(aligned_wait(ms(15_000), wait, grants), wait);
+        // between ticks: what is left to the next one
+        assert_eq!(aligned_wait(ms(3_000), wait, grants), ms(4_500));
+        assert_eq!(aligned_wait(ms(100_000), wait, grants), ms(5_000));
+        // just after a tick (a 304 re-asked at once): nearly the whole wait
+        assert_eq!(aligned_wait(ms(7_512), wait, grants), ms(7_488));
+        // agents asked at scattered moments all end on the same instant
+        for at in [61_000, 62_345, 64_999, 67_000] {
+            assert_eq!(ms(at) + aligned_wait(ms(at), wait, grants), ms(67_500));
+        }
+    }
+
+    #[test]
+    fn a_wait_too_short_to_hold_runs_to_the_tick_after_if_granted() {
+        let wait = ms(7500);
+        // 200 ms before a tick: the tick after, 7.7 s away
+        assert_eq!(aligned_wait(ms(7_300), wait, ms(20_000)), ms(7_700));
+        assert_eq!(aligned_wait(ms(7_000), wait, ms(20_000)), ms(500));
+        // an agent that grants no more than the wait is not asked beyond it
+        assert_eq!(aligned_wait(ms(7_300), wait, wait), ms(200));
+        assert_eq!(
+            aligned_wait(Duration::from_nanos(7_499_999_999), wait, wait),
+            ms(1)
+        );
+        // never more than the wait plus the shortest hold, never nothing
+        for at in (0..40_000).step_by(37) {
+            let w = aligned_wait(ms(at), wait, ms(20_000));
+            assert!(
+                w >= SHORTEST_HOLD && w <= wait + SHORTEST_HOLD,
+                "{at}: {w:?}"
+            );
+        }
+        assert_eq!(aligned_wait(ms(1234), Duration::ZERO, wait), Duration::ZERO);
+    }
+
+    #[test]
+    fn only_a_304_over_a_good_answer_is_quiet() {
+        let spec = AgentSpec {
+            name: "a".into(),
+            url: "http://127.0.0.1:1".into(),
+            interval: ms(1000),
+            timeout: ms(1000),
+        };
+        let mut s = AgentStatus::new(&spec);
+        let not_modified = Ok(Fetched::NotModified);
+        // nothing in hand: a 304 is a failure, not quiet
+        assert!(!quiet_answer(&s, &not_modified));
+        s.snapshot = Some(Arc::new(crate::api::Snapshot {
+            schema_version: crate::api::SCHEMA_VERSION,
+            agent: crate::api::AgentInfo {
+                id: "a".into(),
+                version: "0".into(),
+                hostname: None,
+            },
+            generated_at: 1.0,
+            elements: Vec::new(),
+            members: Vec::new(),
+            tanks: Vec::new(),
+            host: None,
+        }));
+        assert!(quiet_answer(&s, &not_modified));
+        let err = Err(super::super::FetchError::Transport {
+            agent: "a".into(),
+            detail: "refused".into(),
+        });
+        assert!(!quiet_answer(&s, &err));
+        // the first 304 after a failure clears the error: news
+        s.failures = 1;
+        s.last_error = Some("refused".into());
+        assert!(!quiet_answer(&s, &not_modified));
     }
 }
