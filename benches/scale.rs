@@ -16,6 +16,7 @@ use std::time::Instant;
 use redcon::classify::{Memo, classify, classify_with};
 use redcon::model::synth::{HallShape, shared_yard};
 use redcon::model::{ElementState, LiveState};
+use redcon::ops::{OpKind, Operation, preflight};
 
 fn main() {
     let mut halls: Vec<usize> = std::env::args()
@@ -71,6 +72,24 @@ fn main() {
             }
             one.push(worst);
         }
+        // the preflight of a drain: the site classified as it is and as it would be
+        let drain = Operation {
+            kind: OpKind::Drain,
+            target: format!("H{}-UPS-B1", h.div_ceil(2)),
+            reason: "planned work".into(),
+            operator: "bench".into(),
+            idempotency_key: "k".into(),
+        };
+        let mut plan = f64::INFINITY;
+        for _ in 0..runs {
+            let t = Instant::now();
+            std::hint::black_box(preflight(&site, &live, &drain, None, 0.0).unwrap());
+            plan = plan.min(t.elapsed().as_secs_f64());
+        }
+        println!(
+            "{n:>6} elements ({h} halls): preflight of a drain {:8.1} ms",
+            plan * 1e3
+        );
         println!(
             "{n:>6} elements ({h} halls): {:8.1} ms full; one change {:6.1} ms (a UPS), {:6.1} ms (a CRAH), worst of {}",
             best * 1e3,

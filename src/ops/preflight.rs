@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::classify::itgroups::{Votes, votes};
-use crate::classify::{Classification, GroupReport, Tier, classify};
+use crate::classify::{Classification, GroupReport, Memo, Tier, classify_with};
 use crate::model::{Id, LiveState, MemberState, Site};
 
 use super::Operation;
@@ -175,8 +175,11 @@ pub fn preflight_on(
 ) -> Result<Plan, TargetError> {
     let target = resolve(site, &op.target)?;
     let (after_live, partner) = apply(site, live, op)?;
-    let before = classify(site, live);
-    let after = classify(site, &after_live);
+    // one memo through both: the site after the operation differs by its target, so the
+    // second classification re-runs only what the target reaches
+    let mut memo = Memo::default();
+    let before = classify_with(site, live, &mut memo);
+    let after = classify_with(site, &after_live, &mut memo);
 
     let mut refusals = Vec::new();
     let mut degradations = Vec::new();
