@@ -55,6 +55,17 @@ pub(crate) struct Graph {
     /// Flow the trial's cancelling took away from the sink, so the flow arriving there is
     /// known without summing the sink's arcs (a campus sink has thousands).
     cancelled: i64,
+    /// Nodes a repair proved unreachable from the source (stamped with `gone_epoch`): an
+    /// augmentation only shrinks what the source reaches, so they stay out of reach until
+    /// the repair ends and need not be searched again.
+    gone: Vec<u32>,
+    gone_epoch: u32,
+    /// Per node, the first adjacency position whose pair may still carry flow, valid while
+    /// `cursor_stamp` holds `cursor_epoch`: cancelling only takes flow away, so an arc seen
+    /// empty once stays empty, and a yard unit feeding every hall is not rescanned per path.
+    cursor: Vec<usize>,
+    cursor_stamp: Vec<u32>,
+    cursor_epoch: u32,
 }
 
 impl Graph {
@@ -65,6 +76,9 @@ impl Graph {
             next: vec![0; nodes],
             stamp: vec![0; nodes],
             via: vec![0; nodes],
+            gone: vec![0; nodes],
+            cursor: vec![0; nodes],
+            cursor_stamp: vec![0; nodes],
             ..Graph::default()
         }
     }
@@ -180,26 +194,40 @@ impl Graph {
     pub fn repair(&mut self, s: usize, t: usize, need: i64) -> i64 {
         let mut total = 0i64;
         let mut stack: Vec<(usize, usize)> = Vec::new();
+        // nodes the current seed's search visited: all unreachable if it fails
+        let mut trail: Vec<usize> = Vec::new();
+        self.gone_epoch = self.gone_epoch.wrapping_add(1);
+        if self.gone_epoch == 0 {
+            self.gone.iter_mut().for_each(|g| *g = 0);
+            self.gone_epoch = 1;
+        }
+        let gone = self.gone_epoch;
+        // the search may start at any arc into `t` with room; the loads that lost flow come
+        // first, and only without them is every arc into the sink a start
+        let starts: Vec<usize> = if self.deficit.is_empty() {
+            self.adj[t].iter().map(|&b| b ^ 1).collect()
+        } else {
+            self.deficit.clone()
+        };
+        // seeds before `first` are done for this repair: full (an arc into `t` only gains
+        // flow here) or unreachable
+        let mut first = 0;
         while total < need {
             let e = self.next_epoch();
             self.stamp[t] = e;
-            // the search may start at any arc into `t` with room; the loads that lost flow
-            // come first, and only without them is every arc into the sink a start
-            let starts: Vec<usize> = if self.deficit.is_empty() {
-                self.adj[t].iter().map(|&b| b ^ 1).collect()
-            } else {
-                self.deficit.clone()
-            };
             let mut found = false;
-            'seeds: for a in starts {
+            'seeds: for (k, &a) in starts.iter().enumerate().skip(first) {
+                first = k;
                 let u = self.to[a ^ 1];
                 if self.reading {
                     self.read.push(u);
                 }
-                if self.cap[a] <= self.flow[a] || self.stamp[u] == e {
+                if self.cap[a] <= self.flow[a] || self.stamp[u] == e || self.gone[u] == gone {
                     continue;
                 }
+                trail.clear();
                 self.visit(u, e);
+                trail.push(u);
                 self.via[u] = a;
                 if u == s {
                     found = true;
@@ -223,17 +251,26 @@ impl Graph {
                             continue;
                         }
                         let (w, into) = (self.to[b], b ^ 1);
-                        if self.stamp[w] != e && self.cap[into] > self.flow[into] {
+                        if self.stamp[w] != e
+                            && self.gone[w] != gone
+                            && self.cap[into] > self.flow[into]
+                        {
                             if w == s {
                                 self.via[w] = into;
                                 found = true;
                                 break 'seeds;
                             }
                             self.visit(w, e);
+                            trail.push(w);
                             self.via[w] = into;
                             stack.push((w, 0));
                         }
                     }
+                }
+                // every residual arc into what this search saw starts outside the source's
+                // reach: none of it can be reached while the repair lasts
+                for &v in &trail {
+                    self.gone[v] = gone;
                 }
             }
             if !found {
@@ -373,17 +410,21 @@ impl Graph {
     /// paths to `s` and on to `t`. False when a flow cycle blocks the walk: the caller
     /// then starts from zero instead.
     pub fn cancel_through(&mut self, a: usize, s: usize, t: usize) -> bool {
+        self.cursor_epoch = self.cursor_epoch.wrapping_add(1);
+        if self.cursor_epoch == 0 {
+            self.cursor_stamp.iter_mut().for_each(|c| *c = 0);
+            self.cursor_epoch = 1;
+        }
+        let mut path = Vec::new();
         while self.flow[a] > 0 {
-            let mut path = vec![a];
+            path.clear();
+            path.push(a);
             let e = self.next_epoch();
             // back from the arc's tail to s over arcs that carry flow into each node
             let mut v = self.to[a ^ 1];
             self.visit(v, e);
             while v != s {
-                let Some(&b) = self.adj[v]
-                    .iter()
-                    .find(|&&b| b % 2 == 1 && self.flow[b ^ 1] > 0 && self.stamp[self.to[b]] != e)
-                else {
+                let Some(b) = self.carrying(v, e, true) else {
                     return false;
                 };
                 path.push(b ^ 1);
@@ -396,10 +437,7 @@ impl Graph {
                 self.deficit.push(a);
             }
             while v != t {
-                let Some(&b) = self.adj[v]
-                    .iter()
-                    .find(|&&b| b % 2 == 0 && self.flow[b] > 0 && self.stamp[self.to[b]] != e)
-                else {
+                let Some(b) = self.carrying(v, e, false) else {
                     return false;
                 };
                 path.push(b);
@@ -419,6 +457,25 @@ impl Graph {
             self.cancelled = self.cancelled.saturating_add(amount);
         }
         true
+    }
+
+    /// An arc of `v` carrying flow into it (`inward`) or out of it, to a node not seen in
+    /// walk `e`. Arcs left empty are skipped for good (see `cursor`).
+    fn carrying(&mut self, v: usize, e: u32, inward: bool) -> Option<usize> {
+        if self.cursor_stamp[v] != self.cursor_epoch {
+            self.cursor_stamp[v] = self.cursor_epoch;
+            self.cursor[v] = 0;
+        }
+        let arcs = &self.adj[v];
+        let mut i = self.cursor[v];
+        while arcs.get(i).is_some_and(|&b| self.flow[b & !1] <= 0) {
+            i += 1;
+        }
+        self.cursor[v] = i;
+        arcs.get(i..)?.iter().copied().find(|&b| {
+            let fwd = b & !1;
+            (b % 2 == 1) == inward && self.flow[fwd] > 0 && self.stamp[self.to[b]] != e
+        })
     }
 
     /// Flow taken away from the sink by `cancel_through` since the trial began.
