@@ -7,7 +7,7 @@
 use super::explain::{fmt_num, name_list};
 use super::graph::{Ctx, Indices};
 use super::itgroups::grade_groups;
-use super::labels::redundancy;
+use super::labels::{Systems, labels, systems};
 use super::net::SubNet;
 use super::now::{NowMemo, NowReport, now_report};
 use super::report::Assessment;
@@ -16,6 +16,8 @@ use super::scenario::{Base, EvalState, Mode};
 use super::storage::Storage;
 use super::supply::unpowered;
 use super::tiers::{Assessor, Stores};
+use std::sync::Arc;
+
 use crate::model::{ElementState, Kind, LiveState, Profile, Site, Subsystem};
 
 pub(crate) fn live_base(ctx: &Ctx, live: &LiveState) -> Base {
@@ -52,7 +54,7 @@ pub(crate) fn live_base(ctx: &Ctx, live: &LiveState) -> Base {
 
 /// Classify a site and its live state. Pure: no IO, no clock.
 pub fn classify(site: &Site, live: &LiveState) -> Classification {
-    classify_with(site, live, &mut Memo::default())
+    run(site, live, &mut Memo::default())
 }
 
 /// What classifying a site keeps for the next live state of the same site: the design half
@@ -61,9 +63,29 @@ pub fn classify(site: &Site, live: &LiveState) -> Classification {
 /// dropped, not used.
 #[derive(Default)]
 pub struct Memo {
-    site: Option<Site>,
+    site: Option<Arc<Site>>,
     ix: Option<Indices>,
+    /// Units that count for nothing as designed (their `requires` unmet).
+    design_out: Option<Vec<bool>>,
     subs: Vec<SubMemo>,
+}
+
+impl Memo {
+    /// Is this the memo of `site`? The memo's own copy is shared and never changes, so a
+    /// caller holding the same allocation has the same site without comparing it field by
+    /// field (a 10,000-element site takes longer to compare than a poll to classify).
+    fn holds(&self, site: &Site) -> bool {
+        self.site
+            .as_ref()
+            .is_some_and(|m| std::ptr::eq(Arc::as_ptr(m), site) || **m == *site)
+    }
+
+    fn adopt(&mut self, site: Arc<Site>) {
+        *self = Memo {
+            site: Some(site),
+            ..Memo::default()
+        };
+    }
 }
 
 impl std::fmt::Debug for Memo {
@@ -78,6 +100,7 @@ impl std::fmt::Debug for Memo {
 struct SubMemo {
     sub: Subsystem,
     net: SubNet,
+    systems: Systems,
     design: Assessment,
     notes: Vec<String>,
     live: Option<(EvalState, EvalState)>,
@@ -86,11 +109,23 @@ struct SubMemo {
 
 /// As [`classify`], reusing and updating `memo`: the same answer, computed from what changed.
 pub fn classify_with(site: &Site, live: &LiveState, memo: &mut Memo) -> Classification {
-    if memo.site.as_ref() != Some(site) {
-        memo.site = Some(site.clone());
-        memo.ix = None;
-        memo.subs.clear();
+    if !memo.holds(site) {
+        memo.adopt(Arc::new(site.clone()));
     }
+    run(site, live, memo)
+}
+
+/// As [`classify_with`], for a caller that shares the site: the memo keeps a reference to it
+/// instead of a copy, and knows it again by address.
+pub fn classify_shared(site: &Arc<Site>, live: &LiveState, memo: &mut Memo) -> Classification {
+    if !memo.holds(site) {
+        memo.adopt(Arc::clone(site));
+    }
+    run(site, live, memo)
+}
+
+/// The classification with `memo` taken to belong to `site` (a fresh memo belongs to any).
+fn run(site: &Site, live: &LiveState, memo: &mut Memo) -> Classification {
     let ix: &Indices = memo.ix.get_or_insert_with(|| Indices::of(site));
     let ctx = Ctx::with(site, ix);
     let design_base = Base::design(&ctx);
@@ -115,7 +150,9 @@ pub fn classify_with(site: &Site, live: &LiveState, memo: &mut Memo) -> Classifi
         warnings.push("makeup water unknown: cooling towers but no makeup-water storage described; water checks assumed to pass".into());
     }
     // a unit whose `requires` are not in service and supplied counts for nothing
-    let design_out = unpowered(&ctx, &design_base, Mode::UNPLANNED);
+    let design_out: &[bool] = memo
+        .design_out
+        .get_or_insert_with(|| unpowered(&ctx, &design_base, Mode::UNPLANNED));
     let live_out = unpowered(&ctx, &live_base, Mode::UNPLANNED);
 
     let mut subsystems = Vec::new();
@@ -139,6 +176,7 @@ pub fn classify_with(site: &Site, live: &LiveState, memo: &mut Memo) -> Classifi
                 }
                 memo.subs.push(SubMemo {
                     sub,
+                    systems: systems(&ctx, sub),
                     net,
                     design,
                     notes,
@@ -189,7 +227,7 @@ pub fn classify_with(site: &Site, live: &LiveState, memo: &mut Memo) -> Classifi
                 sub.name()
             ));
         }
-        let mut labels = redundancy(&ctx, sub, &design_out, &live_out);
+        let mut labels = labels(&ctx, &m.systems, design_out, &live_out);
         if !now.unserved.is_empty() {
             // a subsystem that leaves a load without supply has no redundancy to speak of
             labels.live = "below N".to_string();

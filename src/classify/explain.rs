@@ -221,6 +221,9 @@ pub(crate) fn findings_for(a: &mut Assessor, checks: Vec<Check>) -> Vec<Finding>
     let sub = a.sub();
     let mut out: Vec<Finding> = Vec::new();
     let mut plain: Vec<String> = Vec::new();
+    // the sentence of a finding that others joined is written once, at the end: rewriting
+    // it at every join cost the square of the joined elements
+    let mut merged: Vec<bool> = Vec::new();
     for c in checks {
         let ids: Vec<String> = c.removed.iter().map(|&e| ctx.id(e).to_string()).collect();
         let e = if c.scenario {
@@ -250,11 +253,11 @@ pub(crate) fn findings_for(a: &mut Assessor, checks: Vec<Check>) -> Vec<Finding>
             .iter()
             .position(|f| f.rule == c.rule && f.effect == e.key && !f.elements.is_empty());
         if mergeable && let Some(i) = same {
-            let f = &mut out[i];
-            f.elements.extend(elements);
-            f.message = format!("{}; same for {}", plain[i], f.elements[1..].join(", "));
+            out[i].elements.extend(elements);
+            merged[i] = true;
             continue;
         }
+        merged.push(false);
         plain.push(sentence(a, &c, &ids, &e.key));
         out.push(Finding {
             blocks_tier: Tier(c.level),
@@ -265,6 +268,11 @@ pub(crate) fn findings_for(a: &mut Assessor, checks: Vec<Check>) -> Vec<Finding>
             message: sentence(a, &c, &ids, &e.detail),
             effect: e.key,
         });
+    }
+    for ((f, p), m) in out.iter_mut().zip(&plain).zip(merged) {
+        if m {
+            f.message = format!("{p}; same for {}", f.elements[1..].join(", "));
+        }
     }
     out
 }

@@ -40,6 +40,16 @@ pub(crate) struct Indices {
     pub load_inputs: Vec<Vec<usize>>,
     /// Transfer switches: the `preferred` input, as an element index.
     pub preferred: Vec<Option<usize>>,
+    /// Each element's zone and each load's, numbered in order of first appearance among
+    /// the elements (a load's zone that no element shares has none): compartments are
+    /// counted by number, not by comparing names, on every classification.
+    pub zone: Vec<Option<usize>>,
+    pub load_zone: Vec<Option<usize>>,
+    pub zones: usize,
+    /// Each element's isolation group, numbered in the order of the groups' names (the
+    /// order the maintenance checks and their findings come in).
+    pub isolation: Vec<usize>,
+    pub isolation_groups: usize,
     index: HashMap<String, usize, foldhash::fast::FixedState>,
 }
 
@@ -152,7 +162,35 @@ impl Indices {
             .iter()
             .map(|e| e.preferred.as_deref().and_then(|p| index.get(p).copied()))
             .collect();
+        let mut zone_ix: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
+        let zone = site
+            .elements
+            .iter()
+            .map(|e| {
+                let z = e.zone.as_deref()?;
+                let next = zone_ix.len();
+                Some(*zone_ix.entry(z).or_insert(next))
+            })
+            .collect();
+        let load_zone = site
+            .loads
+            .iter()
+            .map(|l| zone_ix.get(l.zone.as_deref()?).copied())
+            .collect();
+        let mut names: Vec<&str> = site.elements.iter().map(|e| e.isolation_group()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let isolation = site
+            .elements
+            .iter()
+            .map(|e| names.binary_search(&e.isolation_group()).unwrap_or(0))
+            .collect();
         Indices {
+            isolation,
+            isolation_groups: names.len(),
+            zones: zone_ix.len(),
+            zone,
+            load_zone,
             inputs,
             succ,
             takes_down,

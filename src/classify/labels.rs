@@ -68,14 +68,17 @@ pub(crate) struct Labels {
     pub live: String,
 }
 
-/// `design_out` and `live_out`: units that count for nothing (unavailable, or required
-/// elements out of service or unsupplied).
-pub(crate) fn redundancy(
-    ctx: &Ctx,
-    sub: Subsystem,
-    design_out: &[bool],
-    unavailable: &[bool],
-) -> Labels {
+/// A subsystem's units grouped into systems by the loads they carry: this follows from the
+/// site alone, so a memo keeps it and a poll only re-counts what is out.
+pub(crate) struct Systems {
+    /// Per kind and reachable load set (in that order): the demand of those loads and the
+    /// parallel systems that each carry them.
+    sets: Vec<(&'static str, f64, Vec<Vec<usize>>)>,
+}
+
+/// Group `sub`'s units: units of one kind on a common bus form a group; groups reaching the
+/// same loads are parallel systems.
+pub(crate) fn systems(ctx: &Ctx, sub: Subsystem) -> Systems {
     let site = ctx.site;
     let n = site.elements.len();
     let units: Vec<usize> = ctx
@@ -112,18 +115,19 @@ pub(crate) fn redundancy(
     for &u in &units {
         groups.entry(find(&mut parent, u)).or_default().push(u);
     }
-    // loads each group can reach, for its demand and to find parallel systems
-    let mut sets: BTreeMap<(&str, Vec<usize>), Vec<Vec<usize>>> = BTreeMap::new();
-    for members in groups.into_values() {
-        let mut seen = vec![false; n];
+    // loads each group can reach, for its demand and to find parallel systems; a stamp per
+    // group instead of a fresh visited set keeps this linear in groups times what they reach
+    let mut sets: BTreeMap<(&'static str, Vec<usize>), Vec<Vec<usize>>> = BTreeMap::new();
+    let mut seen = vec![usize::MAX; n];
+    for (k, members) in groups.into_values().enumerate() {
         let mut stack = members.clone();
         let mut loads = Vec::new();
         while let Some(v) = stack.pop() {
             for &o in &outputs[v] {
                 if o >= n {
                     loads.push(o - n);
-                } else if !seen[o] {
-                    seen[o] = true;
+                } else if seen[o] != k {
+                    seen[o] = k;
                     stack.push(o);
                 }
             }
@@ -135,11 +139,30 @@ pub(crate) fn redundancy(
             .or_default()
             .push(members);
     }
+    Systems {
+        sets: sets
+            .into_iter()
+            .map(|((kind, loads), systems)| {
+                let demand: f64 = loads.iter().map(|&l| site.loads[l].demand).sum();
+                (kind, demand, systems)
+            })
+            .collect(),
+    }
+}
+
+/// The labels of `systems` with `design_out` and `unavailable` counting for nothing.
+pub(crate) fn labels(
+    ctx: &Ctx,
+    systems: &Systems,
+    design_out: &[bool],
+    unavailable: &[bool],
+) -> Labels {
+    let site = ctx.site;
     let mut out = Vec::new();
     let mut weakest: Option<((usize, i32), String, String)> = None;
     let mut weakest_live: Option<((usize, i32), String)> = None;
-    for ((kind, loads), systems) in sets {
-        let demand: f64 = loads.iter().map(|&l| site.loads[l].demand).sum();
+    for (kind, demand, systems) in &systems.sets {
+        let (kind, demand) = (*kind, *demand);
         let cap = |e: &usize| site.elements[*e].capacity.unwrap_or(0.0);
         let design_x: Vec<i32> = systems
             .iter()

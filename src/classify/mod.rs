@@ -17,7 +17,7 @@ mod storage;
 mod supply;
 mod tiers;
 
-pub use engine::{Memo, classify, classify_with};
+pub use engine::{Memo, classify, classify_shared, classify_with};
 pub use explain::fmt_num;
 pub use report::*;
 pub use share::carried;

@@ -9,7 +9,7 @@
     reason = "element, component and node indices come from the SubNet this state was built with, for the same site"
 )]
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Per component, the nodes whose arcs changed (`None`: nothing in that component did).
 type Dirty = Vec<Option<Vec<bool>>>;
@@ -120,14 +120,25 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 return false;
             }
         }
-        let changed: HashSet<usize> = changed.into_iter().collect();
-        self.cache.retain(|key, answer| {
-            !key.iter().any(|g| changed.contains(g))
-                && answer
-                    .reads
-                    .as_ref()
-                    .is_some_and(|r| !r.iter().any(|&(c, v)| is_dirty(&dirty, c, v)))
-        });
+        let mut in_changed = vec![false; self.removed.len()];
+        for &g in &changed {
+            in_changed[g] = true;
+        }
+        let held = |key: &[usize]| key.iter().any(|&g| in_changed[g]);
+        if dirty.iter().all(Option::is_none) {
+            // nothing this evaluator's flows read moved: only answers about the changed
+            // elements themselves (a `required` element of another subsystem) can differ
+            self.cache
+                .retain(|key, answer| !held(key) && answer.reads.is_some());
+        } else {
+            self.cache.retain(|key, answer| {
+                !held(key)
+                    && answer
+                        .reads
+                        .as_ref()
+                        .is_some_and(|r| !r.iter().any(|&(c, v)| is_dirty(&dirty, c, v)))
+            });
+        }
         true
     }
 

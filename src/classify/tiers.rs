@@ -5,7 +5,7 @@
     reason = "element and load indices come from the Ctx built from the same site, and base.unavailable is sized to site.elements"
 )]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::explain::{Check, findings_for};
 use super::graph::Ctx;
@@ -32,7 +32,8 @@ pub(crate) struct Assessor<'c, 'a> {
     /// Elements of other subsystems (power panels) that elements of E_s `require`: they take
     /// part in this subsystem's N-1 and maintenance scenarios.
     required: Vec<usize>,
-    load_zones: BTreeSet<&'a str>,
+    /// Per zone (numbered as in `Indices::zone`): a load of this subsystem sits there.
+    load_zone: Vec<bool>,
 }
 
 impl<'c, 'a> Assessor<'c, 'a> {
@@ -61,11 +62,14 @@ impl<'c, 'a> Assessor<'c, 'a> {
             .collect();
         required.sort_unstable();
         required.dedup();
-        let load_zones = ctx
-            .loads_of(net.sub)
-            .into_iter()
-            .filter_map(|l| ctx.site.loads[l].zone.as_deref())
-            .collect();
+        let mut load_zone = vec![false; ctx.zones];
+        for (l, load) in ctx.site.loads.iter().enumerate() {
+            if load.subsystem == net.sub
+                && let Some(z) = ctx.load_zone[l]
+            {
+                load_zone[z] = true;
+            }
+        }
         Assessor {
             ctx,
             net,
@@ -74,7 +78,7 @@ impl<'c, 'a> Assessor<'c, 'a> {
             unplanned: Evaluator::resume(ctx, net, base, Mode::UNPLANNED, unplanned),
             es,
             required,
-            load_zones,
+            load_zone,
         }
     }
 
@@ -111,31 +115,33 @@ impl<'c, 'a> Assessor<'c, 'a> {
     /// and what their failures take down. Each zone comes with the number of candidates in it.
     fn compartments(&self, candidates: &[usize]) -> BTreeMap<&'a str, (Vec<usize>, usize)> {
         let ctx = self.ctx;
-        let mut hit: BTreeMap<&'a str, usize> = BTreeMap::new();
+        let mut hit = vec![0usize; ctx.zones];
         for &e in candidates {
-            if let Some(z) = ctx.site.elements[e].zone.as_deref()
-                && !self.load_zones.contains(z)
+            if let Some(z) = ctx.zone[e]
+                && !self.load_zone[z]
             {
-                *hit.entry(z).or_default() += 1;
+                hit[z] += 1;
             }
         }
-        let mut zones: BTreeMap<&'a str, (Vec<usize>, usize)> = BTreeMap::new();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); ctx.zones];
+        let mut name: Vec<Option<&'a str>> = vec![None; ctx.zones];
         for (g, el) in ctx.site.elements.iter().enumerate() {
-            let Some(z) = el.zone.as_deref() else {
+            let Some(z) = ctx.zone[g] else {
                 continue;
             };
-            if let Some(&count) = hit.get(z)
-                && !self.base.unavailable[g]
-                && el.kind != Kind::Utility
-            {
-                let entry = zones.entry(z).or_insert_with(|| (Vec::new(), count));
-                entry.0.push(g);
-                entry.0.extend(&ctx.takes_down[g]);
+            if hit[z] > 0 && !self.base.unavailable[g] && el.kind != Kind::Utility {
+                name[z] = el.zone.as_deref();
+                members[z].push(g);
+                members[z].extend(&ctx.takes_down[g]);
             }
         }
-        for (members, _) in zones.values_mut() {
-            members.sort_unstable();
-            members.dedup();
+        let mut zones = BTreeMap::new();
+        for (z, mut m) in members.into_iter().enumerate() {
+            if let Some(zone) = name[z] {
+                m.sort_unstable();
+                m.dedup();
+                zones.insert(zone, (m, hit[z]));
+            }
         }
         zones
     }
@@ -202,14 +208,11 @@ impl<'c, 'a> Assessor<'c, 'a> {
         }
         // Tier III: every isolation group can be taken out on a planned basis
         let candidates = self.candidates();
-        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); ctx.isolation_groups];
         for &e in candidates.iter().filter(|&&e| !self.exempt(e)) {
-            groups
-                .entry(site.elements[e].isolation_group())
-                .or_default()
-                .push(e);
+            groups[ctx.isolation[e]].push(e);
         }
-        for members in groups.into_values() {
+        for members in groups.into_iter().filter(|m| !m.is_empty()) {
             if !self.planned_serves(&members) {
                 out.push(Check::scenario(
                     3,

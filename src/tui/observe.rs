@@ -142,7 +142,7 @@ impl Carry {
         let site = &*self.site;
         let inputs = inputs_from(site, &view.agents, view.source, policy, now, unix(wall));
         let live = inputs.live.clone();
-        let verdict = build_with(site, inputs, &mut self.memo);
+        let verdict = build_with(&self.site, inputs, &mut self.memo);
         let (metrics, sparks) = gather(view);
         let roles = crate::poll::latest_roles(&view.agents);
         let parts = crate::poll::latest_parts(site, &view.agents);

@@ -24,8 +24,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::classify::{Classification, GroupKind, Tier, classify_with};
+use crate::classify::{Classification, GroupKind, Tier, classify, classify_shared};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::{Id, LiveState, Site, Subsystem};
 
@@ -273,12 +274,29 @@ pub struct Memo {
 
 /// The verdict on `site` from `inputs`. Classifies twice when anything is unknown.
 pub fn build(site: &Site, inputs: Inputs) -> Verdict {
-    build_with(site, inputs, &mut Memo::default())
+    build_from(site, inputs, |live, _| classify(site, live))
 }
 
 /// As [`build`], carrying `memo` from the verdict before: the same verdict, with only what
 /// the new live state can change classified again.
-pub fn build_with(site: &Site, inputs: Inputs, memo: &mut Memo) -> Verdict {
+pub fn build_with(site: &Arc<Site>, inputs: Inputs, memo: &mut Memo) -> Verdict {
+    build_from(site, inputs, |live, worst| {
+        let m = if worst {
+            &mut memo.worst
+        } else {
+            &mut memo.best
+        };
+        classify_shared(site, live, m)
+    })
+}
+
+/// The verdict, with `classify(live, worst)` classifying the best (`false`) or the worst
+/// reading of unknown items.
+fn build_from(
+    site: &Site,
+    inputs: Inputs,
+    mut classify: impl FnMut(&LiveState, bool) -> Classification,
+) -> Verdict {
     let unknown = if inputs.unknown.is_empty() {
         unknown::from_live(site, &inputs.live)
     } else {
@@ -287,11 +305,11 @@ pub fn build_with(site: &Site, inputs: Inputs, memo: &mut Memo) -> Verdict {
     let best_live = inputs
         .optimistic
         .unwrap_or_else(|| optimistic(&inputs.live));
-    let c = classify_with(site, &best_live, &mut memo.best);
+    let c = classify(&best_live, false);
     let worst_case = if unknown.is_empty() {
         None
     } else {
-        let w = classify_with(site, &inputs.live, &mut memo.worst);
+        let w = classify(&inputs.live, true);
         (!health::same_picture(&c, &w)).then_some(w)
     };
     let agents = inputs.agents.unwrap_or_default();
