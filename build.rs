@@ -1,0 +1,15 @@
+//! Link-time choices for redcon's own binaries (not its dependencies nor its tests).
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    // A one-shot `redcon status` is a few milliseconds, and the dynamic loader spent a
+    // tenth of them reading and applying 22,000 relative relocations (540 KB of
+    // .rela.dyn). Packed relative relocations (DT_RELR) shrink them to 6 KB and keep
+    // the binary position-independent with full RELRO. Needs binutils 2.38 and glibc
+    // 2.36 (Debian 12); docs/performance.md has the figures.
+    if os == "linux" && env == "gnu" {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
+}
