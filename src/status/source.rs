@@ -286,7 +286,7 @@ pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherErro
         Source::Demo { live: None } => {
             let site = crate::demo::site()?;
             let live = crate::demo::live(&site)?;
-            runtime()?.block_on(poll_embedded(site, live, timeout))
+            read_embedded(site, live)
         }
         Source::Config { path, site: wanted } => match configured(path, wanted.as_deref())? {
             (site, Reader::Agents(specs), policy) => {
@@ -300,28 +300,85 @@ pub fn gather(source: &Source, timeout: Duration) -> Result<Gathered, GatherErro
     }
 }
 
-/// Serve the demo site from an in-process simulator on an ephemeral loopback port and poll
-/// it over real HTTP, the same path a production site takes.
-async fn poll_embedded(
-    site: Site,
-    live: LiveState,
-    timeout: std::time::Duration,
-) -> Result<Gathered, GatherError> {
-    let (addr, _sim, task) = crate::sim::spawn_local(site.clone(), live, None)
-        .await
+/// Read the demo site's simulated agents in this process: each answer is the body the
+/// simulator's server would send, decoded and folded in by the poller's own code, so the
+/// verdict is the one a console polling `redcon sim` over HTTP shows. The console and the
+/// operations still poll the demo over loopback HTTP; a one-shot check only reads.
+fn read_embedded(site: Site, live: LiveState) -> Result<Gathered, GatherError> {
+    let answers = crate::sim::answers(site.clone(), live)
         .map_err(|e| GatherError::Runtime(format!("embedded demo simulator: {e}")))?;
-    let specs: Vec<crate::poll::AgentSpec> =
-        crate::sim::agent_urls(&site, &format!("http://{addr}"))
+    let policy = crate::config::PollPolicy::default();
+    let statuses: Vec<AgentStatus> = answers
+        .into_iter()
+        .map(|(name, body)| {
+            let spec = AgentSpec {
+                url: format!("sim:embedded{}", crate::sim::agent_path(&name)),
+                name,
+                interval: Duration::ZERO,
+                timeout: Duration::ZERO,
+            };
+            let mut status = AgentStatus::new(&spec);
+            let fetched = crate::api::decode_snapshot(&body, &spec.name)
+                .map(|decoded| poll::Fetched::New {
+                    decoded: Box::new(decoded),
+                    etag: None,
+                    bytes: body.len(),
+                })
+                .map_err(poll::FetchError::from);
+            status.record(fetched, tokio::time::Instant::now(), &policy);
+            status
+        })
+        .collect();
+    let inputs = inputs_from_agents(
+        &site,
+        &statuses,
+        &policy,
+        tokio::time::Instant::now(),
+        crate::api::unix_now(),
+    );
+    Ok(Gathered { site, inputs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-shot demo reads the simulator in process; what it folds in must be what a
+    /// console polling the same simulator over loopback HTTP gets.
+    #[tokio::test]
+    async fn the_demo_read_in_process_is_the_demo_polled_over_http() {
+        let site = crate::demo::site().expect("demo site");
+        let live = crate::demo::live(&site).expect("demo live");
+        let here = read_embedded(site.clone(), live.clone()).expect("in process");
+
+        let (addr, _sim, task) = crate::sim::spawn_local(site.clone(), live, None)
+            .await
+            .expect("simulator");
+        let specs: Vec<AgentSpec> = crate::sim::agent_urls(&site, &format!("http://{addr}"))
             .into_iter()
-            .map(|(name, url)| crate::poll::AgentSpec {
+            .map(|(name, url)| AgentSpec {
                 name,
                 url,
-                interval: timeout,
-                timeout,
+                interval: Duration::from_secs(5),
+                timeout: Duration::from_secs(5),
             })
             .collect();
-    let policy = crate::config::PollPolicy::default();
-    let gathered = poll_site(site, &specs, &policy, timeout).await;
-    task.abort();
-    gathered
+        let policy = PollPolicy::default();
+        let polled = poll_site(site, &specs, &policy, Duration::from_secs(5))
+            .await
+            .expect("polled");
+        task.abort();
+
+        assert!(
+            !here.inputs.live.elements.is_empty() && !here.inputs.live.members.is_empty(),
+            "the demo reports units and members: {:?}",
+            here.inputs.live
+        );
+        assert_eq!(here.inputs.live, polled.inputs.live);
+        assert_eq!(here.inputs.agents, polled.inputs.agents);
+        assert_eq!(here.inputs.unknown, polled.inputs.unknown);
+        assert_eq!(here.inputs.data_problems, polled.inputs.data_problems);
+        let agents = here.inputs.agents.as_deref().unwrap_or_default();
+        assert_eq!(agents.len(), specs.len(), "every simulated agent answered");
+    }
 }
