@@ -24,7 +24,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::classify::{Classification, GroupKind, Tier, classify, classify_shared};
+use crate::classify::{Classification, GroupKind, Tier, classify_shared, classify_with};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -272,9 +272,11 @@ pub struct Memo {
     worst: crate::classify::Memo,
 }
 
-/// The verdict on `site` from `inputs`. Classifies twice when anything is unknown.
+/// The verdict on `site` from `inputs`. Classifies twice when anything is unknown: the
+/// worst reading from the memo of the best, since the two differ only in the unknown items.
 pub fn build(site: &Site, inputs: Inputs) -> Verdict {
-    build_from(site, inputs, |live, _| classify(site, live))
+    let mut memo = crate::classify::Memo::default();
+    build_from(site, inputs, |live, _| classify_with(site, live, &mut memo))
 }
 
 /// As [`build`], carrying `memo` from the verdict before: the same verdict, with only what
