@@ -128,3 +128,57 @@ fn a_memo_of_another_site_is_dropped() {
         assert_eq!(classify_with(site, &live, &mut memo), classify(site, &live));
     }
 }
+
+/// Every element of a shared-yard campus fails and comes back in turn, on top of a hall
+/// already short of one UPS, with one memo carried through: a loss only lowers capacity and
+/// a return only raises it, and the answers the memo keeps on that ground must be the
+/// answers of a full run each time.
+#[test]
+fn each_element_failing_and_returning_on_a_shared_yard_matches_a_full_run() {
+    let small = HallShape {
+        pdu_pairs: 3,
+        racks: 7,
+        rack_kw: 10.0,
+        crahs: 3,
+    };
+    let site = shared_yard(3, small);
+    let mut live = LiveState::default();
+    live.elements
+        .insert("H1-UPS-A2".into(), ElementState::Failed);
+    let mut memo = Memo::default();
+    let start = classify_with(&site, &live, &mut memo);
+    assert_eq!(start, classify(&site, &live));
+    let spofs = |c: &redcon::classify::Classification| {
+        c.subsystems
+            .iter()
+            .map(|s| s.live.spofs.clone())
+            .collect::<Vec<_>>()
+    };
+    let (mut new_spofs, mut same) = (0, 0);
+    for e in &site.elements {
+        let before = live.elements.get(&e.id).copied();
+        for state in [ElementState::Failed, ElementState::Maintenance] {
+            live.elements.insert(e.id.clone(), state);
+            let carried = classify_with(&site, &live, &mut memo);
+            let full = classify(&site, &live);
+            if spofs(&full) == spofs(&start) {
+                same += 1;
+            } else {
+                new_spofs += 1;
+            }
+            assert_eq!(carried, full, "{} {state:?}", e.id);
+            match before {
+                Some(s) => live.elements.insert(e.id.clone(), s),
+                None => live.elements.remove(&e.id),
+            };
+            let carried = classify_with(&site, &live, &mut memo);
+            assert_eq!(carried, classify(&site, &live), "{} back", e.id);
+        }
+    }
+    // both kinds were carried: losses that leave new single points of failure, and
+    // losses that the redundancy absorbs
+    assert!(
+        new_spofs > 0 && same > 0,
+        "new SPOFs {new_spofs}, same {same}"
+    );
+}

@@ -45,6 +45,15 @@ impl Graph {
         std::mem::take(&mut self.touched)
     }
 
+    /// The forward arcs whose flow the trial under way changed from `flows` (what the graph
+    /// held when it began).
+    pub fn moved<'g>(&'g self, flows: &'g [i64]) -> impl Iterator<Item = usize> + 'g {
+        self.touched
+            .iter()
+            .map(|&a| a & !1)
+            .filter(|&a| self.flow[a] != flows[a])
+    }
+
     /// Record, from now until `take_read`, which nodes the searches look at.
     pub fn start_reading(&mut self) {
         self.read.clear();

@@ -4,6 +4,12 @@
 //! or the arcs whose flow moved lie among what the answer was decided from. What the
 //! scenarios read is exact (the nodes their searches looked at), so a kept answer is the
 //! answer a full run would give; the property test in tests/incremental.rs compares them.
+//!
+//! Where the answer read only arcs whose capacity changed (no flow moved there), the
+//! direction of the change may settle it, since a maximum flow only grows with capacity:
+//! a scenario that failed still fails where capacity only fell, and a served one is still
+//! served where its proof (the baseline with the flow its trials moved) fits within the new
+//! capacities, that is where no arc it moved flow on lost capacity.
 #![allow(
     clippy::indexing_slicing,
     reason = "element, component and node indices come from the SubNet this state was built with, for the same site"
@@ -11,8 +17,16 @@
 
 use std::collections::BTreeMap;
 
-/// Per component, the nodes whose arcs changed (`None`: nothing in that component did).
-type Dirty = Vec<Option<Vec<bool>>>;
+/// Per component, per node, how its arcs changed (`CAP`, `RAISED`, `FLOW` bits; `None`:
+/// nothing in that component did).
+type Dirty = Vec<Option<Vec<u8>>>;
+
+/// An arc of the node changed capacity (flow unchanged).
+const CAP: u8 = 1;
+/// An arc of the node gained capacity, or its element became usable.
+const RAISED: u8 = 2;
+/// An arc of the node carries a different flow.
+const FLOW: u8 = 4;
 
 use super::*;
 use crate::classify::net::SubNet;
@@ -111,12 +125,16 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             if let Some((c, l)) = self.net.place[g] {
                 by_comp.entry(c).or_default().push(l);
                 let nodes = nodes_of(&self.net, c);
-                mark(&mut dirty, c, nodes, Component::node_in(l));
-                mark(&mut dirty, c, nodes, Component::node_out(l));
+                let rose = !self.baselines[c].usable[l] && self.usable(g);
+                let how = if rose { CAP | RAISED } else { CAP };
+                mark(&mut dirty, c, nodes, Component::node_in(l), how);
+                mark(&mut dirty, c, nodes, Component::node_out(l), how);
             }
         }
+        // every arc that lost capacity, as `moved_key` writes it
+        let mut lowered: Vec<u64> = Vec::new();
         for (c, ls) in by_comp {
-            if !self.rebase_component(c, &ls, &mut dirty) {
+            if !self.rebase_component(c, &ls, &mut dirty, &mut lowered) {
                 return false;
             }
         }
@@ -131,12 +149,39 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             self.cache
                 .retain(|key, answer| !held(key) && answer.reads.is_some());
         } else {
+            let mut changed_span = 0u128;
+            for (c, set) in dirty.iter().enumerate() {
+                for (v, &how) in set.iter().flatten().enumerate() {
+                    if how != 0 {
+                        changed_span |= span_bit(&self.net, c, v);
+                    }
+                }
+            }
+            let net = &self.net;
             self.cache.retain(|key, answer| {
-                !held(key)
-                    && answer
-                        .reads
-                        .as_ref()
-                        .is_some_and(|r| !r.iter().any(|&(c, v)| is_dirty(&dirty, c, v)))
+                if held(key) {
+                    return false;
+                }
+                if answer.span(net) & changed_span == 0 {
+                    return true;
+                }
+                let Some(reads) = &answer.reads else {
+                    return false;
+                };
+                let mut seen = 0;
+                for &(c, v) in reads {
+                    seen |= flags(&dirty, c, v);
+                    if seen & FLOW != 0 {
+                        return false;
+                    }
+                }
+                if seen == 0 {
+                    true
+                } else if answer.ok {
+                    !answer.moved.iter().any(|m| lowered.contains(m))
+                } else {
+                    seen & RAISED == 0
+                }
             });
         }
         true
@@ -144,7 +189,13 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 
     /// Repair component `c`'s baseline flow after its local elements `ls` changed state,
     /// marking the ends of every arc whose capacity or flow moved.
-    fn rebase_component(&mut self, c: usize, ls: &[usize], dirty: &mut Dirty) -> bool {
+    fn rebase_component(
+        &mut self,
+        c: usize,
+        ls: &[usize],
+        dirty: &mut Dirty,
+        lowered: &mut Vec<u64>,
+    ) -> bool {
         if !self.baselines[c].served {
             return false;
         }
@@ -189,11 +240,21 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 if caps0[x] == graph.cap(x) && flows0[x] == graph.flow(x) {
                     continue;
                 }
+                let how = if flows0[x] != graph.flow(x) {
+                    FLOW
+                } else if graph.cap(x) > caps0[x] {
+                    CAP | RAISED
+                } else {
+                    CAP
+                };
+                if graph.cap(x) < caps0[x] {
+                    lowered.push(moved_key(c, x & !1));
+                }
                 caps0[x] = graph.cap(x);
                 flows0[x] = graph.flow(x);
                 let (u, v) = graph.ends(x);
                 for node in [u, v].into_iter().filter(|&n| n != S && n != T) {
-                    mark(dirty, c, nodes, node);
+                    mark(dirty, c, nodes, node, how);
                     moved_elems.push(node);
                 }
             }
@@ -218,11 +279,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
     }
 }
 
-/// Mark `node` of component `c` (of `nodes` nodes) as changed.
-fn mark(dirty: &mut Dirty, c: usize, nodes: usize, node: usize) {
-    let set = dirty[c].get_or_insert_with(|| vec![false; nodes]);
+/// Mark `node` of component `c` (of `nodes` nodes) as changed in the ways `how` says.
+fn mark(dirty: &mut Dirty, c: usize, nodes: usize, node: usize, how: u8) {
+    let set = dirty[c].get_or_insert_with(|| vec![0; nodes]);
     if let Some(d) = set.get_mut(node) {
-        *d = true;
+        *d |= how;
     }
 }
 
@@ -230,8 +291,9 @@ fn nodes_of(net: &SubNet, c: usize) -> usize {
     net.comps[c].group_node(net.comps[c].groups.len())
 }
 
-fn is_dirty(dirty: &Dirty, c: usize, node: usize) -> bool {
+/// How `node` of component `c` changed (0: not at all).
+fn flags(dirty: &Dirty, c: usize, node: usize) -> u8 {
     dirty[c]
         .as_ref()
-        .is_some_and(|set| set.get(node).copied().unwrap_or(false))
+        .map_or(0, |set| set.get(node).copied().unwrap_or(0))
 }

@@ -104,6 +104,56 @@ type Memo = HashMap<Vec<usize>, Answer, foldhash::fast::FixedState>;
 struct Answer {
     ok: bool,
     reads: Option<Vec<(usize, usize)>>,
+    /// The (component, forward arc) pairs whose flow the scenario's trials moved off the
+    /// baseline: with the baseline, the flow that proves a served answer. Where none of them
+    /// lost capacity, the answer still stands (see `rebase`). Each is `moved_key(c, arc)`;
+    /// kept only for a served answer, the only kind that needs its proof.
+    moved: Vec<u64>,
+    /// Which of 128 stretches of the nodes the reads fall in (`span_bit`): an answer none
+    /// of whose stretches holds a changed node is kept without going through its reads.
+    /// Worked out at the first change that looks (`span`), not by the full run.
+    span: Option<u128>,
+}
+
+impl Answer {
+    fn span(&mut self, net: &SubNet) -> u128 {
+        let reads = &self.reads;
+        *self.span.get_or_insert_with(|| {
+            let Some(r) = reads else {
+                return u128::MAX;
+            };
+            let mut span = 0u128;
+            let mut last = (usize::MAX, 0);
+            for &(c, v) in r {
+                if c != last.0 {
+                    last = (c, span_shift(net, c));
+                }
+                span |= 1u128 << (((v >> last.1) + c.wrapping_mul(37)) % 128);
+            }
+            span
+        })
+    }
+}
+
+/// An arc of component `c` as `Answer::moved` holds it.
+pub(super) fn moved_key(c: usize, arc: usize) -> u64 {
+    ((c as u64) << 32) | arc as u64
+}
+
+/// The bit of node `v` of component `c` in an answer's `span`: a component's nodes are cut
+/// into 128 stretches of consecutive numbers, so the nodes of one hall share a few bits and
+/// a change in another hall does not reach them.
+pub(super) fn span_bit(net: &SubNet, c: usize, v: usize) -> u128 {
+    1u128 << (((v >> span_shift(net, c)) + c.wrapping_mul(37)) % 128)
+}
+
+/// How far to shift a node number of component `c` to get its stretch (a power of two, so
+/// the fold over thousands of reads costs a shift each, not a division).
+pub(super) fn span_shift(net: &SubNet, c: usize) -> u32 {
+    let nodes = net.comps[c].group_node(net.comps[c].groups.len());
+    (nodes.div_ceil(128).max(1))
+        .next_power_of_two()
+        .trailing_zeros()
 }
 
 /// What a failed scenario did, for findings.
@@ -256,9 +306,10 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         c: usize,
         lost: &[usize],
         reads: &mut Option<Vec<(usize, usize)>>,
+        moved: &mut Vec<u64>,
     ) -> i64 {
         self.net.comps[c].graph.start_reading();
-        let warm = self.try_warm(c, lost);
+        let warm = self.try_warm(c, lost, moved);
         let seen = self.net.comps[c].graph.take_read();
         match warm {
             Some(flow) => {
@@ -276,8 +327,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 
     /// The warm scenario as a trial on the baseline graph: only the arcs it touches change,
     /// and only they are put back, so a scenario costs what it touches, not the component.
-    /// `None` when a flow cycle blocks the cancelling (a cold run is needed).
-    fn try_warm(&mut self, c: usize, lost: &[usize]) -> Option<i64> {
+    /// `None` when a flow cycle blocks the cancelling (a cold run is needed). When the
+    /// trial serves, the arcs whose flow it moved go to `moved`.
+    fn try_warm(&mut self, c: usize, lost: &[usize], moved: &mut Vec<u64>) -> Option<i64> {
         let base_flow = self.baselines[c].flow;
         let (caps, flows) = self.baselines[c].warm.as_ref()?;
         let comp = &mut self.net.comps[c];
@@ -298,7 +350,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             .all(|&l| comp.graph.cancel_through(comp.elem_arc[l], S, T));
         let got = cancelled.then(|| {
             let left = base_flow - comp.graph.cancelled();
-            left + comp.graph.repair(S, T, comp.demand - left)
+            let flow = left + comp.graph.repair(S, T, comp.demand - left);
+            if flow >= comp.demand {
+                moved.extend(comp.graph.moved(flows).map(|a| moved_key(c, a)));
+            }
+            flow
         });
         comp.graph.end_trial(caps, flows);
         got
@@ -455,6 +511,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 .flat_map(|(c, l)| [(c, Component::node_in(l)), (c, Component::node_out(l))])
                 .collect(),
         );
+        let mut moved = Vec::new();
         let comps: BTreeSet<usize> = touched
             .iter()
             .filter_map(|&g| self.net.place[g].map(|(c, _)| c))
@@ -481,7 +538,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 if b.served && lost.iter().all(|&l| !b.carries[l]) {
                     continue;
                 }
-                let flow = self.run_warm(c, &lost, &mut reads);
+                let flow = self.run_warm(c, &lost, &mut reads, &mut moved);
                 if flow < self.net.comps[c].demand {
                     ok = false;
                     break;
@@ -489,7 +546,15 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
         }
         self.mark(&key, false);
-        self.cache.insert(key, Answer { ok, reads });
+        self.cache.insert(
+            key,
+            Answer {
+                ok,
+                reads,
+                moved,
+                span: None,
+            },
+        );
         ok
     }
 
