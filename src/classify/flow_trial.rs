@@ -26,7 +26,16 @@ impl Graph {
     /// Put back the capacities and flows the trial changed, from `caps` and `flows`
     /// (what the graph held when the trial began): the cost of the trial, not of the graph.
     pub fn end_trial(&mut self, caps: &[i64], flows: &[i64]) {
+        self.end_trial_moved(caps, flows, |_| {});
+    }
+
+    /// As `end_trial`, handing `moved` each forward arc whose flow the trial changed, in
+    /// the same pass that puts it back.
+    pub fn end_trial_moved(&mut self, caps: &[i64], flows: &[i64], mut moved: impl FnMut(usize)) {
         for &a in &self.touched {
+            if self.flow[a & !1] != flows[a & !1] {
+                moved(a & !1);
+            }
             for x in [a, a ^ 1] {
                 self.cap[x] = caps[x];
                 self.flow[x] = flows[x];
@@ -43,15 +52,6 @@ impl Graph {
         self.tracking = false;
         self.deficit.clear();
         std::mem::take(&mut self.touched)
-    }
-
-    /// The forward arcs whose flow the trial under way changed from `flows` (what the graph
-    /// held when it began).
-    pub fn moved<'g>(&'g self, flows: &'g [i64]) -> impl Iterator<Item = usize> + 'g {
-        self.touched
-            .iter()
-            .map(|&a| a & !1)
-            .filter(|&a| self.flow[a] != flows[a])
     }
 
     /// Record, from now until `take_read`, which nodes the searches look at.

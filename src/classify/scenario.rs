@@ -350,13 +350,14 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             .all(|&l| comp.graph.cancel_through(comp.elem_arc[l], S, T));
         let got = cancelled.then(|| {
             let left = base_flow - comp.graph.cancelled();
-            let flow = left + comp.graph.repair(S, T, comp.demand - left);
-            if flow >= comp.demand {
-                moved.extend(comp.graph.moved(flows).map(|a| moved_key(c, a)));
-            }
-            flow
+            left + comp.graph.repair(S, T, comp.demand - left)
         });
-        comp.graph.end_trial(caps, flows);
+        if got.is_some_and(|f| f >= comp.demand) {
+            comp.graph
+                .end_trial_moved(caps, flows, |a| moved.push(moved_key(c, a)));
+        } else {
+            comp.graph.end_trial(caps, flows);
+        }
         got
     }
 
