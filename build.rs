@@ -11,5 +11,11 @@ fn main() {
     // 2.36 (Debian 12); docs/performance.md has the figures.
     if os == "linux" && env == "gnu" {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+        // The unwinder from libgcc's static archive instead of libgcc_s.so: loading that
+        // library and running its constructor (which asks the CPU for its features, an
+        // instruction a hypervisor traps at some microseconds each) was 0.15 ms of every
+        // start. With the unwinder linked in, --as-needed drops libgcc_s from the binary's
+        // needs; panics and backtraces unwind the same way.
+        println!("cargo:rustc-link-arg-bins=-Wl,--whole-archive,-l:libgcc_eh.a,--no-whole-archive");
     }
 }
