@@ -2,11 +2,14 @@
 //! every `id: "x"` declaration, every map key and every field name, each with its byte
 //! offsets, and the start of every line. Content errors are located by looking up this
 //! index, so locating 50,000 problems costs 50,000 lookups, not 50,000 scans of the file.
+//! The index is built at the first lookup: a valid site file asks for none, and building it
+//! was a fifth of parsing the embedded demo site.
 
 use super::super::load::SiteIssue;
 use super::super::text::shown;
 pub(in crate::model) use super::index::Duplicate;
 use super::index::Index;
+use std::cell::OnceCell;
 
 /// Content problems kept in full; past this many only a count is kept, so a file with
 /// 50,000 broken elements gives a readable report (and a bounded one) instead of a flood.
@@ -19,7 +22,8 @@ const MAX_MESSAGE_CHARS: usize = 400;
 /// and collects those errors (the first [`MAX_ISSUES`] in full, then a count).
 pub(in crate::model) struct Locator<'a> {
     file: &'a str,
-    index: Index<'a>,
+    text: &'a str,
+    index: OnceCell<Index<'a>>,
     issues: Vec<SiteIssue>,
     more: usize,
 }
@@ -28,15 +32,20 @@ impl<'a> Locator<'a> {
     pub(in crate::model) fn new(text: &'a str, file: &'a str) -> Self {
         Locator {
             file,
-            index: Index::build(text),
+            text,
+            index: OnceCell::new(),
             issues: Vec::new(),
             more: 0,
         }
     }
 
+    fn index(&self) -> &Index<'a> {
+        self.index.get_or_init(|| Index::build(self.text))
+    }
+
     /// 1-based line and column (in bytes) of `offset`.
     pub(in crate::model) fn position(&self, offset: usize) -> (usize, usize) {
-        let starts = &self.index.line_starts;
+        let starts = &self.index().line_starts;
         let line = starts.partition_point(|&s| s <= offset).max(1);
         let start = starts.get(line - 1).copied().unwrap_or(0);
         (line, offset.saturating_sub(start) + 1)
@@ -44,23 +53,23 @@ impl<'a> Locator<'a> {
 
     /// Offsets of every `id: "x"` declaration of `id`, in file order.
     pub(in crate::model) fn declarations(&self, id: &str) -> &[usize] {
-        self.index.declarations.get(id).map_or(&[], Vec::as_slice)
+        self.index().declarations.get(id).map_or(&[], Vec::as_slice)
     }
 
     /// The first `"key":` in the map that is the value of `field`.
     pub(in crate::model) fn key(&self, field: &str, key: &str) -> Option<usize> {
-        let v = self.index.keys.get(key)?;
+        let v = self.index().keys.get(key)?;
         v.iter().find(|(_, f)| *f == Some(field)).map(|&(at, _)| at)
     }
 
     /// Keys written twice in one map, in file order.
     pub(in crate::model) fn duplicates(&self) -> &[Duplicate<'a>] {
-        &self.index.duplicates
+        &self.index().duplicates
     }
 
     /// The first quoted `s` anywhere.
     pub(in crate::model) fn string(&self, s: &str) -> Option<usize> {
-        self.index.strings.get(s).and_then(|v| v.first().copied())
+        self.index().strings.get(s).and_then(|v| v.first().copied())
     }
 
     /// The first of `offsets` at or after `start`.
@@ -72,24 +81,24 @@ impl<'a> Locator<'a> {
     /// The first quoted `target` after the declaration of `owner`.
     pub(in crate::model) fn reference(&self, owner: &str, target: &str) -> Option<usize> {
         let start = self.declarations(owner).first().copied().unwrap_or(0);
-        Self::after(self.index.strings.get(target), start)
+        Self::after(self.index().strings.get(target), start)
     }
 
     /// The first `field:` after the declaration of `owner` (its declaration, if none).
     pub(in crate::model) fn field(&self, owner: &str, field: &str) -> Option<usize> {
         let start = self.declarations(owner).first().copied();
-        Self::after(self.index.fields.get(field), start.unwrap_or(0)).or(start)
+        Self::after(self.index().fields.get(field), start.unwrap_or(0)).or(start)
     }
 
     /// The first quoted `s` after the first `field:` of the file.
     pub(in crate::model) fn string_in(&self, field: &str, s: &str) -> Option<usize> {
         let start = self.top_field(field).unwrap_or(0);
-        Self::after(self.index.strings.get(s), start)
+        Self::after(self.index().strings.get(s), start)
     }
 
     /// The first `field:` in the file.
     pub(in crate::model) fn top_field(&self, field: &str) -> Option<usize> {
-        Self::after(self.index.fields.get(field), 0)
+        Self::after(self.index().fields.get(field), 0)
     }
 
     pub(in crate::model) fn at(&mut self, offset: Option<usize>, message: String) {
