@@ -103,6 +103,10 @@ fn main() {
             one[1].0 * 1e3,
             one[1].1 * 1e3,
         );
+        println!(
+            "{n:>6} elements ({h} halls): first failure on a healthy campus (median of {runs}): {}",
+            first_failures(&shared, h, runs)
+        );
         points.push(((n as f64).ln(), best.ln()));
     }
     if points.len() >= 2 {
@@ -115,6 +119,44 @@ fn main() {
         let den: f64 = points.iter().map(|(x, _)| (x - mx).powi(2)).sum();
         println!("fitted exponent: {:.2}", num / den);
     }
+}
+
+/// One element fails on a campus where everything is ok, and comes back, the memo carried
+/// through. The flips above happen on a site already degraded (a UPS failed in hall 1), whose
+/// findings are already there; the first failure of a night drops the tier, and every
+/// element that no longer tolerates maintenance becomes a finding with its own outcome.
+fn first_failures(site: &Arc<redcon::model::Site>, halls: usize, runs: usize) -> String {
+    let mut healthy = LiveState::default();
+    for e in &site.elements {
+        healthy.elements.insert(e.id.clone(), ElementState::Ok);
+    }
+    let mut memo = Memo::default();
+    classify_shared(site, &healthy, &mut memo);
+    let mut out = Vec::new();
+    for what in ["UPS-A1", "UOB-A"] {
+        let mut failed = healthy.clone();
+        let id = format!("H{}-{what}", halls.div_ceil(2));
+        failed.elements.insert(id, ElementState::Failed);
+        // the failure and the return apart: the failure brings the findings
+        let (mut fails, mut backs) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            for (l, times) in [(&failed, &mut fails), (&healthy, &mut backs)] {
+                let t = Instant::now();
+                std::hint::black_box(classify_shared(site, l, &mut memo));
+                times.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        for t in [&mut fails, &mut backs] {
+            t.sort_by(f64::total_cmp);
+        }
+        out.push(format!(
+            "a {what} fails {:.1} ms (worst {:.1}), back {:.1} ms",
+            fails[fails.len() / 2],
+            fails[fails.len() - 1],
+            backs[backs.len() / 2]
+        ));
+    }
+    out.join(", ")
 }
 
 // the binary's allocator: what the console and `redcon status` pay
