@@ -115,7 +115,7 @@ fn effect(ctx: &Ctx, unit: &str, o: &Outcome) -> Effect {
         detail.push(text);
     }
     let short = unscaled(o.demand - o.served);
-    if short > dead_kw + 0.0005 || (loads.is_empty() && short > 0.0) {
+    if o.needs_cut(ctx) {
         let mut cut: Vec<&str> = o.cut.iter().map(|&e| ctx.id(e)).collect();
         cut.sort_unstable();
         let text = format!(
@@ -228,9 +228,9 @@ pub(crate) fn findings_for(a: &mut Assessor, checks: Vec<Check>) -> Vec<Finding>
         let ids: Vec<String> = c.removed.iter().map(|&e| ctx.id(e).to_string()).collect();
         let e = if c.scenario {
             let o = if c.planned {
-                a.planned.outcome(&c.removed)
+                a.planned.finding_outcome(&c.removed)
             } else {
-                a.unplanned.outcome(&c.removed)
+                a.unplanned.finding_outcome(&c.removed)
             };
             effect(ctx, sub.unit(), &o)
         } else {

@@ -277,6 +277,9 @@ impl Graph {
     }
 }
 
+#[path = "flow_reach.rs"]
+mod reach;
+
 #[path = "flow_trial.rs"]
 mod trial;
 

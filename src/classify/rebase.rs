@@ -273,6 +273,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
         }
         b.warm = Some((caps0, flows0));
+        b.reach = None;
         let usable = b.usable.clone();
         // a selector that could now draw on two inputs needs the enumeration of a full run
         self.selectors(c, &usable).is_empty()

@@ -92,6 +92,9 @@ struct Baseline {
     warm: Option<(Vec<i64>, Vec<i64>)>,
     /// The baseline's flow value.
     flow: i64,
+    /// What the source reaches in the baseline, worked out at the first finding that needs
+    /// it; dropped when the baseline moves.
+    reach: Option<outcome::BaseReach>,
 }
 
 /// Scenario answers by removed set (sorted).
@@ -220,6 +223,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 carries,
                 warm,
                 flow,
+                reach: None,
             });
         }
         ev

@@ -94,3 +94,60 @@ fn fast_path_agrees_with_cold_runs() {
     }
     assert!(compared > 5_000, "{compared}");
 }
+
+/// A finding's outcome from a trial on the baseline is the outcome of a run from zero in
+/// everything a finding tells (the loads left short aside): every element of the site alone
+/// and every pair of the subsystem's, planned and unplanned, designed, with a UPS failed and
+/// with a PDU failed.
+#[test]
+fn finding_outcomes_agree_with_cold_runs() {
+    let (mut compared, mut with_dead, mut with_stranded) = (0, 0, 0);
+    for site in sites() {
+        let ctx = Ctx::new(&site);
+        let n = site.elements.len();
+        let mut bases = vec![Base::design(&ctx)];
+        for kind in [Kind::Ups, Kind::Pdu] {
+            if let Some(e) = (0..n).find(|&e| ctx.kind(e) == kind) {
+                let mut b = Base::design(&ctx);
+                b.unavailable[e] = true;
+                bases.push(b);
+            }
+        }
+        for sub in Subsystem::ALL {
+            let loads = ctx.loads_of(sub);
+            let net = SubNet::build(&ctx, sub, &loads);
+            for base in &bases {
+                for mode in [Mode::PLANNED, Mode::UNPLANNED] {
+                    let mut ev = Evaluator::new(&ctx, &net, base, mode);
+                    let elems = net.elems.clone();
+                    // pairs within the subsystem, and any element of the site alone (a
+                    // cooling unit's `requires` reaches into power)
+                    let pairs = elems
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, &a)| elems[i + 1..].iter().map(move |&b| vec![a, b]));
+                    let sets: Vec<Vec<usize>> = (0..n).map(|e| vec![e]).chain(pairs).collect();
+                    for set in sets {
+                        let fast = ev.finding_outcome(&set);
+                        let cold = ev.outcome(&set);
+                        let what = format!("{} {sub:?} {set:?}", site.name);
+                        assert_eq!(fast.served, cold.served, "{what}");
+                        assert_eq!(fast.demand, cold.demand, "{what}");
+                        assert_eq!(fast.dead_loads, cold.dead_loads, "{what}");
+                        assert_eq!(fast.stranded, cold.stranded, "{what}");
+                        if cold.needs_cut(&ctx) {
+                            assert_eq!(fast.cut, cold.cut, "{what}");
+                        }
+                        compared += 1;
+                        with_dead += usize::from(!cold.dead_loads.is_empty());
+                        with_stranded += usize::from(!cold.stranded.is_empty());
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        compared > 5_000 && with_dead > 500 && with_stranded > 100,
+        "{compared} {with_dead} {with_stranded}"
+    );
+}
