@@ -122,9 +122,10 @@ fn main() {
 }
 
 /// One element fails on a campus where everything is ok, and comes back, the memo carried
-/// through. The flips above happen on a site already degraded (a UPS failed in hall 1), whose
-/// findings are already there; the first failure of a night drops the tier, and every
-/// element that no longer tolerates maintenance becomes a finding with its own outcome.
+/// through; each run in another hall, so no failure is one the memo has seen. The flips
+/// above happen on a site already degraded (a UPS failed in hall 1), whose findings are
+/// already there, and repeat one change; the first failure of a night drops the tier, and
+/// every element that no longer tolerates maintenance becomes a finding.
 fn first_failures(site: &Arc<redcon::model::Site>, halls: usize, runs: usize) -> String {
     let mut healthy = LiveState::default();
     for e in &site.elements {
@@ -134,12 +135,14 @@ fn first_failures(site: &Arc<redcon::model::Site>, halls: usize, runs: usize) ->
     classify_shared(site, &healthy, &mut memo);
     let mut out = Vec::new();
     for what in ["UPS-A1", "UOB-A"] {
-        let mut failed = healthy.clone();
-        let id = format!("H{}-{what}", halls.div_ceil(2));
-        failed.elements.insert(id, ElementState::Failed);
         // the failure and the return apart: the failure brings the findings
         let (mut fails, mut backs) = (Vec::new(), Vec::new());
-        for _ in 0..runs {
+        for run in 0..runs {
+            let mut failed = healthy.clone();
+            let hall = (halls.div_ceil(2) + run) % halls + 1;
+            failed
+                .elements
+                .insert(format!("H{hall}-{what}"), ElementState::Failed);
             for (l, times) in [(&failed, &mut fails), (&healthy, &mut backs)] {
                 let t = Instant::now();
                 std::hint::black_box(classify_shared(site, l, &mut memo));
