@@ -69,14 +69,14 @@ pub fn items(c: &Classification) -> Vec<Item> {
         }));
     }
     for s in &c.subsystems {
-        let fresh = new_spofs(s);
+        let fresh: std::collections::HashSet<&str> = new_spofs(s).into_iter().collect();
         let mut spofs: Vec<Item> = s
             .live
             .spofs
             .items
             .iter()
             .map(|p| {
-                let kind = if fresh.contains(&p.id.as_str()) {
+                let kind = if fresh.contains(p.id.as_str()) {
                     ItemKind::NewSpof
                 } else if p.accepted {
                     ItemKind::AcceptedSpof

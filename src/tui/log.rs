@@ -6,7 +6,7 @@
 //! and, once it is back, for how long. A change undone within [`FLAP`] is folded into the
 //! line that started it ("UPS-B1: failed for 12 s, back to ok").
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, SystemTime};
 
 use super::observe::Observation;
@@ -185,16 +185,19 @@ fn health_level(h: crate::verdict::Health) -> Level {
 
 /// The agents that were not fresh in either observation: their items' comings and goings
 /// from unknown are the agent's event, not each item's.
-fn blipping<'a>(old: &'a Observation, new: &'a Observation) -> Vec<&'a str> {
-    let fresh = |o: &'a Observation, n: &str| {
+fn blipping<'a>(old: &'a Observation, new: &'a Observation) -> HashSet<&'a str> {
+    let fresh = |o: &'a Observation| -> HashSet<&'a str> {
         o.agent_freshness
             .iter()
-            .any(|(a, f)| a == n && *f == Freshness::Fresh)
+            .filter(|(_, f)| *f == Freshness::Fresh)
+            .map(|(a, _)| a.as_str())
+            .collect()
     };
+    let (was, is) = (fresh(old), fresh(new));
     new.agent_freshness
         .iter()
         .map(|(n, _)| n.as_str())
-        .filter(|n| !fresh(old, n) || !fresh(new, n))
+        .filter(|n| !was.contains(n) || !is.contains(n))
         .collect()
 }
 
@@ -321,18 +324,25 @@ pub fn changes(old: Option<&Observation>, new: &Observation) -> Vec<LogEntry> {
         e.change = Some((from, to));
         out.push(e);
     }
+    // looked up, not searched: a campus has a hundred agents and thousands of unknown items
+    let mut before: HashMap<&str, &Freshness> = HashMap::new();
+    for (n, f) in &old.agent_freshness {
+        before.entry(n.as_str()).or_insert(f);
+    }
+    let mut unknown_of: HashMap<&str, usize> = HashMap::new();
+    for u in &v.unknown {
+        if let Some(a) = u.agent.as_deref() {
+            *unknown_of.entry(a).or_default() += 1;
+        }
+    }
     for (name, f) in &new.agent_freshness {
-        let Some((_, w)) = old.agent_freshness.iter().find(|(n, _)| n == name) else {
+        let Some(&w) = before.get(name.as_str()) else {
             continue;
         };
         if w == f {
             continue;
         }
-        let items = v
-            .unknown
-            .iter()
-            .filter(|u| u.agent.as_deref() == Some(name.as_str()))
-            .count();
+        let items = unknown_of.get(name.as_str()).copied().unwrap_or(0);
         let (level, text) = match f {
             Freshness::Fresh => (Level::Ok, format!("agent {name}: {w} -> fresh")),
             Freshness::Stale => (Level::Warning, format!("agent {name}: stale")),
