@@ -38,6 +38,21 @@ pub(crate) struct Component {
 }
 
 impl Component {
+    /// Take local elements `lost` out of the flow, as a trial on the graph: their own arcs
+    /// and their arcs from the source closed, the flow through them cancelled back to the
+    /// source. False when a flow cycle blocks the cancelling.
+    pub fn lose(&mut self, lost: &[usize]) -> bool {
+        self.graph.begin_trial();
+        for &l in lost {
+            self.graph.set_cap(self.elem_arc[l], 0);
+            if let Some(a) = self.src_arc[l] {
+                self.graph.set_cap(a, 0);
+            }
+        }
+        lost.iter()
+            .all(|&l| self.graph.cancel_through(self.elem_arc[l], S, T))
+    }
+
     pub fn node_in(l: usize) -> usize {
         2 + 2 * l
     }

@@ -49,13 +49,13 @@ impl Outcome {
 }
 
 impl Evaluator<'_, '_> {
-    /// The scenario as a finding tells it: served and demand, the loads left without a
-    /// path, what was cut off, and the min cut where [`Outcome::needs_cut`]; the loads left
-    /// short are not worked out (which group goes short depends on the flow found, and a
-    /// finding does not name them). Components whose baseline serves are decided as a trial
-    /// on that baseline, reachability searched only below the removed elements, so a
-    /// finding costs what its scenario touches; anything else is [`Evaluator::outcome`].
-    pub fn finding_outcome(&mut self, removed: &[usize]) -> Outcome {
+    /// A scenario's outcome begun: `removed` (sorted, the key to unmark) marked out of
+    /// service, the elements that touches and the components they lie in, and the loads no
+    /// component holds, lost whatever is removed.
+    fn start_outcome(
+        &mut self,
+        removed: &[usize],
+    ) -> (Vec<usize>, Vec<usize>, BTreeSet<usize>, Outcome) {
         let mut key = removed.to_vec();
         key.sort_unstable();
         key.dedup();
@@ -70,6 +70,17 @@ impl Evaluator<'_, '_> {
             out.demand += scaled(self.ctx.site.loads[l].demand);
             out.dead_loads.push(l);
         }
+        (key, touched, comps, out)
+    }
+
+    /// The scenario as a finding tells it: served and demand, the loads left without a
+    /// path, what was cut off, and the min cut where [`Outcome::needs_cut`]; the loads left
+    /// short are not worked out (which group goes short depends on the flow found, and a
+    /// finding does not name them). Components whose baseline serves are decided as a trial
+    /// on that baseline, reachability searched only below the removed elements, so a
+    /// finding costs what its scenario touches; anything else is [`Evaluator::outcome`].
+    pub fn finding_outcome(&mut self, removed: &[usize]) -> Outcome {
+        let (key, touched, comps, mut out) = self.start_outcome(removed);
         // None: a component needed a run from zero; Some(false): a cut not worked out
         let mut complete = Some(true);
         for c in 0..self.net.comps.len() {
@@ -138,17 +149,7 @@ impl Evaluator<'_, '_> {
         if lost_flow.saturating_mul(8) > b.flow {
             return None;
         }
-        comp.graph.begin_trial();
-        for &l in &lost {
-            comp.graph.set_cap(comp.elem_arc[l], 0);
-            if let Some(a) = comp.src_arc[l] {
-                comp.graph.set_cap(a, 0);
-            }
-        }
-        let cancelled = lost
-            .iter()
-            .all(|&l| comp.graph.cancel_through(comp.elem_arc[l], S, T));
-        if !cancelled {
+        if !comp.lose(&lost) {
             comp.graph.end_trial(caps, flows);
             return None;
         }
@@ -250,20 +251,7 @@ impl Evaluator<'_, '_> {
     /// The scenario in full, for a finding: what was served, which loads had no path left,
     /// where the min cut lies and which capacity components were cut off.
     pub fn outcome(&mut self, removed: &[usize]) -> Outcome {
-        let mut key = removed.to_vec();
-        key.sort_unstable();
-        key.dedup();
-        self.mark(&key, true);
-        let touched: BTreeSet<usize> = self
-            .touched(&key)
-            .iter()
-            .filter_map(|&g| self.net.place[g].map(|(c, _)| c))
-            .collect();
-        let mut out = Outcome::default();
-        for &l in &self.net.orphans {
-            out.demand += scaled(self.ctx.site.loads[l].demand);
-            out.dead_loads.push(l);
-        }
+        let (key, _, touched, mut out) = self.start_outcome(removed);
         for c in 0..self.net.comps.len() {
             if !touched.contains(&c) && self.baselines[c].served {
                 out.demand += self.net.comps[c].demand;

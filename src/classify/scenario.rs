@@ -330,16 +330,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             comp.graph.set_flows(flows);
             self.at_base[c] = true;
         }
-        comp.graph.begin_trial();
-        for &l in lost {
-            comp.graph.set_cap(comp.elem_arc[l], 0);
-            if let Some(a) = comp.src_arc[l] {
-                comp.graph.set_cap(a, 0);
-            }
-        }
-        let cancelled = lost
-            .iter()
-            .all(|&l| comp.graph.cancel_through(comp.elem_arc[l], S, T));
+        let cancelled = comp.lose(lost);
         let got = cancelled.then(|| {
             let left = base_flow - comp.graph.cancelled();
             left + comp.graph.repair(S, T, comp.demand - left)
