@@ -113,11 +113,15 @@ impl Graph {
         // seeds before `first` are done for this repair: full (an arc into `t` only gains
         // flow here) or unreachable
         let mut first = 0;
+        // seeds before `climbed` need not be tried by `climb` again in this repair
+        let mut climbed = 0;
         while total < need {
+            let mut found = self.climb(s, &starts, &mut climbed, gone, &mut stack);
             let e = self.next_epoch();
             self.stamp[t] = e;
-            let mut found = false;
-            'seeds: for (k, &a) in starts.iter().enumerate().skip(first) {
+            // only where no seed can climb: a search that may re-route placed flow
+            let rest = if found { &[][..] } else { &starts[..] };
+            'seeds: for (k, &a) in rest.iter().enumerate().skip(first) {
                 first = k;
                 let u = self.to[a ^ 1];
                 if self.reading {
@@ -196,6 +200,79 @@ impl Graph {
             total = total.saturating_add(f);
         }
         total
+    }
+
+    /// A path from `s` to one of the seeds `starts[*from..]` over arcs into each node that
+    /// have room: a path that draws more from upstream and re-routes nothing already
+    /// placed. Arcs the trial touched (the route its cancelling emptied) are tried before
+    /// the others, so a loss is made good the way it was fed where the supply allows, and
+    /// the flows elsewhere (a shared yard's units, which every scenario reads) stay as they
+    /// were. Depth-first in order: a full unit upstream is left at once for the next one,
+    /// where `repair`'s own search would first wander down through everything that unit
+    /// feeds. Seeds tried without success are passed over by later calls (`*from` moves on),
+    /// so each costs its upstream cone once per repair; `repair`'s search still covers them.
+    fn climb(
+        &mut self,
+        s: usize,
+        starts: &[usize],
+        from: &mut usize,
+        gone: u32,
+        stack: &mut Vec<(usize, usize)>,
+    ) -> bool {
+        let e = self.next_epoch();
+        while let Some(&a) = starts.get(*from) {
+            let u = self.to[a ^ 1];
+            if self.reading {
+                self.read.push(u);
+            }
+            if self.cap[a] > self.flow[a] && self.stamp[u] != e && self.gone[u] != gone {
+                self.visit(u, e);
+                self.via[u] = a;
+                if u == s || self.climb_from(u, s, e, gone, stack) {
+                    return true;
+                }
+            }
+            *from += 1;
+        }
+        false
+    }
+
+    /// The search of `climb` from one seed `u`, already visited in walk `e`.
+    fn climb_from(
+        &mut self,
+        u: usize,
+        s: usize,
+        e: u32,
+        gone: u32,
+        stack: &mut Vec<(usize, usize)>,
+    ) -> bool {
+        stack.clear();
+        stack.push((u, 0));
+        while let Some(top) = stack.last_mut() {
+            let (v, i) = *top;
+            let len = self.adj[v].len();
+            if i >= 2 * len {
+                stack.pop();
+                continue;
+            }
+            top.1 += 1;
+            // first sweep: arcs the trial touched; second: the others
+            let b = self.adj[v][i % len];
+            let touched = self.tracking && self.tmark[b] == self.tepoch;
+            if b.is_multiple_of(2) || touched != (i < len) {
+                continue;
+            }
+            let (w, into) = (self.to[b], b ^ 1);
+            if self.stamp[w] != e && self.gone[w] != gone && self.cap[into] > self.flow[into] {
+                self.via[w] = into;
+                if w == s {
+                    return true;
+                }
+                self.visit(w, e);
+                stack.push((w, 0));
+            }
+        }
+        false
     }
 
     /// Remove all flow through forward arc `a` by pushing it back along flow-carrying
