@@ -75,6 +75,20 @@ impl Evaluator<'_, '_> {
             }
         }
         self.mark(&key, false);
+        if ok {
+            // the proof also needs the touched elements' own arcs as the baseline has them:
+            // no flow where the scenario closes them
+            for &g in &touched {
+                if let Some((c, l)) = self.net.place[g] {
+                    let comp = &self.net.comps[c];
+                    moved.extend(
+                        std::iter::once(comp.elem_arc[l])
+                            .chain(comp.src_arc[l])
+                            .map(|a| moved_key(c, a)),
+                    );
+                }
+            }
+        }
         self.cache.insert(
             key,
             Answer {
