@@ -52,6 +52,10 @@ pub(crate) struct Graph {
     /// Nodes a trial's searches looked at (their arcs were read), when `reading`.
     read: Vec<usize>,
     reading: bool,
+    /// When the last repair fell short: every node it proved the source cannot reach (with
+    /// `t`, the sink side of a cut whose arcs the flow fills), while `reading`; `None` when
+    /// it did not fall short by running out of paths.
+    beyond: Option<Vec<usize>>,
     /// Flow the trial's cancelling took away from the sink, so the flow arriving there is
     /// known without summing the sink's arcs (a campus sink has thousands).
     cancelled: i64,

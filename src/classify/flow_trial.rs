@@ -67,6 +67,14 @@ impl Graph {
         std::mem::take(&mut self.read)
     }
 
+    /// Where the last repair fell short for want of paths, and the graph was `reading`: the
+    /// nodes the source could not reach. No arc into them from elsewhere has room, and none
+    /// out of them carries flow, so the capacity of the arcs into them bounds the flow: only
+    /// a capacity raised on such an arc can let more through.
+    pub fn take_beyond(&mut self) -> Option<Vec<usize>> {
+        self.beyond.take()
+    }
+
     /// Mark `v` seen in search `e`, and remember it was read.
     fn visit(&mut self, v: usize, e: u32) {
         self.stamp[v] = e;
@@ -113,6 +121,8 @@ impl Graph {
         // seeds before `first` are done for this repair: full (an arc into `t` only gains
         // flow here) or unreachable
         let mut first = 0;
+        self.beyond = None;
+        let mut beyond = Vec::new();
         // seeds before `climbed` need not be tried by `climb` again in this repair
         let mut climbed = 0;
         while total < need {
@@ -177,8 +187,12 @@ impl Graph {
                 for &v in &trail {
                     self.gone[v] = gone;
                 }
+                if self.reading {
+                    beyond.extend_from_slice(&trail);
+                }
             }
             if !found {
+                self.beyond = Some(beyond);
                 break;
             }
             let mut f = need - total;

@@ -4,9 +4,10 @@
 //! alter it. Whether a scenario serves depends on capacities alone (a maximum flow), never
 //! on which flow the baseline happens to hold, so:
 //!
-//! - a scenario that failed still fails unless capacity rose somewhere it read: what its
-//!   searches read (exact: the nodes they looked at) holds a cut too small for the demand,
-//!   and only a capacity that rose on that cut can widen it;
+//! - a scenario that failed still fails unless capacity rose on the cut that stopped it:
+//!   its repair ended with a set of nodes the source cannot reach, every arc into them full
+//!   and none out of them carrying flow, so the demand exceeds what the arcs into them can
+//!   carry until one of those arcs gains capacity;
 //! - a served scenario is still served where its proof still fits: the new baseline with the
 //!   scenario's changes added (the arcs its trials moved, and the touched elements' own
 //!   arcs, which the scenario closes) is a flow of the whole demand as long as none of those
@@ -21,17 +22,6 @@
 use std::collections::{BTreeMap, HashSet};
 
 use foldhash::fast::FixedState;
-
-/// Per component, per node, how its arcs changed (`CAP`, `RAISED`, `FLOW` bits; `None`:
-/// nothing in that component did).
-type Dirty = Vec<Option<Vec<u8>>>;
-
-/// An arc of the node changed capacity (flow unchanged).
-const CAP: u8 = 1;
-/// An arc of the node gained capacity, or its element became usable.
-const RAISED: u8 = 2;
-/// An arc of the node carries a different flow.
-const FLOW: u8 = 4;
 
 use super::*;
 use crate::classify::net::SubNet;
@@ -124,22 +114,23 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             self.base_supplied = supplied(self.ctx, self.base, self.mode, &vec![false; n]);
             self.supplied.clone_from(&self.base_supplied);
         }
-        let mut dirty: Dirty = vec![None; self.net.comps.len()];
+        // the stretches (`span_bit`) of every node whose arcs changed capacity or flow
+        let mut changed_span = 0u128;
         let mut by_comp: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for &g in &changed {
             if let Some((c, l)) = self.net.place[g] {
                 by_comp.entry(c).or_default().push(l);
-                let nodes = nodes_of(&self.net, c);
-                let rose = !self.baselines[c].usable[l] && self.usable(g);
-                let how = if rose { CAP | RAISED } else { CAP };
-                mark(&mut dirty, c, nodes, Component::node_in(l), how);
-                mark(&mut dirty, c, nodes, Component::node_out(l), how);
+                changed_span |= span_bit(&self.net, c, Component::node_in(l))
+                    | span_bit(&self.net, c, Component::node_out(l));
             }
         }
+        let in_this = !by_comp.is_empty();
         // every arc that lost capacity or carries another flow, as `moved_key` writes it
         let mut unsure: Vec<u64> = Vec::new();
+        // every arc that gained capacity: (component, from node, to node)
+        let mut raised: Vec<(usize, usize, usize)> = Vec::new();
         for (c, ls) in by_comp {
-            if !self.rebase_component(c, &ls, &mut dirty, &mut unsure) {
+            if !self.rebase_component(c, &ls, &mut changed_span, &mut unsure, &mut raised) {
                 return false;
             }
         }
@@ -149,20 +140,12 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             in_changed[g] = true;
         }
         let held = |key: &[usize]| key.iter().any(|&g| in_changed[g]);
-        if dirty.iter().all(Option::is_none) {
-            // nothing this evaluator's flows read moved: only answers about the changed
-            // elements themselves (a `required` element of another subsystem) can differ
+        if !in_this {
+            // nothing in this subsystem changed: only answers about the changed elements
+            // themselves (a `required` element of another subsystem) can differ
             self.cache
                 .retain(|key, answer| !held(key) && answer.reads.is_some());
         } else {
-            let mut changed_span = 0u128;
-            for (c, set) in dirty.iter().enumerate() {
-                for (v, &how) in set.iter().flatten().enumerate() {
-                    if how != 0 {
-                        changed_span |= span_bit(&self.net, c, v);
-                    }
-                }
-            }
             let net = &self.net;
             self.cache.retain(|key, answer| {
                 if held(key) {
@@ -177,22 +160,25 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 if answer.ok {
                     return !answer.moved.iter().any(|m| unsure.contains(m));
                 }
-                !reads
+                // the cut stops the flow while no arc into what lies beyond it gains capacity
+                let beyond = |c: usize, v: usize| reads.binary_search(&(c, v)).is_ok();
+                !raised
                     .iter()
-                    .any(|&(c, v)| flags(&dirty, c, v) & RAISED != 0)
+                    .any(|&(c, u, v)| beyond(c, v) && !beyond(c, u))
             });
         }
         true
     }
 
     /// Repair component `c`'s baseline flow after its local elements `ls` changed state,
-    /// marking the ends of every arc whose capacity or flow moved.
+    /// adding the stretches of the ends of every arc whose capacity or flow moved to `span`.
     fn rebase_component(
         &mut self,
         c: usize,
         ls: &[usize],
-        dirty: &mut Dirty,
+        span: &mut u128,
         unsure: &mut Vec<u64>,
+        raised: &mut Vec<(usize, usize, usize)>,
     ) -> bool {
         if !self.baselines[c].served {
             return false;
@@ -210,7 +196,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         }
         let demand = self.net.comps[c].demand;
         let base_flow = self.baselines[c].flow;
-        let nodes = nodes_of(&self.net, c);
+        let shift = span_shift(&self.net, c);
         let graph = &mut self.net.comps[c].graph;
         if !self.at_base[c] {
             graph.set_caps(&caps0);
@@ -238,21 +224,18 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 if caps0[x] == graph.cap(x) && flows0[x] == graph.flow(x) {
                     continue;
                 }
-                let how = if flows0[x] != graph.flow(x) {
-                    FLOW
-                } else if graph.cap(x) > caps0[x] {
-                    CAP | RAISED
-                } else {
-                    CAP
-                };
                 if graph.cap(x) < caps0[x] || flows0[x] != graph.flow(x) {
                     unsure.push(moved_key(c, x & !1));
+                }
+                if graph.cap(x) > caps0[x] {
+                    let (u, v) = graph.ends(x);
+                    raised.push((c, u, v));
                 }
                 caps0[x] = graph.cap(x);
                 flows0[x] = graph.flow(x);
                 let (u, v) = graph.ends(x);
                 for node in [u, v].into_iter().filter(|&n| n != S && n != T) {
-                    mark(dirty, c, nodes, node, how);
+                    *span |= span_bit_at(shift, c, node);
                     moved_elems.push(node);
                 }
             }
@@ -276,23 +259,4 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         // a selector that could now draw on two inputs needs the enumeration of a full run
         self.selectors(c, &usable).is_empty()
     }
-}
-
-/// Mark `node` of component `c` (of `nodes` nodes) as changed in the ways `how` says.
-fn mark(dirty: &mut Dirty, c: usize, nodes: usize, node: usize, how: u8) {
-    let set = dirty[c].get_or_insert_with(|| vec![0; nodes]);
-    if let Some(d) = set.get_mut(node) {
-        *d |= how;
-    }
-}
-
-fn nodes_of(net: &SubNet, c: usize) -> usize {
-    net.comps[c].group_node(net.comps[c].groups.len())
-}
-
-/// How `node` of component `c` changed (0: not at all).
-fn flags(dirty: &Dirty, c: usize, node: usize) -> u8 {
-    dirty[c]
-        .as_ref()
-        .map_or(0, |set| set.get(node).copied().unwrap_or(0))
 }

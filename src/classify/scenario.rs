@@ -100,9 +100,10 @@ struct Baseline {
 /// Scenario answers by removed set (sorted).
 type Memo = HashMap<Vec<usize>, Answer, foldhash::fast::FixedState>;
 
-/// A remembered scenario answer and what it was decided from: the (component, node) pairs
-/// whose arcs the decision read, or `None` when it read the whole subsystem (a run from
-/// zero). A change of state elsewhere leaves it valid (see `rebase`).
+/// A remembered scenario answer and what it was decided from: for a served one, the
+/// (component, node) pairs whose arcs the decision read; for a failed one, the nodes beyond
+/// the cut that stopped it (sorted); `None` when it was decided by a run from zero. A change
+/// of state elsewhere leaves it valid (see `rebase`).
 #[derive(Debug, Clone)]
 struct Answer {
     ok: bool,
@@ -131,7 +132,7 @@ impl Answer {
                 if c != last.0 {
                     last = (c, span_shift(net, c));
                 }
-                span |= 1u128 << (((v >> last.1) + c.wrapping_mul(37)) % 128);
+                span |= span_bit_at(last.1, c, v);
             }
             span
         })
@@ -147,7 +148,12 @@ pub(super) fn moved_key(c: usize, arc: usize) -> u64 {
 /// into 128 stretches of consecutive numbers, so the nodes of one hall share a few bits and
 /// a change in another hall does not reach them.
 pub(super) fn span_bit(net: &SubNet, c: usize, v: usize) -> u128 {
-    1u128 << (((v >> span_shift(net, c)) + c.wrapping_mul(37)) % 128)
+    span_bit_at(span_shift(net, c), c, v)
+}
+
+/// `span_bit` with the component's shift (`span_shift`) worked out once.
+pub(super) fn span_bit_at(shift: u32, c: usize, v: usize) -> u128 {
+    1u128 << (((v >> shift) + c.wrapping_mul(37)) % 128)
 }
 
 /// How far to shift a node number of component `c` to get its stretch (a power of two, so

@@ -103,8 +103,8 @@ impl Evaluator<'_, '_> {
 
     /// A scenario started from the baseline flow: cancel what ran through the lost
     /// elements, then augment. Falls back to a run from zero when that is not possible.
-    /// What the scenario read is added to `reads`, which becomes `None` when a run from
-    /// zero was needed.
+    /// What the scenario read is added to `reads`; where it fails, `reads` becomes the sink
+    /// side of the cut that stopped it; `None` when a run from zero was needed.
     fn run_warm(
         &mut self,
         c: usize,
@@ -116,6 +116,17 @@ impl Evaluator<'_, '_> {
         let warm = self.try_warm(c, lost, moved);
         let seen = self.net.comps[c].graph.take_read();
         match warm {
+            Some(flow) if flow < self.net.comps[c].demand => {
+                // a failure is decided here, and stands while no capacity rises on the cut
+                // the repair ran into: the nodes beyond it replace what was read
+                *reads = self.net.comps[c].graph.take_beyond().map(|beyond| {
+                    let mut r: Vec<(usize, usize)> = beyond.into_iter().map(|v| (c, v)).collect();
+                    r.sort_unstable();
+                    r.dedup();
+                    r
+                });
+                flow
+            }
             Some(flow) => {
                 if let Some(r) = reads {
                     r.extend(seen.into_iter().map(|v| (c, v)));
