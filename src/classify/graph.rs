@@ -29,6 +29,9 @@ pub(crate) struct Indices {
     pub inputs: Vec<Vec<usize>>,
     pub succ: Vec<Vec<usize>>,
     pub takes_down: Vec<Vec<usize>>,
+    /// Each element with what its failure takes down, sorted: the removed set of its
+    /// fault-tolerance scenario, looked up on every classification without building it.
+    pub fails_with: Vec<Vec<usize>>,
     pub requires: Vec<Vec<Vec<usize>>>,
     /// Elements whose `requires` mention this one.
     pub dependents: Vec<Vec<usize>>,
@@ -120,10 +123,21 @@ impl Indices {
                 succ[u].push(v);
             }
         }
-        let takes_down = site
+        let takes_down: Vec<Vec<usize>> = site
             .elements
             .iter()
             .map(|e| resolve(&e.takes_down))
+            .collect();
+        let fails_with = takes_down
+            .iter()
+            .enumerate()
+            .map(|(e, down)| {
+                let mut set = down.clone();
+                set.push(e);
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
             .collect();
         let requires: Vec<Vec<Vec<usize>>> = site
             .elements
@@ -194,6 +208,7 @@ impl Indices {
             inputs,
             succ,
             takes_down,
+            fails_with,
             requires,
             dependents,
             critical,

@@ -13,20 +13,30 @@ use super::*;
 impl Evaluator<'_, '_> {
     /// A previous answer for exactly this removed set, if any.
     pub fn cached(&self, removed: &[usize]) -> Option<bool> {
-        let mut key = removed.to_vec();
-        key.sort_unstable();
-        key.dedup();
-        self.cache.get(&key).map(|a| a.ok)
+        self.remembered(removed).map(|a| a.ok)
+    }
+
+    /// The answer for `removed`, looked up as it is where it is sorted already (most
+    /// sets are), so that the thousands of lookups of a classification allocate nothing.
+    fn remembered(&self, removed: &[usize]) -> Option<&Answer> {
+        if removed.is_sorted_by(|a, b| a < b) {
+            self.cache.get(removed)
+        } else {
+            let mut key = removed.to_vec();
+            key.sort_unstable();
+            key.dedup();
+            self.cache.get(&key)
+        }
     }
 
     /// Does the subsystem still serve every load with `removed` out of service?
     pub fn serves(&mut self, removed: &[usize]) -> bool {
+        if let Some(a) = self.remembered(removed) {
+            return a.ok;
+        }
         let mut key = removed.to_vec();
         key.sort_unstable();
         key.dedup();
-        if let Some(a) = self.cache.get(&key) {
-            return a.ok;
-        }
         if !self.net.orphans.is_empty() {
             return false;
         }

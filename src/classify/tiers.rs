@@ -250,8 +250,8 @@ impl<'c, 'a> Assessor<'c, 'a> {
             .filter(|&e| !self.exempt(e))
             .collect();
         for e in testable {
-            let set = self.with_consequences(e);
-            if !self.unplanned.serves(&set) {
+            if !self.unplanned.serves(&ctx.fails_with[e]) {
+                let set = self.with_consequences(e);
                 out.push(Check::scenario(4, Rule::FaultTolerance, set, false));
             }
         }
@@ -308,8 +308,7 @@ impl<'c, 'a> Assessor<'c, 'a> {
             if ctx.kind(e) == Kind::Utility && !utilities {
                 continue;
             }
-            let set = self.with_consequences(e);
-            if !self.unplanned.serves(&set) {
+            if !self.unplanned.serves(&ctx.fails_with[e]) {
                 let accepted = self.exempt(e) && ctx.kind(e) == Kind::RackAts;
                 items.push(Spof {
                     id: ctx.id(e).to_string(),
