@@ -80,6 +80,20 @@ impl Evaluator<'_, '_> {
     /// on that baseline, reachability searched only below the removed elements, so a
     /// finding costs what its scenario touches; anything else is [`Evaluator::outcome`].
     pub fn finding_outcome(&mut self, removed: &[usize]) -> Outcome {
+        let mut sorted = removed.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if let Some((out, _)) = self.outcomes.get(&sorted) {
+            return out.clone();
+        }
+        let (out, comps) = self.work_out(removed);
+        self.outcomes.insert(sorted, (out.clone(), comps));
+        out
+    }
+
+    /// `finding_outcome` where it has not been worked out before, with the components the
+    /// scenario touched.
+    fn work_out(&mut self, removed: &[usize]) -> (Outcome, Vec<usize>) {
         let (key, touched, comps, mut out) = self.start_outcome(removed);
         // None: a component needed a run from zero; Some(false): a cut not worked out
         let mut complete = Some(true);
@@ -98,11 +112,12 @@ impl Evaluator<'_, '_> {
             }
         }
         self.mark(&key, false);
-        match complete {
+        let out = match complete {
             Some(true) => out,
             Some(false) if !out.needs_cut(self.ctx) => out,
             _ => self.outcome(removed),
-        }
+        };
+        (out, comps.into_iter().collect())
     }
 
     /// Component `c`'s part of a finding's outcome, as a trial on its baseline: whether its

@@ -34,6 +34,7 @@ pub(crate) struct EvalState {
     net: SubNet,
     baselines: Vec<Baseline>,
     cache: Memo,
+    outcomes: Outcomes,
     base_supplied: Vec<bool>,
     relevant: Option<Vec<bool>>,
     at_base: Vec<bool>,
@@ -49,6 +50,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             net: self.net,
             baselines: self.baselines,
             cache: self.cache,
+            outcomes: self.outcomes,
             base_supplied: self.base_supplied,
             relevant: self.relevant,
             at_base: self.at_base,
@@ -74,6 +76,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 mode,
                 baselines: st.baselines,
                 cache: st.cache,
+                outcomes: st.outcomes,
                 removed: vec![false; n],
                 supplied: st.base_supplied.clone(),
                 base_supplied: st.base_supplied,
@@ -125,6 +128,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
         }
         let in_this = !by_comp.is_empty();
+        let by_comp_keys: Vec<usize> = by_comp.keys().copied().collect();
         // every arc that lost capacity or carries another flow, as `moved_key` writes it
         let mut unsure: Vec<u64> = Vec::new();
         // every arc that gained capacity: (component, from node, to node)
@@ -140,6 +144,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             in_changed[g] = true;
         }
         let held = |key: &[usize]| key.iter().any(|&g| in_changed[g]);
+        // an outcome reads only the components its scenario touched (a component whose
+        // baseline does not serve cannot change without a fresh start)
+        self.outcomes.retain(|key, (_, comps)| {
+            !held(key) && !comps.iter().any(|c| by_comp_keys.contains(c))
+        });
         if !in_this {
             // nothing in this subsystem changed: only answers about the changed elements
             // themselves (a `required` element of another subsystem) can differ

@@ -100,6 +100,9 @@ struct Baseline {
 /// Scenario answers by removed set (sorted).
 type Memo = HashMap<Vec<usize>, Answer, foldhash::fast::FixedState>;
 
+/// Findings' outcomes by removed set (sorted), each with the components it touched.
+type Outcomes = HashMap<Vec<usize>, (Outcome, Vec<usize>), foldhash::fast::FixedState>;
+
 /// A remembered scenario answer and what it was decided from: for a served one, the
 /// (component, node) pairs whose arcs the decision read; for a failed one, the nodes beyond
 /// the cut that stopped it (sorted); `None` when it was decided by a run from zero. A change
@@ -172,6 +175,9 @@ pub(crate) struct Evaluator<'c, 'a> {
     mode: Mode,
     baselines: Vec<Baseline>,
     cache: Memo,
+    /// Findings' outcomes by removed set (sorted), with the components the scenario
+    /// touched: an outcome reads nothing else (see `rebase`).
+    outcomes: Outcomes,
     removed: Vec<bool>,
     /// Elements in service and supplied with nothing removed, and in the scenario at hand.
     base_supplied: Vec<bool>,
@@ -202,6 +208,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             mode,
             baselines: Vec::new(),
             cache: Memo::default(),
+            outcomes: Outcomes::default(),
             removed: vec![false; n],
             supplied: base_supplied.clone(),
             base_supplied,
