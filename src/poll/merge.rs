@@ -150,7 +150,11 @@ pub fn merge(
             ));
             continue;
         }
-        let skew = snap.generated_at - (now_unix - arrival_age);
+        // judged when the snapshot came: a 304 since then renews the data, not its date
+        let received_age = a.received.map_or(arrival_age, |t| {
+            now.saturating_duration_since(t).as_secs_f64()
+        });
+        let skew = snap.generated_at - (now_unix - received_age);
         if a.freshness == Freshness::Fresh && skew.abs() > SKEW_REPORT_S {
             let way = if skew > 0.0 { "ahead of" } else { "behind" };
             m.problems.push(format!(
@@ -472,3 +476,7 @@ pub fn latest_roles(agents: &[AgentStatus]) -> BTreeMap<Id, Vec<String>> {
     }
     latest.into_iter().map(|(id, (_, r))| (id, r)).collect()
 }
+
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod tests;

@@ -76,6 +76,10 @@ pub struct AgentStatus {
     /// Items of the last snapshot that could not be read.
     pub item_errors: Vec<String>,
     pub snapshot: Option<Arc<Snapshot>>,
+    /// When the snapshot in hand arrived. A 304 says it is still current, which renews
+    /// `last_ok` but not the snapshot's own `generated_at`: the agent's clock is judged
+    /// against the moment the snapshot came, not against the last 304.
+    pub received: Option<Instant>,
     pub etag: Option<String>,
     pub polls: u64,
     pub not_modified: u64,
@@ -96,6 +100,7 @@ impl AgentStatus {
             failures: 0,
             item_errors: Vec::new(),
             snapshot: None,
+            received: None,
             etag: None,
             polls: 0,
             not_modified: 0,
@@ -127,6 +132,7 @@ impl AgentStatus {
             Ok(Fetched::New { decoded, etag, .. }) => {
                 self.item_errors = decoded.errors.iter().map(ToString::to_string).collect();
                 self.snapshot = Some(Arc::new(decoded.snapshot));
+                self.received = Some(now);
                 self.etag = etag;
                 self.ok(now);
             }

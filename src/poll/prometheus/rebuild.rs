@@ -159,6 +159,7 @@ pub fn statuses(
             st.item_errors = errors;
             st.since = dated(&snapshot, instance, &reading.changes);
             st.snapshot = Some(std::sync::Arc::new(snapshot));
+            st.received = st.last_ok;
             st.refresh(now, policy);
             st
         })
