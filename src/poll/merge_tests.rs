@@ -61,17 +61,23 @@ fn agent() -> AgentStatus {
     })
 }
 
+/// The demo site and its UPS agent, which has just answered with a snapshot assembled at
+/// `generated_at`.
+fn fresh(generated_at: f64) -> (Site, PollPolicy, Instant, AgentStatus) {
+    let policy = PollPolicy::default();
+    let start = Instant::now();
+    let mut a = agent();
+    a.record(Ok(answer(generated_at)), start, &policy);
+    (crate::demo::site().unwrap(), policy, start, a)
+}
+
 /// A site where nothing changes: the agent answers 304 to every poll for minutes. Its
 /// snapshot was made when it came; the 304s keep it current without re-dating it, and
 /// that is no clock skew (it was shown as "clock 45 s behind" on every agent of a quiet
 /// site, and turned a healthy site WARNING).
 #[test]
 fn a_snapshot_kept_current_by_304s_is_not_a_clock_behind() {
-    let site = crate::demo::site().unwrap();
-    let policy = PollPolicy::default();
-    let start = Instant::now();
-    let mut a = agent();
-    a.record(Ok(answer(T0)), start, &policy);
+    let (site, policy, start, mut a) = fresh(T0);
     for s in (5..=300).step_by(5) {
         a.record(
             Ok(Fetched::NotModified),
@@ -91,11 +97,7 @@ fn a_snapshot_kept_current_by_304s_is_not_a_clock_behind() {
 /// many 304s follow it.
 #[test]
 fn a_snapshot_dated_before_it_came_is_a_clock_behind() {
-    let site = crate::demo::site().unwrap();
-    let policy = PollPolicy::default();
-    let start = Instant::now();
-    let mut a = agent();
-    a.record(Ok(answer(T0 - 60.0)), start, &policy);
+    let (site, policy, start, mut a) = fresh(T0 - 60.0);
     assert_eq!(
         clock_lines(&site, &a, start, T0),
         vec!["ups-gw-a: clock 60 s behind this console's".to_string()]
