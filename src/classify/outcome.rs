@@ -56,9 +56,7 @@ impl Evaluator<'_, '_> {
         &mut self,
         removed: &[usize],
     ) -> (Vec<usize>, Vec<usize>, BTreeSet<usize>, Outcome) {
-        let mut key = removed.to_vec();
-        key.sort_unstable();
-        key.dedup();
+        let key = set_key(removed);
         self.mark(&key, true);
         let touched = self.touched(&key);
         let comps: BTreeSet<usize> = touched
@@ -80,14 +78,12 @@ impl Evaluator<'_, '_> {
     /// on that baseline, reachability searched only below the removed elements, so a
     /// finding costs what its scenario touches; anything else is [`Evaluator::outcome`].
     pub fn finding_outcome(&mut self, removed: &[usize]) -> Outcome {
-        let mut sorted = removed.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        if let Some((out, _)) = self.outcomes.get(&sorted) {
+        let key = set_key(removed);
+        if let Some((out, _)) = self.outcomes.get(&key) {
             return out.clone();
         }
         let (out, comps) = self.work_out(removed);
-        self.outcomes.insert(sorted, (out.clone(), comps));
+        self.outcomes.insert(key, (out.clone(), comps));
         out
     }
 

@@ -22,10 +22,7 @@ impl Evaluator<'_, '_> {
         if removed.is_sorted_by(|a, b| a < b) {
             self.cache.get(removed)
         } else {
-            let mut key = removed.to_vec();
-            key.sort_unstable();
-            key.dedup();
-            self.cache.get(&key)
+            self.cache.get(&set_key(removed))
         }
     }
 
@@ -34,9 +31,7 @@ impl Evaluator<'_, '_> {
         if let Some(a) = self.remembered(removed) {
             return a.ok;
         }
-        let mut key = removed.to_vec();
-        key.sort_unstable();
-        key.dedup();
+        let key = set_key(removed);
         if !self.net.orphans.is_empty() {
             return false;
         }
@@ -99,15 +94,7 @@ impl Evaluator<'_, '_> {
                 }
             }
         }
-        self.cache.insert(
-            key,
-            Answer {
-                ok,
-                reads,
-                moved,
-                span: None,
-            },
-        );
+        self.cache.insert(key, Answer::new(ok, reads, moved));
         ok
     }
 
