@@ -19,6 +19,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[macro_use]
 mod emit;
+mod audit_cli;
 mod completions;
 mod logs;
 mod ops_cli;
@@ -387,7 +388,7 @@ fn main() -> ExitCode {
             format,
         }) => {
             let since = since.map(|h| redcon::api::unix_now() - h * 3600.0);
-            return ops_cli::print_audit(audit.as_deref(), since, matches!(format, Format::Json));
+            return audit_cli::print_audit(audit.as_deref(), since, matches!(format, Format::Json));
         }
         Some(Command::Exporter {
             listen,
@@ -448,7 +449,7 @@ fn main() -> ExitCode {
         }
     };
     let mut inputs = gathered.inputs;
-    inputs.lingering = ops_cli::lingering(
+    inputs.lingering = audit_cli::lingering(
         audit.as_deref(),
         &gathered.site,
         &inputs.live,
