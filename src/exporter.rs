@@ -49,12 +49,15 @@ pub fn seen(agents: &[AgentStatus], now: tokio::time::Instant) -> Vec<AgentSeen>
         .collect()
 }
 
-/// One verdict on `site` from the poller's `agents`, rendered.
+/// One verdict on `site` from the poller's `agents`, rendered. `memo` carries what the
+/// verdict before classified: a rebuild that only moves ages (every `REBUILD_EVERY`) or one
+/// agent's answer classifies only what that changes, as the console does.
 pub fn text(
-    site: &Site,
+    site: &Arc<Site>,
     agents: &[AgentStatus],
     policy: &PollPolicy,
     maintenance: &Maintenance,
+    memo: &mut crate::verdict::Memo,
 ) -> String {
     let now = tokio::time::Instant::now();
     let unix = crate::api::unix_now();
@@ -82,7 +85,7 @@ pub fn text(
             })
         })
         .collect();
-    let v = crate::verdict::build(site, inputs);
+    let v = crate::verdict::build_with(site, inputs, memo);
     crate::openmetrics::site::render(&v, &seen(agents, now), &in_place)
 }
 
@@ -96,15 +99,17 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), poll::ClientError> {
     let served = Arc::new(Served::default());
+    let site = Arc::new(site);
     let (mut views, _poller) = poll::spawn(poll::client()?, specs, policy.clone());
     let classify = {
         let served = Arc::clone(&served);
         async move {
+            let mut memo = crate::verdict::Memo::default();
             loop {
                 let view = views.borrow_and_update().clone();
                 // before any agent was asked every one would read as dead
                 if view.agents.is_empty() || view.agents.iter().any(|a| a.polls > 0) {
-                    let t = text(&site, &view.agents, &policy, &maintenance);
+                    let t = text(&site, &view.agents, &policy, &maintenance, &mut memo);
                     *served.0.write().unwrap_or_else(PoisonError::into_inner) = t;
                 }
                 tokio::select! {
