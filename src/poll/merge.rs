@@ -240,6 +240,11 @@ fn read_snapshot<'a>(
         }
         seen.insert(id);
         let r = Reading { id, kind, rep };
+        if rep.state().is_unknown() {
+            // the agent answers but cannot read this item's source
+            reported_unknown(m, a, id, kind);
+            continue;
+        }
         let observed_at = rep.observed_at();
         if !observed_at.is_finite() || observed_at > snap.generated_at + SKEW_ALLOWANCE_S {
             let why = if observed_at.is_finite() {
@@ -341,15 +346,59 @@ fn use_reading(ctx: &Ctx, m: &mut Merged, a: &AgentStatus, r: &Reading, live: bo
 }
 
 fn set_state(l: &mut LiveState, r: &Reading) {
-    match (r.kind, r.rep.state()) {
+    set_known(l, r.id, r.kind, r.rep.state());
+}
+
+fn set_known(l: &mut LiveState, id: &str, kind: ItemKind, state: ItemState) {
+    match (kind, state) {
         (ItemKind::Element, ItemState::Element(s)) if s != ElementState::Ok => {
-            l.elements.insert(r.id.to_string(), s);
+            l.elements.insert(id.to_string(), s);
         }
         (ItemKind::Member, ItemState::Member(s)) if s != MemberState::Ok => {
-            l.members.insert(r.id.to_string(), s);
+            l.members.insert(id.to_string(), s);
         }
         _ => {}
     }
+}
+
+/// An item its agent reports as `unknown`: unknown in the live state, and in the optimistic
+/// bound at the last state the agent read for it (as designed if it never read one), never
+/// unavailable there: unknown is not failed (docs/tier-rules.md, "Unknown").
+fn reported_unknown(m: &mut Merged, a: &AgentStatus, id: &str, kind: ItemKind) {
+    let last = a.last_known.get(id).copied();
+    if let Some((state, _)) = last {
+        set_known(&mut m.optimistic, id, kind, state);
+    }
+    mark_unknown(
+        m,
+        id,
+        kind,
+        Some(&a.name),
+        last.map(|(s, _)| s),
+        last.map(|(_, at)| at),
+    );
+}
+
+/// Each item `snap` reports with its last known state: the one it reports now, or for an
+/// item reported `unknown`, what `before` knew of it.
+pub(super) fn last_known(
+    before: &BTreeMap<String, (ItemState, f64)>,
+    snap: &Snapshot,
+) -> BTreeMap<String, (ItemState, f64)> {
+    snap.elements
+        .iter()
+        .map(Rep::Element)
+        .chain(snap.members.iter().map(Rep::Member))
+        .chain(snap.tanks.iter().map(Rep::Tank))
+        .filter_map(|rep| {
+            let known = if rep.state().is_unknown() {
+                before.get(rep.id()).copied()
+            } else {
+                Some((rep.state(), rep.observed_at()))
+            };
+            known.map(|k| (rep.id().to_string(), k))
+        })
+        .collect()
 }
 
 fn mark_unknown(

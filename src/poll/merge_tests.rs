@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::api::{AgentInfo, SCHEMA_VERSION, decode_snapshot};
+use crate::api::{AgentInfo, ElementReport, Metrics, SCHEMA_VERSION, decode_snapshot};
 use crate::poll::{AgentSpec, Fetched};
 
 const T0: f64 = 1_800_000_000.0;
@@ -109,4 +109,89 @@ fn a_snapshot_dated_before_it_came_is_a_clock_behind() {
     );
     let later = clock_lines(&site, &a, start + Duration::from_secs(20), T0 + 20.0);
     assert_eq!(later.len(), 1, "{later:?}");
+}
+
+/// The UPS agent's answer at `at`, reporting UPS-A1 in `state` (its other units ok).
+fn ups_a1(at: f64, state: ElementState) -> Fetched {
+    let report = |id: &str, state| ElementReport {
+        id: id.into(),
+        state,
+        observed_at: at,
+        flags: Vec::new(),
+        metrics: Metrics::default(),
+        position: None,
+    };
+    let snap = Snapshot {
+        schema_version: SCHEMA_VERSION,
+        agent: AgentInfo {
+            id: "ups-gw-a".into(),
+            version: "0".into(),
+            hostname: None,
+        },
+        generated_at: at,
+        elements: vec![
+            report("UPS-A1", state),
+            report("UPS-A2", ElementState::Ok),
+            report("UPS-A3", ElementState::Ok),
+        ],
+        members: Vec::new(),
+        tanks: Vec::new(),
+        host: None,
+    };
+    let body = serde_json::to_vec(&snap).unwrap();
+    Fetched::New {
+        decoded: Box::new(decode_snapshot(&body, "ups-gw-a").unwrap()),
+        etag: None,
+        bytes: body.len(),
+    }
+}
+
+/// An agent that answers but reports a unit `unknown` (it cannot read the UPS) makes the
+/// unit unknown, not failed: the optimistic bound keeps what the agent last read (it was
+/// failed: failed there; it was ok: ok there), and the unit is listed with that state and
+/// when it was read. The bound once took the reported `unknown` as unavailable, and a
+/// generator reported unknown turned a Tier III site CRITICAL at Tier I.
+#[test]
+fn a_unit_reported_unknown_keeps_its_last_known_state_in_the_optimistic_bound() {
+    let site = crate::demo::site().unwrap();
+    let policy = PollPolicy::default();
+    let start = Instant::now();
+    for (before, optimistic) in [
+        (ElementState::Failed, Some(&ElementState::Failed)),
+        (ElementState::Ok, None),
+    ] {
+        let mut a = agent();
+        a.record(Ok(ups_a1(T0, before)), start, &policy);
+        let later = start + Duration::from_secs(5);
+        a.record(Ok(ups_a1(T0 + 5.0, ElementState::Unknown)), later, &policy);
+        let m = merge(&site, std::slice::from_ref(&a), &policy, later, T0 + 5.0);
+        assert_eq!(m.live.elements.get("UPS-A1"), Some(&ElementState::Unknown));
+        assert_eq!(m.optimistic.elements.get("UPS-A1"), optimistic, "{before}");
+        let item = m.unknown.iter().find(|u| u.id == "UPS-A1").unwrap();
+        assert_eq!(item.last_state, Some(ItemState::Element(before)));
+        assert_eq!(item.last_seen, Some(T0));
+        assert_eq!(item.agent.as_deref(), Some("ups-gw-a"));
+    }
+}
+
+/// Reported unknown from the first answer on: never known, so as designed in the
+/// optimistic bound and listed as never seen; the next answer that reads it ends that.
+#[test]
+fn a_unit_never_read_is_designed_in_the_optimistic_bound_until_it_is_read() {
+    let site = crate::demo::site().unwrap();
+    let policy = PollPolicy::default();
+    let start = Instant::now();
+    let mut a = agent();
+    a.record(Ok(ups_a1(T0, ElementState::Unknown)), start, &policy);
+    let m = merge(&site, std::slice::from_ref(&a), &policy, start, T0);
+    assert_eq!(m.live.elements.get("UPS-A1"), Some(&ElementState::Unknown));
+    assert_eq!(m.optimistic.elements.get("UPS-A1"), None);
+    let item = m.unknown.iter().find(|u| u.id == "UPS-A1").unwrap();
+    assert_eq!((item.last_state, item.last_seen), (None, None));
+
+    let later = start + Duration::from_secs(5);
+    a.record(Ok(ups_a1(T0 + 5.0, ElementState::Bypass)), later, &policy);
+    let m = merge(&site, std::slice::from_ref(&a), &policy, later, T0 + 5.0);
+    assert_eq!(m.live.elements.get("UPS-A1"), Some(&ElementState::Bypass));
+    assert!(m.unknown.iter().all(|u| u.id != "UPS-A1"));
 }

@@ -86,6 +86,11 @@ pub struct AgentStatus {
     /// Since when (unix seconds) items have been in the state they are in, where the source
     /// keeps their history and it shows the change (Prometheus); empty from a direct poll.
     pub since: std::collections::BTreeMap<String, f64>,
+    /// Each item of the snapshot in hand with its last state that was not `unknown` and
+    /// when that was read: an item its agent now reports unknown (it cannot read its
+    /// source) keeps that state in the optimistic bound. Only items of the current snapshot,
+    /// so an agent cannot grow it beyond one answer.
+    pub last_known: std::collections::BTreeMap<String, (crate::verdict::ItemState, f64)>,
 }
 
 impl AgentStatus {
@@ -105,6 +110,7 @@ impl AgentStatus {
             polls: 0,
             not_modified: 0,
             since: std::collections::BTreeMap::new(),
+            last_known: std::collections::BTreeMap::new(),
         }
     }
 
@@ -131,6 +137,7 @@ impl AgentStatus {
             }
             Ok(Fetched::New { decoded, etag, .. }) => {
                 self.item_errors = decoded.errors.iter().map(ToString::to_string).collect();
+                self.last_known = merge::last_known(&self.last_known, &decoded.snapshot);
                 self.snapshot = Some(Arc::new(decoded.snapshot));
                 self.received = Some(now);
                 self.etag = etag;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::classify::{GroupReport, SpofList, SubsystemReport, Tier};
+use crate::classify::{Classification, GroupReport, SpofList, SubsystemReport, Tier};
 use crate::verdict::{LiveSource, SubsystemVerdict, TierRange, Verdict, new_spofs};
 
 /// A perfdata value: the figure, or `U` when unknown items leave it open
@@ -56,17 +56,18 @@ pub fn render_line(v: &Verdict) -> String {
 
 fn perfdata(v: &Verdict) -> String {
     let c = &v.classification;
-    let sure = !v.uncertain();
+    // A figure is known when both readings of the unknown items give it: an unknown
+    // generator leaves the network's SPOF count as sure as it was.
+    let agreed = |of: &dyn Fn(&Classification) -> Option<usize>| {
+        of(c).filter(|n| v.worst_case.as_ref().is_none_or(|w| of(w) == Some(*n)))
+    };
     let mut perf = format!(
         "design_tier={};;;0;4 live_tier={};;;0;4",
         v.design_tier.0,
         figure(v.live_tier.known().map(|t| t.0))
     );
     for s in &v.subsystems {
-        let spofs = c
-            .subsystem(s.subsystem)
-            .map(|r| r.live.spofs.items.len())
-            .filter(|_| sure);
+        let spofs = agreed(&|c| c.subsystem(s.subsystem).map(|r| r.live.spofs.items.len()));
         let _ = write!(
             perf,
             " {n}_tier={};;;0;4 {n}_spofs={};;;0",
@@ -75,11 +76,11 @@ fn perfdata(v: &Verdict) -> String {
             n = s.subsystem.name()
         );
     }
-    let findings: usize = c.subsystems.iter().map(|s| s.live.findings.len()).sum();
+    let findings = agreed(&|c| Some(c.subsystems.iter().map(|s| s.live.findings.len()).sum()));
     let _ = write!(
         perf,
         " findings={};;;0 serving_now={};;;0;1 unprotected={};;;0 unknown_items={};;;0",
-        figure(Some(findings).filter(|_| sure)),
+        figure(findings),
         figure(v.serving_now.map(u8::from)),
         c.unprotected_loads.len(),
         v.unknown.len()

@@ -306,7 +306,7 @@ fn build_from(
     };
     let best_live = inputs
         .optimistic
-        .unwrap_or_else(|| optimistic(&inputs.live));
+        .map_or_else(|| optimistic(&inputs.live), unknown::without_unknown);
     let c = classify(&best_live, false);
     let worst_case = if unknown.is_empty() {
         None

@@ -213,3 +213,31 @@ fn an_item_problem_begins_when_its_state_did_if_the_data_says_when() {
     assert_eq!(since("UPS-B1"), Some(1_789_990_000.0));
     assert_eq!(since("UPS-A2"), None, "undated: the data does not say");
 }
+
+/// An optimistic bound handed in with an item still `unknown` (as the poller once built it
+/// for a unit its agent reported unknown) counts that item as designed, not as
+/// unavailable: a generator nobody can read makes the tier a range and the check a
+/// WARNING, where it was CRITICAL at Tier I.
+#[test]
+fn an_unknown_item_left_in_the_optimistic_bound_counts_as_designed() {
+    let site = demo();
+    let mut live = demo_live();
+    live.elements.insert("G-2".into(), ElementState::Unknown);
+    let mut inputs = Inputs::of_live(LiveSource::Agents, live.clone(), 1_790_000_000.0);
+    inputs.optimistic = Some(live);
+    let v = build(&site, inputs);
+    assert_eq!(v.state, CheckState::Warning, "{:#?}", v.reasons);
+    assert_eq!(v.live_tier.high, Tier::III);
+    assert!(v.live_tier.known().is_none(), "{}", v.live_tier);
+    // figures the unknown generator cannot move stay figures; the power ones do not
+    let line = crate::status::render_line(&v);
+    let perf = line.split_once(" | ").map_or("", |(_, p)| p);
+    for figure in [
+        "cooling_spofs=3;",
+        "network_spofs=0;",
+        "power_spofs=U;",
+        "live_tier=U;",
+    ] {
+        assert!(perf.contains(figure), "{figure} in {perf}");
+    }
+}

@@ -18,6 +18,13 @@ pub enum ItemState {
 }
 
 impl ItemState {
+    pub fn is_unknown(self) -> bool {
+        matches!(
+            self,
+            ItemState::Element(ElementState::Unknown) | ItemState::Member(MemberState::Unknown)
+        )
+    }
+
     pub fn is_ok(self) -> bool {
         matches!(
             self,
@@ -59,7 +66,12 @@ pub struct StaleItem {
 /// The live state with every unknown item left out: at its designed (ok) state. The poller
 /// gives a better one, with the last known states.
 pub fn optimistic(live: &LiveState) -> LiveState {
-    let mut l = live.clone();
+    without_unknown(live.clone())
+}
+
+/// `l` with no item `unknown`: the optimistic bound never counts an unknown item as
+/// unavailable, whoever built it.
+pub fn without_unknown(mut l: LiveState) -> LiveState {
     l.elements.retain(|_, s| *s != ElementState::Unknown);
     l.members.retain(|_, s| *s != MemberState::Unknown);
     l.fuel_tanks.retain(|_, t| t.state != ElementState::Unknown);
