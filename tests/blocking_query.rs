@@ -210,3 +210,81 @@ async fn the_poller_sees_a_change_long_before_its_interval() {
     .expect("the fault reaches the view within seconds, not the 60 s interval");
     assert!(t.elapsed() < Duration::from_secs(5));
 }
+
+/// A change to one agent is not an answer for another: the simulator once ended every held
+/// request on any change, each with a 304, which the poller takes from a server that does
+/// not really hold; it then asked that agent again only after its interval. A fault on the
+/// agent itself (taken down) still ends the wait at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_request_outlasts_a_change_to_another_agent() {
+    let d = start(None).await;
+    let tag = d.get("gen-gw", "snapshot").await.headers()[ETAG].clone();
+    let url = d.url("gen-gw", "snapshot");
+    let hold = |wait: &'static str| {
+        let (http, u, t) = (d.http.clone(), url.clone(), tag.clone());
+        tokio::spawn(async move { held(&http, &u, &t, wait).await })
+    };
+
+    let waiting = hold("2");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    d.ok_fault(json!({"action": "fail", "target": "UPS-A1"}))
+        .await;
+    let (r, took) = waiting.await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert!(took >= Duration::from_millis(1800), "held on: {took:?}");
+
+    let waiting = hold("15");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    d.ok_fault(json!({"action": "down", "agent": "gen-gw"}))
+        .await;
+    let (_, took) = waiting.await.unwrap();
+    assert!(
+        took < Duration::from_secs(3),
+        "ended by its own fault: {took:?}"
+    );
+}
+
+/// Two faults on two agents a tenth of a second apart: both reach the poller's view within
+/// seconds, though its interval is a minute. The second took up to an interval before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_faults_on_two_agents_back_to_back_both_arrive_at_once() {
+    let d = start(None).await;
+    let spec = |name: &str| AgentSpec {
+        name: name.into(),
+        url: format!("{}{}", d.base, redcon::sim::agent_path(name)),
+        interval: Duration::from_secs(60),
+        timeout: Duration::from_secs(2),
+    };
+    let specs = vec![spec("ups-gw-a"), spec("gen-gw")];
+    let (mut views, _handle) = poll::spawn(d.http.clone(), specs, PollPolicy::default());
+    let state = |v: &poll::PollView, agent: usize, id: &str| {
+        v.agents[agent]
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.elements.iter().find(|e| e.id == id))
+            .map(|e| e.state)
+    };
+    let both = |v: &poll::PollView, want: ElementState| {
+        state(v, 0, "UPS-A1") == Some(want) && state(v, 1, "G-2") == Some(want)
+    };
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !both(&views.borrow_and_update(), ElementState::Ok) {
+            views.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("first snapshots");
+    // let the poller settle into held requests
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    d.ok_fault(json!({"action": "fail", "target": "UPS-A1"}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    d.ok_fault(json!({"action": "fail", "target": "G-2"})).await;
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !both(&views.borrow_and_update(), ElementState::Failed) {
+            views.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("both faults within seconds, not the 60 s interval");
+}

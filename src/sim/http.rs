@@ -180,11 +180,16 @@ async fn hold(
     headers: &HeaderMap,
 ) {
     let mut changes = sim.changes();
-    let version = |at| sim.lock_at(at).content(agent, at).map(|(v, _)| v);
-    let Some(held) = version(Instant::now()) else {
+    // what this agent answers with: its content version, and how it misbehaves
+    let answer = |at| {
+        let mut sim = sim.lock_at(at);
+        let version = sim.content(agent, at).map(|(v, _)| v)?;
+        Some((version, sim.fault(agent)))
+    };
+    let Some(held) = answer(Instant::now()) else {
         return;
     };
-    let Some(wait) = hold_for(agent, held, headers, query) else {
+    let Some(wait) = hold_for(agent, held.0, headers, query) else {
         return;
     };
     let deadline = Instant::now() + wait;
@@ -198,14 +203,19 @@ async fn hold(
     loop {
         let next = (Instant::now() + RECHECK).min(deadline);
         tokio::select! {
-            // a fault or an operation: answer now, whatever it changed (a fault that
-            // takes this agent down must reach the next request, not wait out this one)
-            _ = changes.changed() => return,
+            // a fault or an operation somewhere: looked at below. Only a change to this
+            // agent's answer ends the wait, as on a real agent: a 304 to every waiting
+            // request on every change elsewhere read to the poller as a server that does
+            // not hold, and that agent was next asked an interval later, so a second fault
+            // injected just after a first took seconds to show
+            changed = changes.changed() => if changed.is_err() { return },
             () = tokio::time::sleep_until(next) => {}
             () = &mut stopped => return,
         }
         let now = Instant::now();
-        if version(now) != Some(held) || now >= deadline {
+        // a fault that takes this agent down (or clears) must reach the next request, not
+        // wait out this one
+        if answer(now) != Some(held) || now >= deadline {
             return;
         }
     }
