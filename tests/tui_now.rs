@@ -364,5 +364,11 @@ fn unknown_plant_is_never_shown_as_running_on_generators() {
     let shown = format!("{}", frame(&app, 200, 60).backend());
     assert!(!shown.contains("ON GENERATORS"), "{shown}");
     assert!(shown.contains("utility not reported"), "{shown}");
-    assert!(shown.contains("(3 unknown)"), "{shown}");
+    // none of the three is known: not "0/3", which reads as three down
+    assert!(
+        shown.contains("generators ?/3 available (all unknown)"),
+        "{shown}"
+    );
+    assert!(shown.contains("?/3 up (all unknown)"), "{shown}");
+    assert!(!shown.contains("0/3"), "{shown}");
 }

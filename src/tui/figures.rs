@@ -86,11 +86,10 @@ fn ups_system(obs: &Observation, g: &RedundancyGroup) -> Figure {
     let unknown = unknown_of(obs, &g.units);
     // units nobody reports are counted apart: never up, never down
     let mut text = format!(
-        "{} {}/{} up{}",
+        "{} {} up{}",
         system_name(&g.units),
-        carrying.len(),
-        g.units.len(),
-        unknown_text(unknown)
+        count(carrying.len(), g.units.len(), unknown),
+        unknown_text(unknown, g.units.len())
     );
     if loads.is_empty() {
         text.push_str(" · load ?");
@@ -113,11 +112,21 @@ fn unknown_of(obs: &Observation, ids: &[String]) -> usize {
         .count()
 }
 
-fn unknown_text(n: usize) -> String {
-    if n == 0 {
-        String::new()
+/// "2/3", or "?/3" when none of the three is known: "0/3 up" beside "(3 unknown)" read at
+/// a glance as all three down.
+fn count(up: usize, of: usize, unknown: usize) -> String {
+    if unknown == of && of > 0 {
+        format!("?/{of}")
     } else {
-        format!(" ({n} unknown)")
+        format!("{up}/{of}")
+    }
+}
+
+fn unknown_text(n: usize, of: usize) -> String {
+    match n {
+        0 => String::new(),
+        n if n == of => " (all unknown)".to_string(),
+        n => format!(" ({n} unknown)"),
     }
 }
 
@@ -155,22 +164,22 @@ fn power(obs: &Observation, out: &mut Vec<Figure>) {
         let on_gens = n_util > 0 && utilities.is_empty() && util_unknown == 0;
         let text = if on_gens {
             format!(
-                "ON GENERATORS {} ({}/{n_gen}{})",
+                "ON GENERATORS {} ({}{})",
                 gens.join(" "),
-                gens.len(),
-                unknown_text(gen_unknown)
+                count(gens.len(), n_gen, gen_unknown),
+                unknown_text(gen_unknown, n_gen)
             )
         } else if utilities.is_empty() && util_unknown > 0 {
             format!(
-                "utility not reported; generators {}/{n_gen} available{}",
-                gens.len(),
-                unknown_text(gen_unknown)
+                "utility not reported; generators {} available{}",
+                count(gens.len(), n_gen, gen_unknown),
+                unknown_text(gen_unknown, n_gen)
             )
         } else {
             format!(
-                "generators {}/{n_gen} available, standing by{}",
-                gens.len(),
-                unknown_text(gen_unknown)
+                "generators {} available, standing by{}",
+                count(gens.len(), n_gen, gen_unknown),
+                unknown_text(gen_unknown, n_gen)
             )
         };
         out.push(figure(text, on_gens || gens.len() + gen_unknown < n_gen));
@@ -211,9 +220,9 @@ fn cooling(obs: &Observation, out: &mut Vec<Figure>) {
             continue;
         }
         let mut text = format!(
-            "{label} {}/{n} running{}",
-            running.len(),
-            unknown_text(unknown)
+            "{label} {} running{}",
+            count(running.len(), n, unknown),
+            unknown_text(unknown, n)
         );
         let supply = running
             .iter()
