@@ -63,6 +63,7 @@ fn observation(site: &Site, more: &[&str]) -> Observation {
     // as the poller would report a 100-agent site with a few agents lagging
     obs.agents = Some(AgentCounts {
         fresh: 97,
+        not_answering: 0,
         stale: 2,
         dead: 1,
     });

@@ -52,6 +52,7 @@ fn obs(fail: &[&str], at: SystemTime) -> Observation {
     let mut o = Observation::of_file(&site, &live, at);
     o.agents = Some(AgentCounts {
         fresh: 10,
+        not_answering: 0,
         stale: 0,
         dead: 0,
     });

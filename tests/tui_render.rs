@@ -38,12 +38,14 @@ fn demo_obs(fail: &[&str]) -> Observation {
     obs.agents = Some(if fail.is_empty() {
         AgentCounts {
             fresh: 10,
+            not_answering: 0,
             stale: 0,
             dead: 0,
         }
     } else {
         AgentCounts {
             fresh: 8,
+            not_answering: 0,
             stale: 1,
             dead: 1,
         }
@@ -499,4 +501,24 @@ fn a_user_layout_moving_the_footer_to_the_top_moves_it() {
     assert_eq!(find(&moved, "q quit").1, 0, "{}", text(&moved));
     assert_eq!(find(&moved, "WARNING").1, 1);
     assert_eq!(find(&moved, "[1 Overview]").1, 3);
+}
+
+/// An agent whose last poll failed is said at once in the header, though its data stays
+/// in use (and the count fresh) until it is stale: "agents 10 fresh" for the quarter of a
+/// minute after an agent stopped answering told the operator nothing.
+#[test]
+fn the_header_says_an_agent_is_not_answering_before_its_data_goes_stale() {
+    let mut obs = demo_obs(&[]);
+    obs.agents = Some(AgentCounts {
+        fresh: 10,
+        not_answering: 1,
+        stale: 0,
+        dead: 0,
+    });
+    let mut app = App::new("dc1", t0());
+    update(&mut app, Action::PollUpdate(Box::new(obs)));
+    for (w, h) in [(80, 24), (200, 60)] {
+        let shown = text(&render(&app, &Theme::colored(), w, h));
+        assert!(shown.contains("10 fresh (1 not answering)"), "{shown}");
+    }
 }

@@ -43,6 +43,7 @@ fn demo_obs(fail: &[&str]) -> Observation {
     let mut obs = Observation::of_file(&site, &live, t0());
     obs.agents = Some(AgentCounts {
         fresh: 3,
+        not_answering: 0,
         stale: 0,
         dead: 0,
     });
@@ -154,6 +155,7 @@ fn no_color_keeps_the_words_and_symbols_and_uses_no_colour() {
     obs.agent_freshness[1].1 = Freshness::Stale;
     obs.agents = Some(AgentCounts {
         fresh: 2,
+        not_answering: 0,
         stale: 1,
         dead: 0,
     });
@@ -384,6 +386,7 @@ fn one_stale_agent_is_named_and_all_dead_reads_no_data() {
     obs.agent_freshness[1].1 = Freshness::Stale;
     obs.agents = Some(AgentCounts {
         fresh: 2,
+        not_answering: 0,
         stale: 1,
         dead: 0,
     });
@@ -398,6 +401,7 @@ fn one_stale_agent_is_named_and_all_dead_reads_no_data() {
     }
     obs.agents = Some(AgentCounts {
         fresh: 0,
+        not_answering: 0,
         stale: 0,
         dead: 3,
     });

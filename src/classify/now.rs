@@ -108,6 +108,8 @@ pub(crate) fn now_report(
             .collect();
         notes.push(ServingNote {
             kind: NoteKind::Unserved,
+            subsystem: sub,
+            cause: None,
             runtime_min: None,
             elements: vec![],
             loads: ids.iter().map(|s| s.to_string()).collect(),
@@ -205,6 +207,7 @@ fn unprotected_note(ctx: &Ctx, base: &Base, loads: &[usize], live: &LiveState) -
     };
     ServingNote {
         kind: NoteKind::Unprotected,
+        subsystem: Subsystem::Power,
         runtime_min: None,
         elements: causes.iter().map(|&(e, _)| ctx.id(e).to_string()).collect(),
         loads: ids.iter().map(|s| s.to_string()).collect(),
@@ -213,6 +216,7 @@ fn unprotected_note(ctx: &Ctx, base: &Base, loads: &[usize], live: &LiveState) -
             name_list(&ids),
             if ids.len() == 1 { "it" } else { "them" }
         ),
+        cause: Some(why),
     }
 }
 
@@ -256,6 +260,8 @@ fn on_battery_notes(
             };
             ServingNote {
                 kind: NoteKind::OnBattery,
+                subsystem: Subsystem::Power,
+                cause: None,
                 runtime_min: live.battery_runtime_min.get(id).copied(),
                 elements: vec![id.to_string()],
                 loads: loads.clone(),

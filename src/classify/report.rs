@@ -241,12 +241,18 @@ pub enum NoteKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServingNote {
     pub kind: NoteKind,
+    /// Which subsystem falls short: a load without cooling is not a load without power.
+    pub subsystem: crate::model::Subsystem,
     /// On battery: the estimated runtime the UPS reports, minutes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_min: Option<f64>,
     pub elements: Vec<Id>,
     pub loads: Vec<Id>,
     pub message: String,
+    /// Unprotected: what leaves the loads without a working UPS ("UPS-B1 bypass, ATS-3 on
+    /// raw input RB-2"), so each load's line can say it without the others'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -18,6 +18,9 @@ use crate::verdict::{Inputs, Verdict, build, build_with};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AgentCounts {
     pub fresh: usize,
+    /// Of the fresh: those whose last poll failed. Their data is still in use until it is
+    /// stale, but the operator should not learn of the outage only then.
+    pub not_answering: usize,
     pub stale: usize,
     /// Dead or never answered: either way the console has nothing usable from them.
     pub dead: usize,
@@ -157,7 +160,10 @@ impl Carry {
         let mut counts = AgentCounts::default();
         for a in &view.agents {
             match a.freshness {
-                Freshness::Fresh => counts.fresh += 1,
+                Freshness::Fresh => {
+                    counts.fresh += 1;
+                    counts.not_answering += usize::from(a.failures > 0);
+                }
                 Freshness::Stale => counts.stale += 1,
                 Freshness::Dead | Freshness::Never => counts.dead += 1,
             }

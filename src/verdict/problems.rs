@@ -50,6 +50,9 @@ pub enum Trouble {
     /// An agent that does not answer.
     #[strum(message = "agent down")]
     AgentDown,
+    /// An agent whose last poll failed while its data is still fresh enough to use.
+    #[strum(message = "not answering")]
+    NotAnswering,
     Unknown,
     /// Still used, but old.
     Stale,
@@ -143,6 +146,16 @@ fn loads(v: &Verdict, out: &mut Vec<Problem>) {
             NoteKind::OnBattery => continue,
         };
         for l in &n.loads {
+            // one line per load, each in its own words: the note's sentence names every
+            // load, and three loads made three identical lines
+            let text = match (n.kind, &n.cause) {
+                (_, _) if n.loads.len() == 1 => n.message.clone(),
+                (NoteKind::Unprotected, Some(cause)) => {
+                    format!("{l} unprotected ({cause}): one utility disturbance drops it")
+                }
+                (NoteKind::Unprotected, None) => format!("{l} unprotected"),
+                _ => format!("{l} without {} now", n.subsystem.name()),
+            };
             out.push(Problem {
                 severity,
                 trouble,
@@ -150,7 +163,7 @@ fn loads(v: &Verdict, out: &mut Vec<Problem>) {
                 kind: None,
                 agent: None,
                 group: None,
-                text: n.message.clone(),
+                text,
                 since: None,
             });
         }
@@ -409,6 +422,22 @@ fn tanks(live: &LiveState, owner: &dyn Fn(&str) -> Option<String>, out: &mut Vec
 fn unknown(v: &Verdict, out: &mut Vec<Problem>) {
     for a in &v.agents {
         if a.freshness == Freshness::Fresh {
+            // its data is still used; the outage is news now, not when the data goes stale
+            if let Some(e) = &a.error {
+                out.push(Problem {
+                    severity: Severity::Warning,
+                    trouble: Trouble::NotAnswering,
+                    item: a.name.clone(),
+                    kind: None,
+                    agent: Some(a.name.clone()),
+                    group: None,
+                    text: format!(
+                        "agent {} not answering: {e} (its data is still fresh)",
+                        a.name
+                    ),
+                    since: None,
+                });
+            }
             continue;
         }
         let items = v

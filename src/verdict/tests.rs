@@ -241,3 +241,60 @@ fn an_unknown_item_left_in_the_optimistic_bound_counts_as_designed() {
         assert!(perf.contains(figure), "{figure} in {perf}");
     }
 }
+
+/// Loads left without supply together get a line each, in their own words: the shared
+/// sentence named them all, and three loads made three identical lines.
+#[test]
+fn each_load_without_supply_has_its_own_line() {
+    let site = demo();
+    let live = parse_live(
+        r#"(elements: {"UTIL-1": failed, "G-1": failed, "G-2": failed})"#,
+        "live.ron",
+        &site,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let v = verdict(&site, live);
+    let unserved: Vec<&Problem> = v
+        .problems
+        .iter()
+        .filter(|p| p.trouble == Trouble::Unserved)
+        .collect();
+    assert!(unserved.len() >= 2, "{:#?}", texts(&v));
+    for p in &unserved {
+        assert_eq!(p.text, format!("{} without power now", p.item));
+    }
+}
+
+/// An agent whose last poll failed, its data still fresh, is a problem of the moment (a
+/// warning, named with its error); the check state is not moved by it.
+#[test]
+fn an_agent_not_answering_is_a_problem_before_its_data_is_stale() {
+    let site = demo();
+    let mut inputs = Inputs::of_live(LiveSource::Agents, demo_live(), 1_790_000_000.0);
+    let health = |name: &str, error: Option<&str>| AgentHealth {
+        name: name.into(),
+        freshness: Freshness::Fresh,
+        error: error.map(String::from),
+        detail: None,
+        item_errors: Vec::new(),
+    };
+    inputs.agents = Some(vec![
+        health("ups-gw-a", Some("Connection refused (os error 111)")),
+        health("gen-gw", None),
+    ]);
+    let v = build(&site, inputs);
+    let p: Vec<&Problem> = v
+        .problems
+        .iter()
+        .filter(|p| p.trouble == Trouble::NotAnswering)
+        .collect();
+    assert_eq!(p.len(), 1, "{:#?}", texts(&v));
+    assert_eq!(p[0].item, "ups-gw-a");
+    assert_eq!(p[0].severity, Severity::Warning);
+    assert!(p[0].text.contains("Connection refused"), "{}", p[0].text);
+    assert_eq!(
+        v.state,
+        CheckState::Warning,
+        "the demo's own state, unmoved"
+    );
+}

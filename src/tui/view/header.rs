@@ -61,6 +61,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 theme.ok
             };
             second.push(Span::styled(format!("{} fresh", a.fresh), fresh));
+            if a.not_answering > 0 {
+                second.push(Span::styled(
+                    format!(" ({} not answering)", a.not_answering),
+                    theme.degraded,
+                ));
+            }
             second.push(Span::raw(" · "));
             let stale = if a.stale > 0 {
                 theme.degraded
