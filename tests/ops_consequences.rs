@@ -153,11 +153,24 @@ fn a_plan_on_unknown_or_stale_data_is_never_safe() {
     // an IT member: a node of the cluster unknown
     let mut nodes = live.clone();
     nodes.members.insert("db2".into(), MemberState::Unknown);
-    // (the worst case may refuse it outright; either way it is never safe and says why)
+    // with db2 down the cluster would be lost; with db2 up it would not: not a refusal,
+    // uncertain, saying why
     let p = plan(&site, &nodes, OpKind::Standby, "db1");
+    assert_eq!(p.verdict, Verdict::Uncertain, "{p:#?}");
+    assert!(p.refusals.is_empty(), "{:?}", p.refusals);
+    assert_eq!(p.uncertain[0], "db2: no fresh data");
     assert!(
-        matches!(p.verdict, Verdict::Uncertain | Verdict::Refused),
-        "{p:#?}"
+        p.uncertain[1..]
+            .iter()
+            .all(|u| u.starts_with("if the unknown items are down: ")),
+        "{:?}",
+        p.uncertain
     );
-    assert_eq!(p.uncertain, ["db2: no fresh data"]);
+    assert!(
+        p.uncertain
+            .iter()
+            .any(|u| u.contains("pg-cluster would be lost")),
+        "{:?}",
+        p.uncertain
+    );
 }

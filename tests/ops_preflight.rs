@@ -268,3 +268,47 @@ fn clearing_needs_acknowledgement_for_degrade_and_force_for_refusal() {
         Some(NotCleared::NoReason)
     );
 }
+
+/// A refusal that rests on unknown items is not claimed: with U2 unknown (its agent does
+/// not answer), draining U1 would drop IT only if U2 is down, so the plan is UNCERTAIN and
+/// says so; with U2 known in maintenance the same drain is REFUSED, IT named (domain §7.8:
+/// no sentence claims a load loses supply because of unknown items).
+#[test]
+fn a_refusal_that_rests_on_unknown_items_is_uncertain() {
+    let site = load_site("e01");
+    let mut live = LiveState::default();
+    live.elements.insert("U2".into(), ElementState::Unknown);
+    let p = plan(&site, &live, OpKind::Drain, "U1");
+    assert_eq!(p.verdict, Verdict::Uncertain, "{p:#?}");
+    assert!(p.refusals.is_empty(), "{:?}", p.refusals);
+    assert!(p.lost_loads.is_empty(), "{:?}", p.lost_loads);
+    assert!(
+        p.uncertain
+            .iter()
+            .any(|u| u == "if the unknown items are down: IT would lose supply"),
+        "{:?}",
+        p.uncertain
+    );
+    // it still needs --force: unknown is not safe either
+    let ack = Acknowledged {
+        degrade: true,
+        force: false,
+    };
+    let cleared = Mutation::clear(
+        &Authority::operator("bob"),
+        op(OpKind::Drain, "U1"),
+        &p,
+        ack,
+        "v1",
+    );
+    assert!(
+        matches!(cleared, Err(NotCleared::Uncertain(..))),
+        "{cleared:?}"
+    );
+
+    let (site, live) = e01_with(&["U2"]);
+    assert_eq!(
+        plan(&site, &live, OpKind::Drain, "U1").verdict,
+        Verdict::Refused
+    );
+}

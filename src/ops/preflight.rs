@@ -165,7 +165,49 @@ pub fn preflight(
 
 /// As [`preflight`], knowing which readings are stale (`data`); unknown items are marked
 /// in `live` itself.
+///
+/// Unknown items count as down, so a plan never passes on the hope that they are up; but a
+/// refusal that holds only while they count as down ("ROW-1 would lose supply" with the
+/// other side's UPSs unknown) is not a fact: with them as designed the plan is judged
+/// again, and what it no longer refuses is uncertain, not refused (domain §7.8).
 pub fn preflight_on(
+    site: &Site,
+    live: &LiveState,
+    data: &DataFacts,
+    op: &Operation,
+    maintenance_since: Option<f64>,
+    now: f64,
+) -> Result<Plan, TargetError> {
+    let mut plan = plan_on(site, live, data, op, maintenance_since, now)?;
+    let hopeful = crate::verdict::optimistic(live);
+    if plan.verdict != Verdict::Refused || hopeful == *live {
+        return Ok(plan);
+    }
+    let other = plan_on(site, &hopeful, data, op, maintenance_since, now)?;
+    for (mine, theirs) in [
+        (&mut plan.refusals, &other.refusals),
+        (&mut plan.degradations, &other.degradations),
+    ] {
+        let (sure, unsure): (Vec<String>, Vec<String>) = std::mem::take(mine)
+            .into_iter()
+            .partition(|r| theirs.contains(r));
+        *mine = sure;
+        plan.uncertain.extend(
+            unsure
+                .into_iter()
+                .map(|r| format!("if the unknown items are down: {r}")),
+        );
+    }
+    plan.lost_loads.retain(|l| other.lost_loads.contains(l));
+    plan.unprotected_loads
+        .retain(|l| other.unprotected_loads.contains(l));
+    if plan.refusals.is_empty() {
+        plan.verdict = Verdict::Uncertain;
+    }
+    Ok(plan)
+}
+
+fn plan_on(
     site: &Site,
     live: &LiveState,
     data: &DataFacts,
