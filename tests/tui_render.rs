@@ -522,3 +522,18 @@ fn the_header_says_an_agent_is_not_answering_before_its_data_goes_stale() {
         assert!(shown.contains("10 fresh (1 not answering)"), "{shown}");
     }
 }
+
+/// A read-only console does not offer keys it would refuse: no "a ack" in its footer (it
+/// answered the key with a refusal), and it says that it is read-only.
+#[test]
+fn a_read_only_console_offers_no_acknowledgement() {
+    let mut app = App::new("dc1", t0());
+    update(&mut app, Action::PollUpdate(Box::new(demo_obs(&[]))));
+    let shown = text(&render(&app, &Theme::colored(), 80, 24));
+    let footer = shown.lines().last().unwrap_or_default();
+    assert!(!footer.contains("a ack"), "{footer}");
+    assert!(footer.starts_with("read-only"), "{footer}");
+    let operator = demo_app(View::Overview);
+    let shown = text(&render(&operator, &Theme::colored(), 80, 24));
+    assert!(shown.lines().last().unwrap_or_default().contains("a ack"));
+}

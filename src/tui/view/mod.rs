@@ -171,10 +171,13 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.dim,
         )
     } else if app.detail().is_some() {
-        Line::styled(
-            "pane: Esc closes · d u t f m operate on it · a acknowledge · ? help",
-            theme.dim,
-        )
+        // a read-only console offers nothing it would refuse
+        let keys = if app.authority().is_some() {
+            "pane: Esc closes · d u t f m operate on it · a acknowledge · ? help"
+        } else {
+            "pane: Esc closes · read-only: no operations or acknowledgements · ? help"
+        };
+        Line::styled(keys, theme.dim)
     } else if app.filtering() {
         Line::from(vec![
             Span::styled("filter /", theme.title),
@@ -188,9 +191,14 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Span::raw(clean(app.filter()).into_owned()),
             Span::styled("  / edit · Esc clear · ? help · q quit", theme.dim),
         ])
-    } else {
+    } else if app.authority().is_some() {
         Line::styled(
             "Tab view · ↑↓ select · Enter open · a ack · / filter · : cmd · ? help · q quit",
+            theme.dim,
+        )
+    } else {
+        Line::styled(
+            "read-only · Tab view · ↑↓ select · Enter open · / filter · : cmd · ? help · q quit",
             theme.dim,
         )
     };
