@@ -38,7 +38,17 @@ impl NowMemory {
     pub fn observe(&mut self, site: &str, problems: &[Problem], now: SystemTime) -> bool {
         let first = !std::mem::replace(&mut self.started, true);
         let keys: Vec<Key> = problems.iter().map(Problem::key).collect();
-        self.seen.retain(|k, _| keys.contains(k));
+        // An item that is unknown now (its agent out) may still be in the trouble it was in:
+        // its date and its acknowledgement wait for the data to come back, and are dropped
+        // then only if the trouble has gone. A unit failed since 02:38 read "since 02:41
+        // NEW" after a three-minute outage of its agent, its acknowledgement lost.
+        let unknown: Vec<&str> = problems
+            .iter()
+            .filter(|p| p.trouble == Trouble::Unknown)
+            .map(|p| p.item.as_str())
+            .collect();
+        self.seen
+            .retain(|k, _| keys.contains(k) || unknown.contains(&k.0.as_str()));
         for (k, p) in keys.into_iter().zip(problems) {
             // what predates the console is dated by the data when it can be
             let began = p.since.filter(|_| first).and_then(|t| {
@@ -51,8 +61,11 @@ impl NowMemory {
             });
         }
         let before = self.acks.len();
-        self.acks
-            .retain(|a| a.site != site || problems.iter().any(|p| a.covers(p)));
+        self.acks.retain(|a| {
+            a.site != site
+                || problems.iter().any(|p| a.covers(p))
+                || unknown.contains(&a.item.as_str())
+        });
         before != self.acks.len()
     }
 
@@ -119,6 +132,42 @@ mod tests {
         m.observe("dc1", std::slice::from_ref(&a), at(20));
         m.observe("dc1", &[a, b.clone()], at(30));
         assert_eq!(m.seen(&b).map(|s| s.at), Some(at(30)));
+    }
+
+    /// A unit failed before its agent went out is failed since then when the agent is
+    /// back: not new, its acknowledgement kept. Repaired meanwhile, it is forgotten.
+    #[test]
+    fn a_problem_outlives_an_outage_of_its_agent() {
+        let mut m = NowMemory::default();
+        m.observe("dc1", &[], at(0));
+        let failed = problem("CRAH-3", Trouble::Failed, Severity::Warning);
+        m.observe("dc1", std::slice::from_ref(&failed), at(10));
+        m.acks.push(Ack {
+            site: "dc1".into(),
+            item: "CRAH-3".into(),
+            trouble: Trouble::Failed,
+            severity: Severity::Warning,
+            operator: "alice".into(),
+            note: "ticket 42".into(),
+            at: 1_790_000_015,
+        });
+        m.last_look = Some(at(20));
+        let unknown = problem("CRAH-3", Trouble::Unknown, Severity::Unknown);
+        m.observe("dc1", std::slice::from_ref(&unknown), at(30));
+        m.observe("dc1", std::slice::from_ref(&failed), at(200));
+        assert_eq!(m.seen(&failed).map(|s| s.at), Some(at(10)));
+        assert!(!m.is_new(&failed));
+        assert!(m.ack("dc1", &failed).is_some(), "kept through the outage");
+
+        m.observe("dc1", std::slice::from_ref(&unknown), at(300));
+        m.observe("dc1", &[], at(400));
+        m.observe("dc1", std::slice::from_ref(&failed), at(500));
+        assert_eq!(
+            m.seen(&failed).map(|s| s.at),
+            Some(at(500)),
+            "repaired: anew"
+        );
+        assert!(m.ack("dc1", &failed).is_none());
     }
 
     #[test]
