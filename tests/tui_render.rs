@@ -537,3 +537,21 @@ fn a_read_only_console_offers_no_acknowledgement() {
     let shown = text(&render(&operator, &Theme::colored(), 80, 24));
     assert!(shown.lines().last().unwrap_or_default().contains("a ack"));
 }
+
+/// On battery, the minutes left are what an operator needs first: at 80 columns the tile
+/// cut "ON BATTERY 8.2 min" to "ON ", since it came after the load.
+#[test]
+fn a_ups_system_on_battery_says_its_minutes_first_even_at_80_columns() {
+    let site = redcon::demo::site().unwrap();
+    let mut live = redcon::demo::live(&site).unwrap();
+    live.elements
+        .insert("UPS-B1".into(), ElementState::OnBattery);
+    live.battery_runtime_min.insert("UPS-B1".into(), 8.2);
+    let mut app = App::new("dc1", t0());
+    let obs = Observation::of_file(&site, &live, t0());
+    update(&mut app, Action::PollUpdate(Box::new(obs)));
+    for (w, h) in [(80, 24), (200, 60)] {
+        let shown = text(&render(&app, &Theme::colored(), w, h));
+        assert!(shown.contains("UPS-B 3/3 up · ON BATTERY 8.2 min"), "{shown}");
+    }
+}

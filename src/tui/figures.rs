@@ -91,16 +91,22 @@ fn ups_system(obs: &Observation, g: &RedundancyGroup) -> Figure {
         count(carrying.len(), g.units.len(), unknown),
         unknown_text(unknown, g.units.len())
     );
+    // on battery, the minutes left come before the load: a narrow tile cuts the end of the
+    // line, and at 80 columns it cut "ON BATTERY 8.2 min" to "ON "
+    if on_battery {
+        match runtime {
+            Some(r) => text.push_str(&format!(" · ON BATTERY {r:.1} min")),
+            None => text.push_str(" · ON BATTERY"),
+        }
+    }
     if loads.is_empty() {
         text.push_str(" · load ?");
     } else {
         let mean = loads.iter().sum::<f64>() / loads.len() as f64;
         text.push_str(&format!(" · {mean:.0} %"));
     }
-    match runtime {
-        Some(r) if on_battery => text.push_str(&format!(" · ON BATTERY {r:.1} min")),
-        Some(r) => text.push_str(&format!(" · {r:.0} min")),
-        None => {}
+    if let (Some(r), false) = (runtime, on_battery) {
+        text.push_str(&format!(" · {r:.0} min"));
     }
     figure(text, on_battery || carrying.len() + unknown < g.units.len())
 }
