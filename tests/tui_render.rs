@@ -552,6 +552,9 @@ fn a_ups_system_on_battery_says_its_minutes_first_even_at_80_columns() {
     update(&mut app, Action::PollUpdate(Box::new(obs)));
     for (w, h) in [(80, 24), (200, 60)] {
         let shown = text(&render(&app, &Theme::colored(), w, h));
-        assert!(shown.contains("UPS-B 3/3 up · ON BATTERY 8.2 min"), "{shown}");
+        assert!(
+            shown.contains("UPS-B 3/3 up · ON BATTERY 8.2 min"),
+            "{shown}"
+        );
     }
 }

@@ -17,6 +17,11 @@ const T0: f64 = 1_800_000_000.0;
 
 /// The demo's UPS agent answering with a snapshot assembled at `generated_at`.
 fn answer(generated_at: f64) -> Fetched {
+    answer_with(generated_at, Vec::new())
+}
+
+/// The same, reporting `elements`.
+fn answer_with(generated_at: f64, elements: Vec<ElementReport>) -> Fetched {
     let snap = Snapshot {
         schema_version: SCHEMA_VERSION,
         agent: AgentInfo {
@@ -25,7 +30,7 @@ fn answer(generated_at: f64) -> Fetched {
             hostname: None,
         },
         generated_at,
-        elements: Vec::new(),
+        elements,
         members: Vec::new(),
         tanks: Vec::new(),
         host: None,
@@ -121,29 +126,14 @@ fn ups_a1(at: f64, state: ElementState) -> Fetched {
         metrics: Metrics::default(),
         position: None,
     };
-    let snap = Snapshot {
-        schema_version: SCHEMA_VERSION,
-        agent: AgentInfo {
-            id: "ups-gw-a".into(),
-            version: "0".into(),
-            hostname: None,
-        },
-        generated_at: at,
-        elements: vec![
+    answer_with(
+        at,
+        vec![
             report("UPS-A1", state),
             report("UPS-A2", ElementState::Ok),
             report("UPS-A3", ElementState::Ok),
         ],
-        members: Vec::new(),
-        tanks: Vec::new(),
-        host: None,
-    };
-    let body = serde_json::to_vec(&snap).unwrap();
-    Fetched::New {
-        decoded: Box::new(decode_snapshot(&body, "ups-gw-a").unwrap()),
-        etag: None,
-        bytes: body.len(),
-    }
+    )
 }
 
 /// An agent that answers but reports a unit `unknown` (it cannot read the UPS) makes the
