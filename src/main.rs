@@ -239,7 +239,7 @@ struct OpArgs {
     /// Why (required; goes to the audit log and the agent).
     #[arg(long)]
     reason: String,
-    /// Print the plan and exit 0 safe / 1 degrades / 2 refused; send nothing.
+    /// Print the plan and exit 0 safe / 1 degrades / 2 refused / 7 uncertain; send nothing.
     #[arg(long)]
     dry_run: bool,
     /// Carry out a plan that degrades the site.
