@@ -109,7 +109,7 @@ complete -c redcon -n "__fish_redcon_using_subcommand drain" -l config -d 'Conso
 complete -c redcon -n "__fish_redcon_using_subcommand drain" -l site-name -d 'Which configured site (default: the first)' -r
 complete -c redcon -n "__fish_redcon_using_subcommand drain" -l theme -d 'Console and wallboard theme: default, 16-colour, mono, or themes/NAME.ron in the config dir. NO_COLOR forces mono' -r
 complete -c redcon -n "__fish_redcon_using_subcommand drain" -l timeout -d 'Deadline for polling every agent once, seconds' -r
-complete -c redcon -n "__fish_redcon_using_subcommand drain" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused; send nothing'
+complete -c redcon -n "__fish_redcon_using_subcommand drain" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused / 7 uncertain; send nothing'
 complete -c redcon -n "__fish_redcon_using_subcommand drain" -l accept-degrade -d 'Carry out a plan that degrades the site'
 complete -c redcon -n "__fish_redcon_using_subcommand drain" -l force -d 'Carry out a plan preflight refused (a load or quorum would be lost)'
 complete -c redcon -n "__fish_redcon_using_subcommand drain" -s y -l yes -d 'Do not ask for confirmation (scripts)'
@@ -124,7 +124,7 @@ complete -c redcon -n "__fish_redcon_using_subcommand standby" -l config -d 'Con
 complete -c redcon -n "__fish_redcon_using_subcommand standby" -l site-name -d 'Which configured site (default: the first)' -r
 complete -c redcon -n "__fish_redcon_using_subcommand standby" -l theme -d 'Console and wallboard theme: default, 16-colour, mono, or themes/NAME.ron in the config dir. NO_COLOR forces mono' -r
 complete -c redcon -n "__fish_redcon_using_subcommand standby" -l timeout -d 'Deadline for polling every agent once, seconds' -r
-complete -c redcon -n "__fish_redcon_using_subcommand standby" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused; send nothing'
+complete -c redcon -n "__fish_redcon_using_subcommand standby" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused / 7 uncertain; send nothing'
 complete -c redcon -n "__fish_redcon_using_subcommand standby" -l accept-degrade -d 'Carry out a plan that degrades the site'
 complete -c redcon -n "__fish_redcon_using_subcommand standby" -l force -d 'Carry out a plan preflight refused (a load or quorum would be lost)'
 complete -c redcon -n "__fish_redcon_using_subcommand standby" -s y -l yes -d 'Do not ask for confirmation (scripts)'
@@ -139,7 +139,7 @@ complete -c redcon -n "__fish_redcon_using_subcommand undrain" -l config -d 'Con
 complete -c redcon -n "__fish_redcon_using_subcommand undrain" -l site-name -d 'Which configured site (default: the first)' -r
 complete -c redcon -n "__fish_redcon_using_subcommand undrain" -l theme -d 'Console and wallboard theme: default, 16-colour, mono, or themes/NAME.ron in the config dir. NO_COLOR forces mono' -r
 complete -c redcon -n "__fish_redcon_using_subcommand undrain" -l timeout -d 'Deadline for polling every agent once, seconds' -r
-complete -c redcon -n "__fish_redcon_using_subcommand undrain" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused; send nothing'
+complete -c redcon -n "__fish_redcon_using_subcommand undrain" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused / 7 uncertain; send nothing'
 complete -c redcon -n "__fish_redcon_using_subcommand undrain" -l accept-degrade -d 'Carry out a plan that degrades the site'
 complete -c redcon -n "__fish_redcon_using_subcommand undrain" -l force -d 'Carry out a plan preflight refused (a load or quorum would be lost)'
 complete -c redcon -n "__fish_redcon_using_subcommand undrain" -s y -l yes -d 'Do not ask for confirmation (scripts)'
@@ -155,7 +155,7 @@ complete -c redcon -n "__fish_redcon_using_subcommand failover" -l config -d 'Co
 complete -c redcon -n "__fish_redcon_using_subcommand failover" -l site-name -d 'Which configured site (default: the first)' -r
 complete -c redcon -n "__fish_redcon_using_subcommand failover" -l theme -d 'Console and wallboard theme: default, 16-colour, mono, or themes/NAME.ron in the config dir. NO_COLOR forces mono' -r
 complete -c redcon -n "__fish_redcon_using_subcommand failover" -l timeout -d 'Deadline for polling every agent once, seconds' -r
-complete -c redcon -n "__fish_redcon_using_subcommand failover" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused; send nothing'
+complete -c redcon -n "__fish_redcon_using_subcommand failover" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused / 7 uncertain; send nothing'
 complete -c redcon -n "__fish_redcon_using_subcommand failover" -l accept-degrade -d 'Carry out a plan that degrades the site'
 complete -c redcon -n "__fish_redcon_using_subcommand failover" -l force -d 'Carry out a plan preflight refused (a load or quorum would be lost)'
 complete -c redcon -n "__fish_redcon_using_subcommand failover" -s y -l yes -d 'Do not ask for confirmation (scripts)'
@@ -171,7 +171,7 @@ complete -c redcon -n "__fish_redcon_using_subcommand move" -l config -d 'Consol
 complete -c redcon -n "__fish_redcon_using_subcommand move" -l site-name -d 'Which configured site (default: the first)' -r
 complete -c redcon -n "__fish_redcon_using_subcommand move" -l theme -d 'Console and wallboard theme: default, 16-colour, mono, or themes/NAME.ron in the config dir. NO_COLOR forces mono' -r
 complete -c redcon -n "__fish_redcon_using_subcommand move" -l timeout -d 'Deadline for polling every agent once, seconds' -r
-complete -c redcon -n "__fish_redcon_using_subcommand move" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused; send nothing'
+complete -c redcon -n "__fish_redcon_using_subcommand move" -l dry-run -d 'Print the plan and exit 0 safe / 1 degrades / 2 refused / 7 uncertain; send nothing'
 complete -c redcon -n "__fish_redcon_using_subcommand move" -l accept-degrade -d 'Carry out a plan that degrades the site'
 complete -c redcon -n "__fish_redcon_using_subcommand move" -l force -d 'Carry out a plan preflight refused (a load or quorum would be lost)'
 complete -c redcon -n "__fish_redcon_using_subcommand move" -s y -l yes -d 'Do not ask for confirmation (scripts)'
