@@ -3,6 +3,7 @@
 //! per metric, and a view of it all published to the app over a `watch` channel.
 mod fetch;
 mod history;
+mod latest;
 mod merge;
 mod parts;
 pub mod prometheus;
@@ -22,7 +23,8 @@ pub use fetch::{
     snapshot_url,
 };
 pub use history::{Fnv, History, Sample, Series};
-pub use merge::{Merged, latest_figures, latest_roles, merge};
+pub use latest::{latest_figures, latest_roles};
+pub use merge::{Merged, merge};
 pub use parts::{Part, latest_parts, unit_of};
 pub use schedule::{PollHandle, spawn};
 

@@ -11,6 +11,7 @@
 //! unavailable (the worst case). Where the two agree that is the answer; where they differ
 //! the live tier is a range and the health `unknown`, never `failed`.
 
+mod data_problems;
 mod health;
 mod problems;
 mod reasons;
