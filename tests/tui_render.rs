@@ -539,7 +539,8 @@ fn a_read_only_console_offers_no_acknowledgement() {
 }
 
 /// On battery, the minutes left are what an operator needs first: at 80 columns the tile
-/// cut "ON BATTERY 8.2 min" to "ON ", since it came after the load.
+/// cut "ON BATTERY 8.2 min" to "ON ", since it came after the count and the load. On the
+/// wallboard's narrower tiles too.
 #[test]
 fn a_ups_system_on_battery_says_its_minutes_first_even_at_80_columns() {
     let site = redcon::demo::site().unwrap();
@@ -553,8 +554,25 @@ fn a_ups_system_on_battery_says_its_minutes_first_even_at_80_columns() {
     for (w, h) in [(80, 24), (200, 60)] {
         let shown = text(&render(&app, &Theme::colored(), w, h));
         assert!(
-            shown.contains("UPS-B 3/3 up · ON BATTERY 8.2 min"),
+            shown.contains("UPS-B ON BATTERY 8.2 min · 3/3 up"),
             "{shown}"
         );
     }
+    let mut wall = redcon::tui::wall::Wall::new("dc1", t0(), 15, None);
+    redcon::tui::wall::update(
+        &mut wall,
+        redcon::tui::wall::WallAction::PollUpdate(Box::new(Observation::of_file(
+            &site,
+            &live,
+            t0(),
+        ))),
+    );
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| redcon::tui::wall::view::render(f, &wall, &Theme::colored()))
+        .unwrap();
+    assert!(
+        text(&t).contains("UPS-B ON BATTERY 8.2 min"),
+        "{}",
+        text(&t)
+    );
 }

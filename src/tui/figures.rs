@@ -84,21 +84,21 @@ fn ups_system(obs: &Observation, g: &RedundancyGroup) -> Figure {
         .iter()
         .any(|u| obs.live.element_state(u) == ElementState::OnBattery);
     let unknown = unknown_of(obs, &g.units);
-    // units nobody reports are counted apart: never up, never down
-    let mut text = format!(
-        "{} {} up{}",
-        system_name(&g.units),
-        count(carrying.len(), g.units.len(), unknown),
-        unknown_text(unknown, g.units.len())
-    );
-    // on battery, the minutes left come before the load: a narrow tile cuts the end of the
-    // line, and at 80 columns it cut "ON BATTERY 8.2 min" to "ON "
+    // On battery, the minutes left lead the line: a narrow tile cuts its end, and at 80
+    // columns the wallboard's cut "ON BATTERY 8.2 min" to "ON " after the count and load.
+    let mut text = system_name(&g.units).to_string();
     if on_battery {
         match runtime {
-            Some(r) => text.push_str(&format!(" · ON BATTERY {r:.1} min")),
-            None => text.push_str(" · ON BATTERY"),
+            Some(r) => text.push_str(&format!(" ON BATTERY {r:.1} min ·")),
+            None => text.push_str(" ON BATTERY ·"),
         }
     }
+    // units nobody reports are counted apart: never up, never down
+    text.push_str(&format!(
+        " {} up{}",
+        count(carrying.len(), g.units.len(), unknown),
+        unknown_text(unknown, g.units.len())
+    ));
     if loads.is_empty() {
         text.push_str(" · load ?");
     } else {
