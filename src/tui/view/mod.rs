@@ -198,7 +198,7 @@ fn render_footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         )
     } else {
         Line::styled(
-            "read-only · Tab view · ↑↓ select · Enter open · / filter · : cmd · ? help · q quit",
+            "read-only · Tab view · ↑↓ select · Enter open · / filter · ? help · q quit",
             theme.dim,
         )
     };
